@@ -1,0 +1,211 @@
+//! Wire types of the coordination server's JSON API, shared by the server and the PWA so the
+//! two cannot drift apart. Binary fields travel as base64url.
+//!
+//! | method | path | auth | body → reply |
+//! |---|---|---|---|
+//! | GET | /api/health | none | → [`Health`] |
+//! | POST | /api/session | none | [`SignInRequest`] → [`SignInResponse`] |
+//! | POST | /api/devices | session | [`EnrolRequest`] → [`MyDevice`] |
+//! | GET | /api/devices/me | session + device | → [`MyDevice`] |
+//! | GET | /api/devices | coordinator device | → [`DeviceList`] |
+//! | POST | /api/devices/{id}/approve | coordinator device | [`ApproveRequest`] → [`DeviceInfo`] |
+//! | POST | /api/envelopes | approved device | [`PushRequest`] → [`PushResponse`] |
+//! | GET | /api/envelopes?after=N | approved device | → [`PullResponse`] |
+//!
+//! Every error is a 4xx or 5xx with an [`ApiError`] body.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::crypto::device::DevicePublicKeys;
+use crate::crypto::sealed::SealedBox;
+use crate::envelope::Envelope;
+
+/// Most envelopes in one push.
+pub const MAX_PUSH_BATCH: usize = 100;
+/// Most envelopes in one pull reply.
+pub const MAX_PULL_BATCH: usize = 200;
+/// Largest request body the server reads, in bytes. A full batch of the largest envelopes
+/// does not fit: clients split by size too (see [`fits_in_push`]).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// Whether one more envelope of `ciphertext_len` bytes keeps a push body under the limit.
+/// Base64 grows bytes by 4/3; 512 bytes cover the header fields and JSON punctuation.
+pub fn fits_in_push(body_so_far: usize, ciphertext_len: usize) -> bool {
+    body_so_far + ciphertext_len * 4 / 3 + 512 <= MAX_BODY_BYTES
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Health {
+    pub status: String,
+    pub version: String,
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+pub struct SignInRequest {
+    pub username: String,
+    pub password: String,
+}
+
+impl core::fmt::Debug for SignInRequest {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("SignInRequest").field("username", &self.username).field("password", &"<redacted>").finish()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Runs the team: approves devices, sees the caseload.
+    Coordinator,
+    /// Outreach worker or social worker.
+    Worker,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserInfo {
+    pub id: Uuid,
+    pub username: String,
+    pub role: Role,
+    pub team: Uuid,
+    pub team_name: String,
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+pub struct SignInResponse {
+    /// Bearer token for the `Authorization` header. Secret: kept only inside the vault.
+    pub token: String,
+    pub expires_at_ms: i64,
+    pub user: UserInfo,
+}
+
+impl core::fmt::Debug for SignInResponse {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("SignInResponse").field("token", &"<redacted>").field("user", &self.user).finish()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrolRequest {
+    pub keys: DevicePublicKeys,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceStatus {
+    /// Enrolled, waiting for a coordinator to approve it and seal the team key to it.
+    Pending,
+    Approved,
+    Revoked,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceInfo {
+    pub id: Uuid,
+    pub username: String,
+    pub status: DeviceStatus,
+    pub keys: DevicePublicKeys,
+    pub enrolled_at_ms: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SealedTeamKey {
+    pub epoch: u32,
+    pub sealed: SealedBox,
+}
+
+/// What a device learns about itself: its status, and the team keys sealed to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyDevice {
+    pub device: DeviceInfo,
+    /// The team's current key epoch; 0 while the team has no key yet.
+    pub team_epoch: u32,
+    /// True for the first device of a coordinator in a team that has no key: it makes the
+    /// team key (epoch 1) itself.
+    pub make_team_key: bool,
+    pub sealed_team_keys: Vec<SealedTeamKey>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceList {
+    pub devices: Vec<DeviceInfo>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApproveRequest {
+    pub sealed_team_key: SealedTeamKey,
+}
+
+/// The associated data a team key is sealed under: binds the sealed copy to its team and epoch.
+pub fn team_key_context(team: Uuid, epoch: u32) -> Vec<u8> {
+    let mut context = b"faltlogg-team-key-v1".to_vec();
+    context.extend_from_slice(team.as_bytes());
+    context.extend_from_slice(&epoch.to_le_bytes());
+    context
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushRequest {
+    pub envelopes: Vec<Envelope>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushResult {
+    pub id: Uuid,
+    /// The envelope's per-team sequence number (the same on a repeated push).
+    pub seq: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushResponse {
+    pub results: Vec<PushResult>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PulledEnvelope {
+    pub seq: i64,
+    pub envelope: Envelope,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PullResponse {
+    pub envelopes: Vec<PulledEnvelope>,
+    /// More are waiting after the last one returned.
+    pub more: bool,
+}
+
+/// Machine-readable error codes; clients map them to words in the user's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    InvalidCredentials,
+    /// No session, or it expired: sign in again.
+    SessionExpired,
+    /// This session has no enrolled device, or the device is not in this team.
+    UnknownDevice,
+    DeviceNotApproved,
+    DeviceRevoked,
+    Forbidden,
+    NotFound,
+    MalformedRequest,
+    PayloadTooLarge,
+    BatchTooLarge,
+    BadEnvelope,
+    BadSignature,
+    /// The envelope names another team or device than the one pushing it.
+    WrongOrigin,
+    /// An envelope with this id already exists with other bytes.
+    EnvelopeConflict,
+    AlreadyEnrolled,
+    Internal,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    pub error: ErrorCode,
+    /// English, for operators and logs; clients show their own words for `error`.
+    pub message: String,
+    /// For batch requests: the position of the first offending item.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index: Option<usize>,
+}

@@ -1,0 +1,147 @@
+//! A device's own keys: Ed25519 to sign what it sends, X25519 to receive sealed team keys.
+
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use x25519_dalek::{PublicKey, StaticSecret};
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
+use super::CryptoError;
+use crate::Csprng;
+
+/// The secret halves, as kept inside the vault. Zeroed on drop; `Debug` redacts.
+#[derive(Clone, Zeroize, ZeroizeOnDrop, Serialize, Deserialize)]
+pub struct DeviceSecrets {
+    #[serde(with = "crate::b64::array")]
+    signing: [u8; 32],
+    #[serde(with = "crate::b64::array")]
+    exchange: [u8; 32],
+}
+
+impl core::fmt::Debug for DeviceSecrets {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("DeviceSecrets(<redacted>)")
+    }
+}
+
+/// The public halves, which the server stores and authenticates the device by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DevicePublicKeys {
+    #[serde(with = "crate::b64::array")]
+    pub signing: [u8; 32],
+    #[serde(with = "crate::b64::array")]
+    pub exchange: [u8; 32],
+}
+
+impl DeviceSecrets {
+    pub fn generate(rng: &mut impl Csprng) -> Self {
+        let mut signing = [0u8; 32];
+        let mut exchange = [0u8; 32];
+        rng.fill_bytes(&mut signing);
+        rng.fill_bytes(&mut exchange);
+        DeviceSecrets { signing, exchange }
+    }
+
+    pub fn public(&self) -> DevicePublicKeys {
+        DevicePublicKeys {
+            signing: SigningKey::from_bytes(&self.signing).verifying_key().to_bytes(),
+            exchange: PublicKey::from(&StaticSecret::from(self.exchange)).to_bytes(),
+        }
+    }
+
+    pub fn sign(&self, message: &[u8]) -> [u8; 64] {
+        SigningKey::from_bytes(&self.signing).sign(message).to_bytes()
+    }
+
+    pub(crate) fn exchange_secret(&self) -> StaticSecret {
+        StaticSecret::from(self.exchange)
+    }
+}
+
+impl DevicePublicKeys {
+    /// Whether both keys can be used: the signing key is a valid point of non-small order, and
+    /// the exchange key is not one of the low-order points that would force a known secret.
+    pub fn is_valid(&self) -> bool {
+        let signing_ok = VerifyingKey::from_bytes(&self.signing).is_ok_and(|k| !k.is_weak());
+        let probe = StaticSecret::from([7u8; 32]).diffie_hellman(&PublicKey::from(self.exchange));
+        signing_ok && probe.was_contributory()
+    }
+
+    /// Verifies an Ed25519 signature (strictly: no malleable or small-order keys).
+    pub fn verify(&self, message: &[u8], signature: &[u8; 64]) -> Result<(), CryptoError> {
+        let key = VerifyingKey::from_bytes(&self.signing).map_err(|_| CryptoError::Signature)?;
+        key.verify_strict(message, &Signature::from_bytes(signature))
+            .map_err(|_| CryptoError::Signature)
+    }
+
+    /// A short fingerprint that two people compare, read aloud, before a device is approved:
+    /// four groups of four digits from SHA-256 over both public keys (about 44 bits).
+    pub fn fingerprint(&self) -> String {
+        let digest = Sha256::new()
+            .chain_update(b"faltlogg-device-fingerprint-v1")
+            .chain_update(self.signing)
+            .chain_update(self.exchange)
+            .finalize();
+        let mut n = u64::from_be_bytes(digest[..8].try_into().expect("8 bytes"));
+        let mut groups = [0u16; 4];
+        for g in groups.iter_mut() {
+            *g = (n % 10_000) as u16;
+            n /= 10_000;
+        }
+        format!("{:04} {:04} {:04} {:04}", groups[0], groups[1], groups[2], groups[3])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand_core::OsRng;
+
+    #[test]
+    fn signatures_verify_only_for_the_same_message_and_key() {
+        let device = DeviceSecrets::generate(&mut OsRng);
+        let public = device.public();
+        let sig = device.sign(b"envelope");
+        assert!(public.verify(b"envelope", &sig).is_ok());
+        assert_eq!(public.verify(b"envelopf", &sig), Err(CryptoError::Signature));
+        let other = DeviceSecrets::generate(&mut OsRng).public();
+        assert_eq!(other.verify(b"envelope", &sig), Err(CryptoError::Signature));
+    }
+
+    /// RFC 8032, section 7.1, test 2: Ed25519 as wired here matches the standard.
+    #[test]
+    fn ed25519_matches_rfc8032() {
+        let secret = hex32("4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb");
+        let device = DeviceSecrets { signing: secret, exchange: [0; 32] };
+        assert_eq!(
+            device.public().signing,
+            hex32("3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c")
+        );
+        let sig = device.sign(&[0x72]);
+        let hex: String = sig.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(hex, "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00");
+    }
+
+    #[test]
+    fn weak_or_invalid_public_keys_are_refused() {
+        let good = DeviceSecrets::generate(&mut OsRng).public();
+        assert!(good.is_valid());
+        assert!(!DevicePublicKeys { exchange: [0; 32], ..good }.is_valid());
+        let mut identity = [0u8; 32];
+        identity[0] = 1;
+        assert!(!DevicePublicKeys { signing: identity, ..good }.is_valid());
+    }
+
+    #[test]
+    fn fingerprints_differ_between_devices_and_are_stable() {
+        let a = DeviceSecrets::generate(&mut OsRng).public();
+        let b = DeviceSecrets::generate(&mut OsRng).public();
+        assert_eq!(a.fingerprint(), a.fingerprint());
+        assert_ne!(a.fingerprint(), b.fingerprint());
+        assert_eq!(a.fingerprint().len(), 19);
+    }
+
+    pub(crate) fn hex32(s: &str) -> [u8; 32] {
+        core::array::from_fn(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap())
+    }
+}

@@ -1,0 +1,32 @@
+//! First start: an empty database gets a demo team and its coordinator account, `admin`.
+
+use faltlogg_core::api::UserInfo;
+use rand_core::{OsRng, RngCore};
+
+use crate::db::{Store, StoreResult};
+use crate::{now_ms, passwords};
+
+pub const ADMIN_USERNAME: &str = "admin";
+pub const DEMO_TEAM: &str = "Demo";
+
+/// Creates the admin account if there are no users. Returns the account and its password
+/// (the given one, or a new random one) when it did, so the operator can be told once.
+pub async fn ensure_admin(store: &dyn Store, password: Option<String>) -> StoreResult<Option<(UserInfo, String)>> {
+    if store.user_count().await? > 0 {
+        return Ok(None);
+    }
+    let password = password.unwrap_or_else(random_password);
+    let hash = {
+        let password = password.clone();
+        tokio::task::spawn_blocking(move || passwords::hash(&password)).await.expect("hashing does not panic")
+    };
+    let user = store.create_team_with_coordinator(DEMO_TEAM, ADMIN_USERNAME, &hash, now_ms()).await?;
+    Ok(Some((user, password)))
+}
+
+/// 16 random bytes as base64url: 22 characters, 128 bits.
+fn random_password() -> String {
+    let mut bytes = [0u8; 16];
+    OsRng.fill_bytes(&mut bytes);
+    faltlogg_core::b64::encode(&bytes)
+}

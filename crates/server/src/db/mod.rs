@@ -1,0 +1,135 @@
+//! The server's storage, behind [`Store`] so that each backend (SQLite now, PostgreSQL later)
+//! is one implementation owning its own migrations.
+
+pub mod sqlite;
+
+use async_trait::async_trait;
+use faltlogg_core::api::{DeviceInfo, DeviceStatus, Role, SealedTeamKey, UserInfo};
+use faltlogg_core::crypto::device::DevicePublicKeys;
+use uuid::Uuid;
+
+#[derive(Debug)]
+pub enum StoreError {
+    /// An envelope with the same id but other bytes exists; `index` is its place in the batch.
+    EnvelopeConflict { index: usize },
+    /// The row to change was not in the expected state (for example, no longer pending).
+    StateChanged,
+    Database(sqlx::Error),
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreError::EnvelopeConflict { index } => write!(f, "envelope conflict at {index}"),
+            StoreError::StateChanged => f.write_str("row changed concurrently"),
+            StoreError::Database(e) => write!(f, "database: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        StoreError::Database(e)
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A user with the password hash, for sign-in only.
+pub struct UserCredentials {
+    pub user: UserInfo,
+    pub password_hash: String,
+}
+
+pub struct SessionRow {
+    pub user: UserInfo,
+    pub device: Option<Uuid>,
+}
+
+pub struct DeviceRow {
+    pub team: Uuid,
+    pub user: Uuid,
+    pub info: DeviceInfo,
+}
+
+/// An envelope ready to store: its id, sender and bytes, already verified by the caller.
+pub struct NewEnvelope {
+    pub id: Uuid,
+    pub device: Uuid,
+    pub bytes: Vec<u8>,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    async fn user_count(&self) -> StoreResult<i64>;
+    /// Makes a team and its first coordinator, in one transaction.
+    async fn create_team_with_coordinator(
+        &self,
+        team_name: &str,
+        username: &str,
+        password_hash: &str,
+        now_ms: i64,
+    ) -> StoreResult<UserInfo>;
+    async fn create_user(&self, team: Uuid, username: &str, password_hash: &str, role: Role, now_ms: i64) -> StoreResult<UserInfo>;
+    async fn user_credentials(&self, username: &str) -> StoreResult<Option<UserCredentials>>;
+
+    async fn create_session(&self, token_hash: &[u8], user: Uuid, now_ms: i64, expires_at_ms: i64) -> StoreResult<()>;
+    /// The live session for a token hash; expired sessions are not returned.
+    async fn session(&self, token_hash: &[u8], now_ms: i64) -> StoreResult<Option<SessionRow>>;
+
+    /// Enrols a device and binds it to the session. The first device of a coordinator in a
+    /// team without a key is approved at once and moves the team to epoch 1 (it will make the
+    /// key); the returned flag says so.
+    async fn enrol_device(
+        &self,
+        token_hash: &[u8],
+        user: &UserInfo,
+        keys: &DevicePublicKeys,
+        now_ms: i64,
+    ) -> StoreResult<(DeviceRow, bool)>;
+    async fn device(&self, id: Uuid) -> StoreResult<Option<DeviceRow>>;
+    async fn team_devices(&self, team: Uuid) -> StoreResult<Vec<DeviceInfo>>;
+    async fn team_epoch(&self, team: Uuid) -> StoreResult<u32>;
+    async fn sealed_team_keys(&self, device: Uuid) -> StoreResult<Vec<SealedTeamKey>>;
+    /// Stores the team key sealed to a pending device and approves it. Fails with
+    /// [`StoreError::StateChanged`] unless the device is still pending.
+    async fn approve_device(&self, device: Uuid, sealed: &SealedTeamKey, by_device: Uuid, now_ms: i64) -> StoreResult<()>;
+
+    /// Stores a batch in one transaction, each envelope once, and returns the sequence numbers
+    /// in order. A repeated envelope (same id, same bytes) returns its existing number.
+    async fn push_envelopes(&self, team: Uuid, batch: &[NewEnvelope], now_ms: i64) -> StoreResult<Vec<i64>>;
+    /// Up to `limit` envelopes of the team with a sequence number above `after`, in order.
+    async fn pull_envelopes(&self, team: Uuid, after: i64, limit: usize) -> StoreResult<Vec<(i64, Vec<u8>)>>;
+}
+
+pub(crate) fn status_str(s: DeviceStatus) -> &'static str {
+    match s {
+        DeviceStatus::Pending => "pending",
+        DeviceStatus::Approved => "approved",
+        DeviceStatus::Revoked => "revoked",
+    }
+}
+
+pub(crate) fn parse_status(s: &str) -> DeviceStatus {
+    match s {
+        "approved" => DeviceStatus::Approved,
+        "revoked" => DeviceStatus::Revoked,
+        _ => DeviceStatus::Pending,
+    }
+}
+
+pub(crate) fn role_str(r: Role) -> &'static str {
+    match r {
+        Role::Coordinator => "coordinator",
+        Role::Worker => "worker",
+    }
+}
+
+pub(crate) fn parse_role(s: &str) -> Role {
+    match s {
+        "coordinator" => Role::Coordinator,
+        _ => Role::Worker,
+    }
+}

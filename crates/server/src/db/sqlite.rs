@@ -1,0 +1,345 @@
+//! The SQLite backend: one file (WAL mode) in the data directory, migrations embedded.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use faltlogg_core::api::{DeviceInfo, DeviceStatus, Role, SealedTeamKey, UserInfo};
+use faltlogg_core::crypto::device::DevicePublicKeys;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::Row;
+use tokio::sync::Mutex;
+use uuid::Uuid;
+
+use super::*;
+
+pub struct SqliteStore {
+    pool: SqlitePool,
+    /// SQLite has one writer at a time; taking this first turns lock contention into a
+    /// queue instead of SQLITE_BUSY errors on transaction upgrade.
+    write: Mutex<()>,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file and applies pending migrations.
+    pub async fn open(path: &Path) -> StoreResult<SqliteStore> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+        sqlx::migrate!("./migrations/sqlite")
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Database(e.into()))?;
+        Ok(SqliteStore { pool, write: Mutex::new(()) })
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+fn uuid(row: &SqliteRow, col: &str) -> StoreResult<Uuid> {
+    let text: String = row.try_get(col)?;
+    Uuid::from_str(&text).map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))
+}
+
+fn key32(row: &SqliteRow, col: &str) -> StoreResult<[u8; 32]> {
+    let bytes: Vec<u8> = row.try_get(col)?;
+    bytes
+        .try_into()
+        .map_err(|_| StoreError::Database(sqlx::Error::Decode("key is not 32 bytes".into())))
+}
+
+fn user_info(row: &SqliteRow) -> StoreResult<UserInfo> {
+    Ok(UserInfo {
+        id: uuid(row, "user_id")?,
+        username: row.try_get("username")?,
+        role: parse_role(row.try_get::<&str, _>("role")?),
+        team: uuid(row, "team_id")?,
+        team_name: row.try_get("team_name")?,
+    })
+}
+
+const USER_SELECT: &str = "SELECT u.id AS user_id, u.username, u.role, u.password_hash, \
+     t.id AS team_id, t.name AS team_name FROM users u JOIN teams t ON t.id = u.team_id";
+
+const DEVICE_SELECT: &str = "SELECT d.id, d.team_id, d.user_id, d.signing_key, d.exchange_key, \
+     d.status, d.enrolled_at, u.username FROM devices d JOIN users u ON u.id = d.user_id";
+
+fn device_row(row: &SqliteRow) -> StoreResult<DeviceRow> {
+    Ok(DeviceRow {
+        team: uuid(row, "team_id")?,
+        user: uuid(row, "user_id")?,
+        info: DeviceInfo {
+            id: uuid(row, "id")?,
+            username: row.try_get("username")?,
+            status: parse_status(row.try_get::<&str, _>("status")?),
+            keys: DevicePublicKeys { signing: key32(row, "signing_key")?, exchange: key32(row, "exchange_key")? },
+            enrolled_at_ms: row.try_get("enrolled_at")?,
+        },
+    })
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn user_count(&self) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&self.pool).await?)
+    }
+
+    async fn create_team_with_coordinator(
+        &self,
+        team_name: &str,
+        username: &str,
+        password_hash: &str,
+        now_ms: i64,
+    ) -> StoreResult<UserInfo> {
+        let _w = self.write.lock().await;
+        let team = Uuid::new_v4();
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("INSERT INTO teams (id, name, created_at) VALUES (?, ?, ?)")
+            .bind(team.to_string())
+            .bind(team_name)
+            .bind(now_ms)
+            .execute(&mut *tx)
+            .await?;
+        let user = insert_user(&mut tx, team, username, password_hash, Role::Coordinator, now_ms).await?;
+        tx.commit().await?;
+        Ok(UserInfo { team_name: team_name.to_string(), ..user })
+    }
+
+    async fn create_user(&self, team: Uuid, username: &str, password_hash: &str, role: Role, now_ms: i64) -> StoreResult<UserInfo> {
+        let _w = self.write.lock().await;
+        let mut tx = self.pool.begin().await?;
+        let mut user = insert_user(&mut tx, team, username, password_hash, role, now_ms).await?;
+        user.team_name = sqlx::query_scalar("SELECT name FROM teams WHERE id = ?")
+            .bind(team.to_string())
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    async fn user_credentials(&self, username: &str) -> StoreResult<Option<UserCredentials>> {
+        let row = sqlx::query(&format!("{USER_SELECT} WHERE u.username = ?"))
+            .bind(username)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|row| Ok(UserCredentials { user: user_info(&row)?, password_hash: row.try_get("password_hash")? }))
+            .transpose()
+    }
+
+    async fn create_session(&self, token_hash: &[u8], user: Uuid, now_ms: i64, expires_at_ms: i64) -> StoreResult<()> {
+        let _w = self.write.lock().await;
+        let mut tx = self.pool.begin().await?;
+        // Expired sessions are dead weight: clear them while here.
+        sqlx::query("DELETE FROM sessions WHERE expires_at <= ?").bind(now_ms).execute(&mut *tx).await?;
+        sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
+            .bind(token_hash)
+            .bind(user.to_string())
+            .bind(now_ms)
+            .bind(expires_at_ms)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn session(&self, token_hash: &[u8], now_ms: i64) -> StoreResult<Option<SessionRow>> {
+        let row = sqlx::query(&format!(
+            "{USER_SELECT} JOIN sessions s ON s.user_id = u.id WHERE s.token_hash = ? AND s.expires_at > ?"
+        ))
+        .bind(token_hash)
+        .bind(now_ms)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let device: Option<String> = sqlx::query_scalar("SELECT device_id FROM sessions WHERE token_hash = ?")
+            .bind(token_hash)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(Some(SessionRow { user: user_info(&row)?, device: device.and_then(|d| Uuid::from_str(&d).ok()) }))
+    }
+
+    async fn enrol_device(
+        &self,
+        token_hash: &[u8],
+        user: &UserInfo,
+        keys: &DevicePublicKeys,
+        now_ms: i64,
+    ) -> StoreResult<(DeviceRow, bool)> {
+        let _w = self.write.lock().await;
+        let mut tx = self.pool.begin().await?;
+        let team = user.team.to_string();
+        let bootstrap = user.role == Role::Coordinator
+            && sqlx::query("UPDATE teams SET key_epoch = 1 WHERE id = ? AND key_epoch = 0")
+                .bind(&team)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                == 1;
+        let status = if bootstrap { DeviceStatus::Approved } else { DeviceStatus::Pending };
+        let id = Uuid::new_v4();
+        sqlx::query(
+            "INSERT INTO devices (id, team_id, user_id, signing_key, exchange_key, status, enrolled_at, approved_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id.to_string())
+        .bind(&team)
+        .bind(user.id.to_string())
+        .bind(&keys.signing[..])
+        .bind(&keys.exchange[..])
+        .bind(status_str(status))
+        .bind(now_ms)
+        .bind(bootstrap.then_some(now_ms))
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE sessions SET device_id = ? WHERE token_hash = ?")
+            .bind(id.to_string())
+            .bind(token_hash)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        let info = DeviceInfo { id, username: user.username.clone(), status, keys: *keys, enrolled_at_ms: now_ms };
+        Ok((DeviceRow { team: user.team, user: user.id, info }, bootstrap))
+    }
+
+    async fn device(&self, id: Uuid) -> StoreResult<Option<DeviceRow>> {
+        let row = sqlx::query(&format!("{DEVICE_SELECT} WHERE d.id = ?"))
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| device_row(&r)).transpose()
+    }
+
+    async fn team_devices(&self, team: Uuid) -> StoreResult<Vec<DeviceInfo>> {
+        let rows = sqlx::query(&format!("{DEVICE_SELECT} WHERE d.team_id = ? ORDER BY d.enrolled_at"))
+            .bind(team.to_string())
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| device_row(r).map(|d| d.info)).collect()
+    }
+
+    async fn team_epoch(&self, team: Uuid) -> StoreResult<u32> {
+        let epoch: i64 = sqlx::query_scalar("SELECT key_epoch FROM teams WHERE id = ?")
+            .bind(team.to_string())
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(epoch as u32)
+    }
+
+    async fn sealed_team_keys(&self, device: Uuid) -> StoreResult<Vec<SealedTeamKey>> {
+        let rows = sqlx::query("SELECT epoch, sealed FROM sealed_team_keys WHERE device_id = ? ORDER BY epoch")
+            .bind(device.to_string())
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let bytes: Vec<u8> = r.try_get("sealed")?;
+                let sealed = serde_json::from_slice(&bytes)
+                    .map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))?;
+                Ok(SealedTeamKey { epoch: r.try_get::<i64, _>("epoch")? as u32, sealed })
+            })
+            .collect()
+    }
+
+    async fn approve_device(&self, device: Uuid, sealed: &SealedTeamKey, by_device: Uuid, now_ms: i64) -> StoreResult<()> {
+        let _w = self.write.lock().await;
+        let mut tx = self.pool.begin().await?;
+        let changed = sqlx::query(
+            "UPDATE devices SET status = 'approved', approved_by = ?, approved_at = ? WHERE id = ? AND status = 'pending'",
+        )
+        .bind(by_device.to_string())
+        .bind(now_ms)
+        .bind(device.to_string())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed != 1 {
+            return Err(StoreError::StateChanged);
+        }
+        sqlx::query("INSERT INTO sealed_team_keys (device_id, epoch, sealed, sealed_by, created_at) VALUES (?, ?, ?, ?, ?)")
+            .bind(device.to_string())
+            .bind(sealed.epoch as i64)
+            .bind(serde_json::to_vec(&sealed.sealed).expect("a sealed box serializes"))
+            .bind(by_device.to_string())
+            .bind(now_ms)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn push_envelopes(&self, team: Uuid, batch: &[NewEnvelope], now_ms: i64) -> StoreResult<Vec<i64>> {
+        let _w = self.write.lock().await;
+        let team = team.to_string();
+        let mut tx = self.pool.begin().await?;
+        let mut seqs = Vec::with_capacity(batch.len());
+        for (index, env) in batch.iter().enumerate() {
+            let existing = sqlx::query("SELECT seq, bytes FROM envelopes WHERE id = ?")
+                .bind(env.id.to_string())
+                .fetch_optional(&mut *tx)
+                .await?;
+            if let Some(row) = existing {
+                let bytes: Vec<u8> = row.try_get("bytes")?;
+                if bytes != env.bytes {
+                    return Err(StoreError::EnvelopeConflict { index });
+                }
+                seqs.push(row.try_get("seq")?);
+                continue;
+            }
+            let seq: i64 = sqlx::query_scalar("UPDATE teams SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq")
+                .bind(&team)
+                .fetch_one(&mut *tx)
+                .await?;
+            sqlx::query("INSERT INTO envelopes (team_id, seq, id, device_id, bytes, received_at) VALUES (?, ?, ?, ?, ?, ?)")
+                .bind(&team)
+                .bind(seq)
+                .bind(env.id.to_string())
+                .bind(env.device.to_string())
+                .bind(&env.bytes)
+                .bind(now_ms)
+                .execute(&mut *tx)
+                .await?;
+            seqs.push(seq);
+        }
+        tx.commit().await?;
+        Ok(seqs)
+    }
+
+    async fn pull_envelopes(&self, team: Uuid, after: i64, limit: usize) -> StoreResult<Vec<(i64, Vec<u8>)>> {
+        let rows = sqlx::query("SELECT seq, bytes FROM envelopes WHERE team_id = ? AND seq > ? ORDER BY seq LIMIT ?")
+            .bind(team.to_string())
+            .bind(after)
+            .bind(limit as i64)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| Ok((r.try_get("seq")?, r.try_get("bytes")?))).collect()
+    }
+}
+
+async fn insert_user(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    team: Uuid,
+    username: &str,
+    password_hash: &str,
+    role: Role,
+    now_ms: i64,
+) -> StoreResult<UserInfo> {
+    let id = Uuid::new_v4();
+    sqlx::query("INSERT INTO users (id, team_id, username, password_hash, role, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+        .bind(id.to_string())
+        .bind(team.to_string())
+        .bind(username)
+        .bind(password_hash)
+        .bind(role_str(role))
+        .bind(now_ms)
+        .execute(&mut **tx)
+        .await?;
+    Ok(UserInfo { id, username: username.to_string(), role, team, team_name: String::new() })
+}

@@ -1,0 +1,66 @@
+//! Fältlogg's coordination server.
+//!
+//! It relays end-to-end encrypted envelopes between the devices of a team, keeps the device
+//! register, and serves the PWA. Invariant: the server never holds a team key or any record
+//! plaintext; it sees only routing metadata (team, device, sizes, times).
+
+pub mod auth;
+pub mod bootstrap;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod passwords;
+mod routes;
+mod static_files;
+
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderValue};
+use axum::Router;
+use faltlogg_core::api::MAX_BODY_BYTES;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+pub use config::Config;
+use db::Store;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub config: Arc<Config>,
+}
+
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// The whole HTTP application: the API under `/api`, the PWA everywhere else.
+/// Tests call this directly, without a socket.
+pub fn app(state: AppState) -> Router {
+    let api = routes::api()
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
+    Router::new()
+        .nest("/api", api)
+        .fallback_service(static_files::service(&state.config.dist_dir))
+        .with_state(state)
+        .layer(axum::middleware::from_fn(static_files::headers))
+        // Spans carry method and path only: no bodies, no query strings, no headers.
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+        }))
+}
+
+/// Serves on `listener` until `shutdown` completes, then finishes the requests in flight.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown).await
+}

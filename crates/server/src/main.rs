@@ -1,0 +1,106 @@
+//! `faltlogg-server`: the coordination server's command line.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::Parser;
+use faltlogg_server::db::sqlite::SqliteStore;
+use faltlogg_server::{bootstrap, AppState, Config};
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(version, about = "Fältlogg coordination server: relays end-to-end encrypted envelopes")]
+struct Args {
+    /// Address to listen on.
+    #[arg(long, env = "FALTLOGG_BIND", default_value = "127.0.0.1")]
+    bind: std::net::IpAddr,
+    /// Port to listen on; 0 picks a free one.
+    #[arg(long, env = "FALTLOGG_PORT", default_value_t = 8080)]
+    port: u16,
+    /// Directory for the database; created if missing.
+    #[arg(long, env = "FALTLOGG_DATA_DIR", default_value = "data")]
+    data_dir: PathBuf,
+    /// The built PWA (trunk's output).
+    #[arg(long, env = "FALTLOGG_DIST_DIR", default_value = "dist")]
+    dist_dir: PathBuf,
+    /// Password for the admin account made on first start (default: a random one, printed once).
+    #[arg(long, env = "FALTLOGG_ADMIN_PASSWORD", hide_env_values = true)]
+    admin_password: Option<String>,
+    /// How long a sign-in lasts, in days.
+    #[arg(long, env = "FALTLOGG_SESSION_DAYS", default_value_t = 30)]
+    session_days: u32,
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_env("FALTLOGG_LOG").unwrap_or_else(|_| EnvFilter::new("info")))
+        .init();
+    match run(Args::parse()).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("faltlogg-server: {message}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(args: Args) -> Result<(), String> {
+    std::fs::create_dir_all(&args.data_dir)
+        .map_err(|e| format!("cannot create data directory {}: {e}", args.data_dir.display()))?;
+    if !args.dist_dir.join("index.html").is_file() {
+        tracing::warn!(dist = %args.dist_dir.display(), "no built PWA here: only the API will answer");
+    }
+    let db_path = args.data_dir.join("faltlogg.sqlite3");
+    let store = SqliteStore::open(&db_path)
+        .await
+        .map_err(|e| format!("cannot open database {}: {e}", db_path.display()))?;
+    let store = Arc::new(store);
+
+    let listener = tokio::net::TcpListener::bind(SocketAddr::new(args.bind, args.port))
+        .await
+        .map_err(|e| format!("cannot listen on {}:{}: {e}", args.bind, args.port))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let url = format!("http://{addr}/");
+
+    if let Some((user, password)) = bootstrap::ensure_admin(store.as_ref(), args.admin_password)
+        .await
+        .map_err(|e| format!("cannot create the admin account: {e}"))?
+    {
+        // Printed once, to the operator's terminal, never to the log.
+        println!("First start: team \"{}\" and its coordinator account were created.", user.team_name);
+        println!("  Sign in at {url} as \"{}\" with password: {password}", user.username);
+        println!("  Keep it safe: it is not shown again.");
+    }
+    println!("Fältlogg is running at {url}  (Ctrl-C stops it)");
+    tracing::info!(%addr, "listening");
+
+    let state = AppState {
+        store: store.clone(),
+        config: Arc::new(Config {
+            dist_dir: args.dist_dir,
+            session_ttl_ms: i64::from(args.session_days) * 24 * 60 * 60 * 1000,
+        }),
+    };
+    faltlogg_server::serve(listener, state, shutdown_signal()).await.map_err(|e| e.to_string())?;
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+    tracing::info!("shutting down");
+}

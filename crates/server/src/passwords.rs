@@ -1,0 +1,31 @@
+//! Worker account passwords: Argon2id (the `argon2` crate's defaults, RFC 9106's second
+//! recommended option: 19 MiB, 2 passes), hashed and checked off the async threads.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use rand_core::OsRng;
+
+pub fn hash(password: &str) -> String {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .expect("Argon2id with default parameters accepts any password")
+        .to_string()
+}
+
+/// Checks `password` against `hash`. With no hash (unknown user) it checks against a dummy
+/// hash anyway, so that both cases take the same time.
+pub async fn verify(password: String, hash: Option<String>) -> bool {
+    tokio::task::spawn_blocking(move || {
+        let known = hash.is_some();
+        let hash = hash.unwrap_or_else(|| DUMMY.with(|d| d.clone()));
+        let Ok(parsed) = PasswordHash::new(&hash) else { return false };
+        Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok() && known
+    })
+    .await
+    .unwrap_or(false)
+}
+
+thread_local! {
+    static DUMMY: String = hash("not a password anyone has");
+}

@@ -1,0 +1,93 @@
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use faltlogg_core::api::{
+    ErrorCode, PullResponse, PulledEnvelope, PushRequest, PushResponse, PushResult, MAX_PULL_BATCH, MAX_PUSH_BATCH,
+};
+use faltlogg_core::envelope::{Envelope, EnvelopeError};
+use serde::Deserialize;
+
+use super::body;
+use crate::auth::Session;
+use crate::db::NewEnvelope;
+use crate::error::{ApiResult, Failure};
+use crate::{now_ms, AppState};
+
+/// Stores a batch of envelopes from the calling device: all of them or none. Each must name
+/// this team and this device, be of a known epoch and carry this device's valid signature.
+/// On the first bad one the reply names its `index`, so the client can set it aside.
+pub async fn push(
+    State(state): State<AppState>,
+    session: Session,
+    json: Result<Json<PushRequest>, JsonRejection>,
+) -> ApiResult<Json<PushResponse>> {
+    let request = body(json)?;
+    let device = session.approved_device(&state).await?;
+    if request.envelopes.len() > MAX_PUSH_BATCH {
+        return Err(Failure::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::BatchTooLarge,
+            format!("at most {MAX_PUSH_BATCH} envelopes per push"),
+        ));
+    }
+    let epoch = state.store.team_epoch(session.user.team).await?;
+    let mut batch = Vec::with_capacity(request.envelopes.len());
+    for (index, envelope) in request.envelopes.iter().enumerate() {
+        check(envelope, &session, &device.info, epoch).map_err(|f| f.at(index))?;
+        batch.push(NewEnvelope { id: envelope.header.id, device: device.info.id, bytes: envelope.to_bytes() });
+    }
+    let seqs = state.store.push_envelopes(session.user.team, &batch, now_ms()).await?;
+    tracing::info!(device = %device.info.id, count = batch.len(), "envelopes pushed");
+    let results = batch.iter().zip(seqs).map(|(e, seq)| PushResult { id: e.id, seq }).collect();
+    Ok(Json(PushResponse { results }))
+}
+
+fn check(
+    envelope: &Envelope,
+    session: &Session,
+    device: &faltlogg_core::api::DeviceInfo,
+    team_epoch: u32,
+) -> Result<(), Failure> {
+    let unprocessable = |code, message: &str| Failure::new(StatusCode::UNPROCESSABLE_ENTITY, code, message);
+    if envelope.header.team != session.user.team || envelope.header.device != device.id {
+        return Err(Failure::forbidden(ErrorCode::WrongOrigin, "envelope names another team or device"));
+    }
+    if envelope.header.epoch == 0 || envelope.header.epoch > team_epoch {
+        return Err(unprocessable(ErrorCode::BadEnvelope, "unknown key epoch"));
+    }
+    envelope.verify(&device.keys).map_err(|e| match e {
+        EnvelopeError::Signature => unprocessable(ErrorCode::BadSignature, "signature does not verify"),
+        _ => unprocessable(ErrorCode::BadEnvelope, "envelope is malformed"),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct PullQuery {
+    #[serde(default)]
+    after: i64,
+    limit: Option<usize>,
+}
+
+/// The team's envelopes after sequence number `after`, oldest first.
+pub async fn pull(
+    State(state): State<AppState>,
+    session: Session,
+    query: Result<Query<PullQuery>, QueryRejection>,
+) -> ApiResult<Json<PullResponse>> {
+    let Query(query) = query.map_err(|r| Failure::malformed(r.body_text()))?;
+    session.approved_device(&state).await?;
+    let limit = query.limit.unwrap_or(MAX_PULL_BATCH).clamp(1, MAX_PULL_BATCH);
+    let mut rows = state.store.pull_envelopes(session.user.team, query.after, limit + 1).await?;
+    let more = rows.len() > limit;
+    rows.truncate(limit);
+    let envelopes = rows
+        .into_iter()
+        .map(|(seq, bytes)| {
+            Envelope::from_bytes(&bytes)
+                .map(|envelope| PulledEnvelope { seq, envelope })
+                .map_err(|e| Failure::internal("stored envelope does not decode", &e))
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(Json(PullResponse { envelopes, more }))
+}

@@ -1,0 +1,35 @@
+use axum::extract::rejection::JsonRejection;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use faltlogg_core::api::{ErrorCode, SignInRequest, SignInResponse};
+
+use super::body;
+use crate::auth::new_token;
+use crate::error::{ApiResult, Failure};
+use crate::{now_ms, passwords, AppState};
+
+/// Signs in with username and password. The reply and timing are the same for an unknown
+/// user and a wrong password, so the endpoint does not reveal which accounts exist.
+pub async fn sign_in(
+    State(state): State<AppState>,
+    json: Result<Json<SignInRequest>, JsonRejection>,
+) -> ApiResult<Json<SignInResponse>> {
+    let request = body(json)?;
+    let credentials = state.store.user_credentials(request.username.trim()).await?;
+    let hash = credentials.as_ref().map(|c| c.password_hash.clone());
+    let valid = passwords::verify(request.password, hash).await;
+    let (Some(credentials), true) = (credentials, valid) else {
+        return Err(Failure::new(
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::InvalidCredentials,
+            "wrong username or password",
+        ));
+    };
+    let (token, hash) = new_token();
+    let now = now_ms();
+    let expires_at_ms = now + state.config.session_ttl_ms;
+    state.store.create_session(&hash, credentials.user.id, now, expires_at_ms).await?;
+    tracing::info!(user = %credentials.user.id, "signed in");
+    Ok(Json(SignInResponse { token, expires_at_ms, user: credentials.user }))
+}
