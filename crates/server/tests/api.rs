@@ -66,7 +66,7 @@ impl TestServer {
             .send()
             .await
             .unwrap();
-        assert_eq!(response.status(), StatusCode::CREATED);
+        assert_eq!(response.status(), StatusCode::OK);
         let me: MyDevice = response.json().await.unwrap();
         Device { token: session.token, team: session.user.team, secrets, me, seq: 0 }
     }
@@ -205,6 +205,15 @@ async fn a_contact_travels_as_ciphertext_from_one_device_to_an_approved_second()
         Change::PutContact(contact) => assert_eq!(contact.note, "marker-7f3a"),
     }
     assert!(server.pull(&second, got.seq).await.envelopes.is_empty());
+
+    // After its session expires, a device signs in again and enrols the same keys: it gets
+    // the same device back, still approved, not a new pending one.
+    let session: SignInResponse = server.sign_in(PASSWORD).await.json().await.unwrap();
+    let again = Device { token: session.token, team: second.team, secrets: second.secrets.clone(), me: second.me.clone(), seq: 0 };
+    let me: MyDevice = server.post(&again, "/api/devices", &EnrolRequest { keys: second.secrets.public() }).await.json().await.unwrap();
+    assert_eq!((me.device.id, me.device.status), (second.me.device.id, DeviceStatus::Approved));
+    assert!(!me.make_team_key);
+    assert_eq!(server.pull(&again, 0).await.envelopes.len(), 1);
 }
 
 #[tokio::test]

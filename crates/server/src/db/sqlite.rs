@@ -175,6 +175,28 @@ impl Store for SqliteStore {
     ) -> StoreResult<(DeviceRow, bool)> {
         let _w = self.write.lock().await;
         let mut tx = self.pool.begin().await?;
+        // The same keys again (a retry, or a new sign-in on the same device): bind and return.
+        let existing = sqlx::query(&format!("{DEVICE_SELECT} WHERE d.user_id = ? AND d.signing_key = ?"))
+            .bind(user.id.to_string())
+            .bind(&keys.signing[..])
+            .fetch_optional(&mut *tx)
+            .await?;
+        if let Some(row) = existing {
+            let device = device_row(&row)?;
+            let bootstrap: Option<(Option<String>,)> = sqlx::query_as(
+                "SELECT approved_by FROM devices d WHERE d.id = ? AND d.status = 'approved' \
+                 AND NOT EXISTS (SELECT 1 FROM sealed_team_keys k WHERE k.device_id = d.id)",
+            )
+            .bind(device.info.id.to_string())
+            .fetch_optional(&mut *tx)
+            .await?;
+            bind_session(&mut tx, token_hash, device.info.id).await?;
+            tx.commit().await?;
+            // The device that bootstrapped the team (approved by nobody) may still need to
+            // make the key, if its first reply was lost: the client ignores this if it has one.
+            let make_team_key = matches!(bootstrap, Some((None,)));
+            return Ok((device, make_team_key));
+        }
         let team = user.team.to_string();
         let bootstrap = user.role == Role::Coordinator
             && sqlx::query("UPDATE teams SET key_epoch = 1 WHERE id = ? AND key_epoch = 0")
@@ -199,11 +221,7 @@ impl Store for SqliteStore {
         .bind(bootstrap.then_some(now_ms))
         .execute(&mut *tx)
         .await?;
-        sqlx::query("UPDATE sessions SET device_id = ? WHERE token_hash = ?")
-            .bind(id.to_string())
-            .bind(token_hash)
-            .execute(&mut *tx)
-            .await?;
+        bind_session(&mut tx, token_hash, id).await?;
         tx.commit().await?;
         let info = DeviceInfo { id, username: user.username.clone(), status, keys: *keys, enrolled_at_ms: now_ms };
         Ok((DeviceRow { team: user.team, user: user.id, info }, bootstrap))
@@ -342,4 +360,13 @@ async fn insert_user(
         .execute(&mut **tx)
         .await?;
     Ok(UserInfo { id, username: username.to_string(), role, team, team_name: String::new() })
+}
+
+async fn bind_session(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>, token_hash: &[u8], device: Uuid) -> StoreResult<()> {
+    sqlx::query("UPDATE sessions SET device_id = ? WHERE token_hash = ?")
+        .bind(device.to_string())
+        .bind(token_hash)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }

@@ -10,27 +10,27 @@ use crate::auth::Session;
 use crate::error::{ApiResult, Failure};
 use crate::{now_ms, AppState};
 
-/// Enrols the calling device. Repeating the call with the same keys returns the same device,
-/// so a client whose first reply was lost can simply try again.
+/// Enrols the calling device. The same keys again return the same device, bound to this
+/// session: a client whose reply was lost, or whose session expired, simply calls again.
 pub async fn enrol(
     State(state): State<AppState>,
     session: Session,
     json: Result<Json<EnrolRequest>, JsonRejection>,
-) -> ApiResult<(StatusCode, Json<MyDevice>)> {
+) -> ApiResult<Json<MyDevice>> {
     let request = body(json)?;
     if !request.keys.is_valid() {
         return Err(Failure::malformed("invalid device public keys"));
     }
     if session.device.is_some() {
+        // A session enrols one device; the same keys again are a retry and answered alike.
         let existing = session.device_any_status(&state).await?;
         if existing.info.keys != request.keys {
             return Err(Failure::new(StatusCode::CONFLICT, ErrorCode::AlreadyEnrolled, "this session already has a device"));
         }
-        return Ok((StatusCode::OK, Json(my_device(&state, existing.info, false, session.user.team).await?)));
     }
     let (device, make_team_key) = state.store.enrol_device(&session.token_hash, &session.user, &request.keys, now_ms()).await?;
     tracing::info!(device = %device.info.id, user = %session.user.id, bootstrap = make_team_key, "device enrolled");
-    Ok((StatusCode::CREATED, Json(my_device(&state, device.info, make_team_key, session.user.team).await?)))
+    Ok(Json(my_device(&state, device.info, make_team_key, session.user.team).await?))
 }
 
 async fn my_device(state: &AppState, device: DeviceInfo, make_team_key: bool, team: Uuid) -> ApiResult<MyDevice> {
@@ -50,9 +50,9 @@ pub async fn me(State(state): State<AppState>, session: Session) -> ApiResult<Js
     Ok(Json(my_device(&state, device.info, false, session.user.team).await?))
 }
 
-/// The team's devices, for a coordinator's approval screen.
+/// The team's devices with their public keys: a coordinator approves from this list, and
+/// every device checks the signatures of pulled envelopes against it.
 pub async fn list(State(state): State<AppState>, session: Session) -> ApiResult<Json<DeviceList>> {
-    session.require_coordinator()?;
     session.approved_device(&state).await?;
     Ok(Json(DeviceList { devices: state.store.team_devices(session.user.team).await? }))
 }
