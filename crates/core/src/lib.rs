@@ -10,6 +10,7 @@ pub mod b64;
 pub mod contact;
 pub mod crypto;
 pub mod envelope;
+pub mod fold;
 pub mod hlc;
 pub mod ids;
 

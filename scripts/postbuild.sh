@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Trunk post_build hook (see Trunk.toml); runs in the staging directory's parent with
+# TRUNK_STAGING_DIR set. Three steps, all from the built files, nothing written by hand:
+# 1. Trunk's inline module loader goes into its own hashed file: the CSP allows no inline script.
+# 2. The service worker gets its precache list (every built file) and a version (their hash).
+# 3. Text and wasm assets get a brotli (q11) twin for the server to send as is.
+# perl is part of every Debian system (perl-base is essential), so it is safe to rely on.
+set -euo pipefail
+dir="${TRUNK_STAGING_DIR:?run by trunk}"
+cd "$dir"
+
+# 1. Inline loader → init-<hash>.js
+perl -0777 -i -pe '
+  if (m{<script type="module">(.*?)</script>}s) {
+    my $code = $1;
+    open(my $h, "-|", "printf %s \Q$code\E | sha256sum") or die;
+    my ($hash) = split(/\s/, <$h>);
+    $hash = substr($hash, 0, 16);
+    open(my $f, ">", "init-$hash.js") or die; print $f $code; close $f;
+    s{<script type="module">.*?</script>}{<script type="module" src="/init-$hash.js"></script>}s;
+  }
+' index.html
+if grep -q '<script type="module">' index.html; then
+  echo "postbuild: an inline script is left in index.html" >&2
+  exit 1
+fi
+
+# 2. Service worker precache list and version.
+files=$(find . -type f ! -name 'sw.js' ! -name '*.br' ! -name 'index.html' | sed 's|^\./|/|' | sort)
+version=$( (cat index.html; for f in $files; do cat ".$f"; done) | sha256sum | cut -c1-16)
+list=$( (echo "/index.html"; echo "$files") | sed 's/.*/"&"/' | paste -sd, -)
+perl -pi -e "s|__VERSION__|$version|; s|__PRECACHE__|[$list]|" sw.js
+
+# 3. Brotli twins.
+if command -v brotli >/dev/null; then
+  find . -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' -o -name '*.webmanifest' \) \
+    -exec brotli -q 11 -f -k {} +
+fi

@@ -1,0 +1,77 @@
+//! Calls to the coordination server's JSON API with the browser's fetch.
+
+use faltlogg_core::api::{ApiError, ErrorCode};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Request, RequestInit, Response};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiFailure {
+    /// The server could not be reached: no network, or the server is down.
+    Offline,
+    /// The server refused the request, and said why.
+    Rejected(ApiError),
+    /// The server answered with something that is not the API's shape (a proxy error page).
+    Unexpected,
+}
+
+impl ApiFailure {
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            ApiFailure::Rejected(e) => Some(e.error),
+            _ => None,
+        }
+    }
+}
+
+async fn send(method: &str, path: &str, token: Option<&str>, body: Option<String>) -> Result<String, ApiFailure> {
+    let init = RequestInit::new();
+    init.set_method(method);
+    if let Some(body) = &body {
+        init.set_body(&wasm_bindgen::JsValue::from_str(body));
+    }
+    let request = Request::new_with_str_and_init(path, &init).map_err(|_| ApiFailure::Unexpected)?;
+    let headers = request.headers();
+    let _ = headers.set("Accept", "application/json");
+    if body.is_some() {
+        let _ = headers.set("Content-Type", "application/json");
+    }
+    if let Some(token) = token {
+        let _ = headers.set("Authorization", &format!("Bearer {token}"));
+    }
+    let window = web_sys::window().ok_or(ApiFailure::Unexpected)?;
+    let response: Response = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .map_err(|_| ApiFailure::Offline)?
+        .unchecked_into();
+    let text = JsFuture::from(response.text().map_err(|_| ApiFailure::Unexpected)?)
+        .await
+        .map_err(|_| ApiFailure::Offline)?
+        .as_string()
+        .unwrap_or_default();
+    if response.ok() {
+        Ok(text)
+    } else {
+        match serde_json::from_str::<ApiError>(&text) {
+            Ok(error) => Err(ApiFailure::Rejected(error)),
+            // A gateway in front of a stopped server answers 502/503/504 with its own page.
+            Err(_) if matches!(response.status(), 502..=504) => Err(ApiFailure::Offline),
+            Err(_) => Err(ApiFailure::Unexpected),
+        }
+    }
+}
+
+fn parse<R: DeserializeOwned>(text: String) -> Result<R, ApiFailure> {
+    serde_json::from_str(&text).map_err(|_| ApiFailure::Unexpected)
+}
+
+pub async fn get<R: DeserializeOwned>(path: &str, token: &str) -> Result<R, ApiFailure> {
+    parse(send("GET", path, Some(token), None).await?)
+}
+
+pub async fn post<B: Serialize, R: DeserializeOwned>(path: &str, token: Option<&str>, body: &B) -> Result<R, ApiFailure> {
+    let body = serde_json::to_string(body).map_err(|_| ApiFailure::Unexpected)?;
+    parse(send("POST", path, token, Some(body)).await?)
+}

@@ -1,0 +1,198 @@
+//! The app shell: contexts, the router, the top bar and the bottom navigation, and the gates
+//! (sign in, passphrase, unlock, approval) in front of the screens.
+
+use gloo_storage::{LocalStorage, Storage};
+use leptos::ev;
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::hooks::use_location;
+use leptos_router::path;
+
+use crate::components::{Icon, IconSvg};
+use crate::i18n::{use_i18n, I18n, Lang, Msg};
+use crate::screens::{more::More, new_contact::NewContact, passphrase::ChoosePassphrase, pending::Pending,
+    sign_in::SignIn, today::Today, unlock::Unlock};
+use crate::state::{self, use_app, AppCtx, Phase};
+use crate::time::{clock, now_ms};
+
+pub const LANG_KEY: &str = "faltlogg.lang";
+/// The app locks itself after this long without a touch or key press.
+const IDLE_LOCK_MS: i64 = 5 * 60 * 1000;
+/// How often the app tries to sync while unlocked and visible.
+const SYNC_EVERY_MS: u64 = 30_000;
+
+#[component]
+pub fn App() -> impl IntoView {
+    let lang = LocalStorage::get::<String>(LANG_KEY)
+        .ok()
+        .and_then(|c| Lang::from_code(&c))
+        .unwrap_or_else(Lang::from_browser);
+    let i18n = I18n(RwSignal::new(lang));
+    provide_context(i18n);
+    let ctx = AppCtx::new();
+    provide_context(ctx);
+
+    // Keep <html lang> in step, for screen readers and hyphenation.
+    Effect::new(move |_| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("lang", i18n.lang().code());
+        }
+    });
+    watch_the_world(ctx);
+
+    view! {
+        <Router>
+            {move || {
+                // Tracks the language too: switching it renders the app anew in that language.
+                i18n.lang();
+                match ctx.phase.get() {
+                Phase::Starting => view! { <p class="gate">{i18n.t(Msg::Loading)}</p> }.into_any(),
+                Phase::SignedOut => view! { <SignIn/> }.into_any(),
+                Phase::ChoosePassphrase => view! { <ChoosePassphrase/> }.into_any(),
+                Phase::Locked => view! { <Unlock/> }.into_any(),
+                Phase::Unlocked => view! { <Unlocked/> }.into_any(),
+                }
+            }}
+        </Router>
+    }
+}
+
+/// Listeners on the outside world: network back, idle lock, covering the screen in the task
+/// switcher, the periodic sync, and the service worker's "update ready".
+fn watch_the_world(ctx: AppCtx) {
+    let last_activity = StoredValue::new(now_ms());
+    let touch = move || last_activity.set_value(now_ms());
+    let _ = window_event_listener(ev::pointerdown, move |_| touch());
+    let _ = window_event_listener(ev::keydown, move |_| touch());
+    let _ = window_event_listener(ev::online, move |_| leptos::task::spawn_local(state::sync_now(ctx)));
+    let _ = window_event_listener(ev::visibilitychange, move |_| {
+        let hidden = document().hidden();
+        if let Some(body) = document().body() {
+            let _ = body.class_list().toggle_with_force("covered", hidden);
+        }
+    });
+    let _ = set_interval_with_handle(
+        move || {
+            if ctx.phase.get_untracked() != Phase::Unlocked {
+                return;
+            }
+            if now_ms() - last_activity.get_value() > IDLE_LOCK_MS {
+                state::lock(ctx);
+            } else if !document().hidden() {
+                leptos::task::spawn_local(state::sync_now(ctx));
+            }
+        },
+        std::time::Duration::from_millis(SYNC_EVERY_MS),
+    );
+    // boot.js sets this flag (and fires the event) when a new version has installed.
+    let flag = || js_sys::Reflect::get(&window(), &"faltloggUpdateReady".into()).is_ok_and(|v| v.is_truthy());
+    ctx.update_ready.set(flag());
+    let _ = window_event_listener(ev::Custom::<ev::Event>::new("faltlogg-update"), move |_| ctx.update_ready.set(true));
+}
+
+#[component]
+fn Unlocked() -> impl IntoView {
+    let ctx = use_app();
+    let approved = Memo::new(move |_| ctx.approved());
+    view! {
+        <Show when=move || approved.get() fallback=|| view! { <Pending/> }>
+            <Layout/>
+        </Show>
+    }
+}
+
+#[component]
+fn Layout() -> impl IntoView {
+    view! {
+        <TopBar/>
+        <UpdateBanner/>
+        <main id="main" tabindex="-1">
+            <Routes fallback=|| view! { <Today/> }>
+                <Route path=path!("/") view=Today/>
+                <Route path=path!("/contacts/new") view=NewContact/>
+                <Route path=path!("/more") view=More/>
+            </Routes>
+        </main>
+        <BottomNav/>
+    }
+}
+
+/// The sync state in words, for the top bar: "3 changes waiting", "All sent 14:02".
+pub fn sync_words(i18n: I18n, ctx: AppCtx) -> String {
+    let s = ctx.sync.get();
+    if s.running {
+        return i18n.t(Msg::Syncing).to_string();
+    }
+    match (s.waiting, s.last_sent_ms) {
+        (1, _) => i18n.t(Msg::OneWaiting).to_string(),
+        (0, Some(ms)) => format!("{} {}", i18n.t(Msg::AllSent), clock(ms)),
+        (0, None) => i18n.t(Msg::NothingSentYet).to_string(),
+        (n, _) => format!("{n} {}", i18n.t(Msg::ManyWaiting)),
+    }
+}
+
+#[component]
+fn TopBar() -> impl IntoView {
+    let i18n = use_i18n();
+    let ctx = use_app();
+    let location = use_location();
+    let title = move || match location.pathname.get().as_str() {
+        "/contacts/new" => i18n.t(Msg::NewContactTitle),
+        "/more" => i18n.t(Msg::MoreTitle),
+        _ => i18n.t(Msg::TodayTitle),
+    };
+    view! {
+        <header class="top-bar">
+            <div class="top-bar-text">
+                <h1>{title}</h1>
+                <p class="sync-state" id="sync-state" role="status" aria-live="polite"
+                    data-waiting=move || ctx.sync.with(|s| s.waiting.to_string())
+                    data-syncs=move || ctx.sync.with(|s| s.completed.to_string())>
+                    {move || sync_words(i18n, ctx)}
+                </p>
+            </div>
+            <button type="button" class="icon-button" on:click=move |_| state::lock(ctx)>
+                <IconSvg icon=Icon::Lock/>
+                <span>{i18n.t(Msg::Lock)}</span>
+            </button>
+        </header>
+    }
+}
+
+#[component]
+fn UpdateBanner() -> impl IntoView {
+    let i18n = use_i18n();
+    let ctx = use_app();
+    let apply = move |_| {
+        if let Ok(f) = js_sys::Reflect::get(&window(), &"faltloggApplyUpdate".into()) {
+            if let Some(f) = wasm_bindgen::JsCast::dyn_ref::<js_sys::Function>(&f) {
+                let _ = f.call0(&wasm_bindgen::JsValue::NULL);
+            }
+        }
+    };
+    view! {
+        <Show when=move || ctx.update_ready.get()>
+            <div class="banner update" role="status">
+                <span>{i18n.t(Msg::UpdateReady)}</span>
+                <button type="button" class="secondary" on:click=apply>{i18n.t(Msg::UpdateNow)}</button>
+            </div>
+        </Show>
+    }
+}
+
+#[component]
+fn BottomNav() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <nav class="bottom-nav" aria-label=i18n.t(Msg::MainNav)>
+            <A href="/" exact=true>
+                <IconSvg icon=Icon::Today/>
+                <span>{i18n.t(Msg::NavToday)}</span>
+            </A>
+            <A href="/more">
+                <IconSvg icon=Icon::More/>
+                <span>{i18n.t(Msg::NavMore)}</span>
+            </A>
+        </nav>
+    }
+}

@@ -1,0 +1,144 @@
+//! Small pieces shared by the screens: icons, the error summary, form fields.
+
+use leptos::html;
+use leptos::prelude::*;
+
+use crate::i18n::{use_i18n, Msg};
+
+/// Inline SVG icons (decorative: always beside a text label, hidden from screen readers).
+#[derive(Clone, Copy)]
+pub enum Icon {
+    Today,
+    More,
+    Lock,
+    Plus,
+    Sync,
+}
+
+#[component]
+pub fn IconSvg(icon: Icon) -> impl IntoView {
+    let d = match icon {
+        Icon::Today => "M7 2v2H5a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h14a2 2 0 0 0 2-2V6a2 2 0 0 0-2-2h-2V2h-2v2H9V2zM5 9h14v11H5z",
+        Icon::More => "M4 6h16v2H4zm0 5h16v2H4zm0 5h16v2H4z",
+        Icon::Lock => "M12 2a5 5 0 0 0-5 5v3H5v12h14V10h-2V7a5 5 0 0 0-5-5zm-3 8V7a3 3 0 0 1 6 0v3z",
+        Icon::Plus => "M11 4h2v7h7v2h-7v7h-2v-7H4v-2h7z",
+        Icon::Sync => "M12 4a8 8 0 0 1 7.4 5H17l3 4 3-4h-1.5A10 10 0 0 0 3 8l1.8.9A8 8 0 0 1 12 4zm-9 7-3 4h1.5A10 10 0 0 0 21 16l-1.8-.9A8 8 0 0 1 4.6 15H7z",
+    };
+    view! {
+        <svg class="icon" viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" focusable="false">
+            <path d=d fill="currentColor"></path>
+        </svg>
+    }
+}
+
+/// The GOV.UK-style error summary: a list of links to the fields in error. It takes focus
+/// when it appears so screen readers announce it.
+#[component]
+pub fn ErrorSummary(errors: ReadSignal<Vec<(&'static str, Msg)>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let node = NodeRef::<html::Div>::new();
+    Effect::new(move |_| {
+        if !errors.with(Vec::is_empty) {
+            if let Some(el) = node.get() {
+                let _ = el.focus();
+            }
+        }
+    });
+    view! {
+        <Show when=move || !errors.with(Vec::is_empty)>
+            <div class="error-summary" role="alert" tabindex="-1" node_ref=node>
+                <h2>{i18n.t(Msg::ErrorSummaryTitle)}</h2>
+                <ul>
+                    <For each=move || errors.get() key=|(field, msg)| (*field, *msg as u16) let((field, msg))>
+                        <li><a href=format!("#{field}")>{i18n.t(msg)}</a></li>
+                    </For>
+                </ul>
+            </div>
+        </Show>
+    }
+}
+
+/// A message for one field, or nothing.
+pub fn field_error(errors: ReadSignal<Vec<(&'static str, Msg)>>, field: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        errors.with(|e| e.iter().find(|(f, _)| *f == field).map(|(_, m)| *m)).map(|msg| {
+            view! { <p class="field-error" id=format!("{field}-error")>{i18n.t(msg)}</p> }
+        })
+    }
+}
+
+/// A page-level message (problem or confirmation), announced politely.
+#[component]
+pub fn Banner(#[prop(into)] msg: Signal<Option<Msg>>, #[prop(optional)] warning: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let class = if warning { "banner warning" } else { "banner" };
+    view! {
+        <div role="status" aria-live="polite">
+            {move || msg.get().map(|m| view! { <p class=class>{i18n.t(m)}</p> })}
+        </div>
+    }
+}
+
+/// Swedish / English, remembered on the device (not secret).
+#[component]
+pub fn LanguageSwitch() -> impl IntoView {
+    use crate::i18n::Lang;
+    use gloo_storage::{LocalStorage, Storage};
+    let i18n = use_i18n();
+    let choose = move |lang: Lang| {
+        i18n.0.set(lang);
+        let _ = LocalStorage::set(crate::app::LANG_KEY, lang.code());
+    };
+    view! {
+        <fieldset class="language">
+            <legend>{i18n.t(Msg::Language)}</legend>
+            <button type="button" class="secondary" lang="sv" aria-pressed=move || (i18n.lang() == Lang::Sv).to_string()
+                on:click=move |_| choose(Lang::Sv)>"Svenska"</button>
+            <button type="button" class="secondary" lang="en" aria-pressed=move || (i18n.lang() == Lang::En).to_string()
+                on:click=move |_| choose(Lang::En)>"English"</button>
+        </fieldset>
+    }
+}
+
+/// Form-level state every screen's form needs: field errors, a page problem, busy flag.
+#[derive(Clone, Copy)]
+pub struct FormState {
+    pub errors: ReadSignal<Vec<(&'static str, Msg)>>,
+    pub set_errors: WriteSignal<Vec<(&'static str, Msg)>>,
+    pub problem: RwSignal<Option<Msg>>,
+    pub working: RwSignal<bool>,
+}
+
+pub fn use_form() -> FormState {
+    let (errors, set_errors) = signal(Vec::new());
+    FormState { errors, set_errors, problem: RwSignal::new(None), working: RwSignal::new(false) }
+}
+
+impl FormState {
+    /// Runs `task` unless already running; its error becomes the page's problem message.
+    pub fn run(self, task: impl std::future::Future<Output = Result<(), Msg>> + 'static) {
+        self.run_boxed(Box::pin(task));
+    }
+
+    // Not generic, so the spawning code exists once rather than once per form.
+    fn run_boxed(self, task: std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), Msg>>>>) {
+        if self.working.get_untracked() {
+            return;
+        }
+        self.working.set(true);
+        self.problem.set(None);
+        leptos::task::spawn_local(async move {
+            let result = task.await;
+            self.working.set(false);
+            if let Err(msg) = result {
+                self.problem.set(Some(msg));
+            }
+        });
+    }
+
+    /// Whether a field is in error, for `aria-invalid`.
+    pub fn invalid(self, field: &'static str) -> impl Fn() -> &'static str + Copy {
+        move || if self.errors.with(|e| e.iter().any(|(f, _)| *f == field)) { "true" } else { "false" }
+    }
+}

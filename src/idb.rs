@@ -1,0 +1,207 @@
+//! A small IndexedDB layer over web-sys: what the app keeps on the device. Everything stored
+//! here is ciphertext (envelopes) or non-secret bookkeeping (counters, sync cursor).
+//!
+//! Stores (out-of-line string keys):
+//! - `envelopes`: every envelope this device holds (own and pulled), as postcard bytes;
+//! - `outbox`: envelopes not yet accepted by the server, same bytes;
+//! - `quarantine`: envelopes that failed to verify or decrypt, set aside with a reason;
+//! - `meta`: counters and the pull cursor.
+
+use std::cell::RefCell;
+
+use js_sys::{Array, Function, Promise, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbRequest, IdbTransaction, IdbTransactionMode};
+
+pub const DB_NAME: &str = "faltlogg";
+const DB_VERSION: u32 = 1;
+pub const ENVELOPES: &str = "envelopes";
+pub const OUTBOX: &str = "outbox";
+pub const QUARANTINE: &str = "quarantine";
+pub const META: &str = "meta";
+const STORES: [&str; 4] = [ENVELOPES, OUTBOX, QUARANTINE, META];
+
+/// Why the device's storage failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StorageError {
+    /// The browser refused to store more (storage full or quota reached).
+    Quota,
+    /// Anything else: storage unavailable, blocked, or a corrupt value.
+    Failed,
+}
+
+impl StorageError {
+    fn from_js(value: &JsValue) -> StorageError {
+        let name = value.dyn_ref::<web_sys::DomException>().map(|e| e.name()).unwrap_or_default();
+        if name == "QuotaExceededError" {
+            StorageError::Quota
+        } else {
+            StorageError::Failed
+        }
+    }
+}
+
+thread_local! {
+    static DB: RefCell<Option<IdbDatabase>> = const { RefCell::new(None) };
+}
+
+/// Wraps one-shot IndexedDB callbacks in a promise. One function serves every outcome, so it
+/// frees itself after the first call and nothing leaks.
+fn settle(register: impl FnOnce(&Function), outcome: impl FnOnce() -> Result<JsValue, JsValue> + 'static) -> JsFuture {
+    let mut register = Some(register);
+    let mut outcome = Some(outcome);
+    let promise = Promise::new(&mut |resolve: Function, reject: Function| {
+        let outcome = outcome.take().expect("the executor runs once");
+        let callback = Closure::once_into_js(move |_event: JsValue| {
+            let _ = match outcome() {
+                Ok(v) => resolve.call1(&JsValue::NULL, &v),
+                Err(e) => reject.call1(&JsValue::NULL, &e),
+            };
+        });
+        (register.take().expect("the executor runs once"))(callback.unchecked_ref());
+    });
+    JsFuture::from(promise)
+}
+
+async fn request(req: IdbRequest) -> Result<JsValue, StorageError> {
+    let r = req.clone();
+    settle(
+        |f| {
+            req.set_onsuccess(Some(f));
+            req.set_onerror(Some(f));
+        },
+        move || match r.error() {
+            Ok(None) => r.result(),
+            Ok(Some(e)) => Err(e.into()),
+            Err(e) => Err(e),
+        },
+    )
+    .await
+    .map_err(|e| StorageError::from_js(&e))
+}
+
+/// Waits until a transaction has committed. A write is durable only after this.
+pub async fn committed(tx: &IdbTransaction) -> Result<(), StorageError> {
+    let t = tx.clone();
+    settle(
+        |f| {
+            tx.set_oncomplete(Some(f));
+            tx.set_onerror(Some(f));
+            tx.set_onabort(Some(f));
+        },
+        move || match t.error() {
+            Some(e) => Err(e.into()),
+            None => Ok(JsValue::UNDEFINED),
+        },
+    )
+    .await
+    .map(|_| ())
+    .map_err(|e| StorageError::from_js(&e))
+}
+
+async fn open_db() -> Result<IdbDatabase, StorageError> {
+    let factory = web_sys::window()
+        .and_then(|w| w.indexed_db().ok().flatten())
+        .ok_or(StorageError::Failed)?;
+    let open: IdbOpenDbRequest = factory.open_with_u32(DB_NAME, DB_VERSION).map_err(|e| StorageError::from_js(&e))?;
+    let o = open.clone();
+    let upgrade = Closure::once_into_js(move |_event: JsValue| {
+        if let Ok(db) = o.result().and_then(|r| r.dyn_into::<IdbDatabase>()) {
+            let existing = db.object_store_names();
+            for store in STORES {
+                if !existing.contains(store) {
+                    let _ = db.create_object_store(store);
+                }
+            }
+        }
+    });
+    open.set_onupgradeneeded(Some(upgrade.unchecked_ref()));
+    let db = request(open.into()).await?;
+    db.dyn_into::<IdbDatabase>().map_err(|_| StorageError::Failed)
+}
+
+/// The open database, opened once per page.
+pub async fn db() -> Result<IdbDatabase, StorageError> {
+    if let Some(db) = DB.with(|d| d.borrow().clone()) {
+        return Ok(db);
+    }
+    let db = open_db().await?;
+    DB.with(|d| *d.borrow_mut() = Some(db.clone()));
+    Ok(db)
+}
+
+/// A transaction over `stores`, read-write when `write`.
+pub async fn transaction(stores: &[&str], write: bool) -> Result<IdbTransaction, StorageError> {
+    let names: Array = stores.iter().map(|s| JsValue::from_str(s)).collect();
+    let mode = if write { IdbTransactionMode::Readwrite } else { IdbTransactionMode::Readonly };
+    db().await?
+        .transaction_with_str_sequence_and_mode(&names, mode)
+        .map_err(|e| StorageError::from_js(&e))
+}
+
+/// Queues a put of bytes under `key`; it lands when the transaction commits.
+pub fn put_bytes(tx: &IdbTransaction, store: &str, key: &str, bytes: &[u8]) -> Result<(), StorageError> {
+    let value = Uint8Array::from(bytes);
+    tx.object_store(store)
+        .and_then(|s| s.put_with_key(&value, &JsValue::from_str(key)))
+        .map(|_| ())
+        .map_err(|e| StorageError::from_js(&e))
+}
+
+pub fn put_value(tx: &IdbTransaction, store: &str, key: &str, value: &JsValue) -> Result<(), StorageError> {
+    tx.object_store(store)
+        .and_then(|s| s.put_with_key(value, &JsValue::from_str(key)))
+        .map(|_| ())
+        .map_err(|e| StorageError::from_js(&e))
+}
+
+pub fn delete(tx: &IdbTransaction, store: &str, key: &str) -> Result<(), StorageError> {
+    tx.object_store(store)
+        .and_then(|s| s.delete(&JsValue::from_str(key)))
+        .map(|_| ())
+        .map_err(|e| StorageError::from_js(&e))
+}
+
+pub async fn get(tx: &IdbTransaction, store: &str, key: &str) -> Result<JsValue, StorageError> {
+    let req = tx
+        .object_store(store)
+        .and_then(|s| s.get(&JsValue::from_str(key)))
+        .map_err(|e| StorageError::from_js(&e))?;
+    request(req).await
+}
+
+/// Every `(key, bytes)` pair of a store, in key order.
+pub async fn all_bytes(store: &str) -> Result<Vec<(String, Vec<u8>)>, StorageError> {
+    let tx = transaction(&[store], false).await?;
+    let object_store = tx.object_store(store).map_err(|e| StorageError::from_js(&e))?;
+    let keys = object_store.get_all_keys().map_err(|e| StorageError::from_js(&e))?;
+    let values = object_store.get_all().map_err(|e| StorageError::from_js(&e))?;
+    let keys: Array = request(keys).await?.unchecked_into();
+    let values: Array = request(values).await?.unchecked_into();
+    Ok(keys
+        .iter()
+        .zip(values.iter())
+        .filter_map(|(k, v)| Some((k.as_string()?, v.dyn_into::<Uint8Array>().ok()?.to_vec())))
+        .collect())
+}
+
+/// How many entries a store holds.
+pub async fn count(store: &str) -> Result<u32, StorageError> {
+    let tx = transaction(&[store], false).await?;
+    let req = tx.object_store(store).and_then(|s| s.count()).map_err(|e| StorageError::from_js(&e))?;
+    Ok(request(req).await?.as_f64().unwrap_or(0.0) as u32)
+}
+
+/// Closes and deletes the whole database (signing out and erasing the device).
+pub async fn erase() -> Result<(), StorageError> {
+    if let Some(db) = DB.with(|d| d.borrow_mut().take()) {
+        db.close();
+    }
+    let factory = web_sys::window()
+        .and_then(|w| w.indexed_db().ok().flatten())
+        .ok_or(StorageError::Failed)?;
+    let req = factory.delete_database(DB_NAME).map_err(|e| StorageError::from_js(&e))?;
+    request(req.into()).await.map(|_| ())
+}

@@ -1,0 +1,122 @@
+use faltlogg_core::api::{DeviceInfo, DeviceStatus, Role};
+use leptos::prelude::*;
+
+use crate::app::sync_words;
+use crate::components::{use_form, Banner, Icon, IconSvg, LanguageSwitch};
+use crate::i18n::{use_i18n, Msg};
+use crate::screens::sign_in::SignInForm;
+use crate::state::{self, use_app};
+use crate::time::date_time;
+
+/// More: sync, devices (coordinators), language, about, lock.
+#[component]
+pub fn More() -> impl IntoView {
+    let i18n = use_i18n();
+    let ctx = use_app();
+    let is_coordinator = move || ctx.vault.with(|v| v.as_ref().is_some_and(|v| v.contents.user.role == Role::Coordinator));
+    let username = move || ctx.vault.with(|v| v.as_ref().map(|v| v.contents.user.username.clone()));
+    view! {
+        <SyncSection/>
+        <Show when=is_coordinator>
+            <Devices/>
+        </Show>
+        <section>
+            <LanguageSwitch/>
+        </section>
+        <section>
+            <h2 class="section">{i18n.t(Msg::AboutHeading)}</h2>
+            <p>{i18n.t(Msg::AboutText)}</p>
+            <p class="muted">{i18n.t(Msg::SignedInAs)} " " {username}</p>
+            <button type="button" class="secondary" on:click=move |_| state::lock(ctx)>
+                <IconSvg icon=Icon::Lock/>
+                <span>{i18n.t(Msg::Lock)}</span>
+            </button>
+        </section>
+    }
+}
+
+#[component]
+fn SyncSection() -> impl IntoView {
+    let i18n = use_i18n();
+    let ctx = use_app();
+    let problem = Signal::derive(move || ctx.sync.with(|s| s.problem));
+    let expired = move || ctx.sync.with(|s| s.problem == Some(Msg::SessionExpired));
+    let last_sent = move || ctx.sync.with(|s| s.last_sent_ms).map(date_time);
+    let set_aside = move || ctx.sync.with(|s| s.set_aside);
+    view! {
+        <section>
+            <h2 class="section">{i18n.t(Msg::SyncHeading)}</h2>
+            <p id="sync-summary">{move || sync_words(i18n, ctx)}</p>
+            {move || last_sent().map(|t| view! { <p class="muted">{i18n.t(Msg::LastSent)} " " {t}</p> })}
+            {move || (set_aside() > 0).then(|| view! { <p class="muted">{set_aside()} " " {i18n.t(Msg::SetAside)}</p> })}
+            <Banner msg=problem warning=true/>
+            <Show when=expired>
+                <SignInForm again=true/>
+            </Show>
+            <button type="button" class="secondary" id="sync-now" disabled=move || ctx.sync.with(|s| s.running)
+                on:click=move |_| leptos::task::spawn_local(state::sync_now(ctx))>
+                <IconSvg icon=Icon::Sync/>
+                <span>{i18n.t(Msg::SyncNow)}</span>
+            </button>
+        </section>
+    }
+}
+
+#[component]
+fn Devices() -> impl IntoView {
+    let i18n = use_i18n();
+    let ctx = use_app();
+    let form = use_form();
+    let devices = RwSignal::new(Vec::<DeviceInfo>::new());
+    let me = ctx.vault.with_untracked(|v| v.as_ref().and_then(|v| v.contents.device));
+    let reload = move || {
+        form.run(async move {
+            devices.set(state::team_devices(ctx).await?);
+            Ok(())
+        })
+    };
+    reload();
+    let approve = move |device: DeviceInfo| {
+        form.run(async move {
+            state::approve_device(ctx, device).await?;
+            devices.set(state::team_devices(ctx).await?);
+            ctx.notice.set(Some(Msg::Approved));
+            Ok(())
+        })
+    };
+    let status = move |s: DeviceStatus| match s {
+        DeviceStatus::Pending => i18n.t(Msg::StatusPending),
+        DeviceStatus::Approved => i18n.t(Msg::StatusApproved),
+        DeviceStatus::Revoked => i18n.t(Msg::StatusRevoked),
+    };
+    view! {
+        <section>
+            <h2 class="section">{i18n.t(Msg::DevicesHeading)}</h2>
+            <p>{i18n.t(Msg::DevicesIntro)}</p>
+            <Banner msg=form.problem warning=true/>
+            <Banner msg=ctx.notice/>
+            <ul class="cards" id="devices">
+                <For each=move || devices.get() key=|d| (d.id, d.status as u8) let(device)>
+                    <li class="card">
+                        <p class="card-title">
+                            {device.username.clone()}
+                            {(Some(device.id) == me).then(|| view! { " · " {i18n.t(Msg::ThisDevice)} })}
+                        </p>
+                        <p class="fingerprint">{device.keys.fingerprint()}</p>
+                        <p class="muted">{move || status(device.status)}</p>
+                        {(device.status == DeviceStatus::Pending).then(|| {
+                            let d = device.clone();
+                            view! {
+                                <button type="button" class="primary approve" disabled=move || form.working.get()
+                                    on:click=move |_| approve(d.clone())>
+                                    {i18n.t(Msg::ApproveDevice)}
+                                </button>
+                            }
+                        })}
+                    </li>
+                </For>
+            </ul>
+            <button type="button" class="secondary" on:click=move |_| reload()>{i18n.t(Msg::CheckAgain)}</button>
+        </section>
+    }
+}

@@ -1,0 +1,150 @@
+//! Sync with the coordination server: push the outbox, then pull what the team's other
+//! devices sent. One bad envelope is set aside in `quarantine` and never blocks the rest.
+
+use std::collections::{HashMap, VecDeque};
+
+use faltlogg_core::api::{
+    fits_in_push, DeviceList, ErrorCode, PullResponse, PushRequest, PushResponse, MAX_PUSH_BATCH,
+};
+use faltlogg_core::crypto::device::DevicePublicKeys;
+use faltlogg_core::envelope::{Change, Envelope, EnvelopeHeader};
+use uuid::Uuid;
+use wasm_bindgen::JsValue;
+
+use crate::api::{self, ApiFailure};
+use crate::idb::{self, StorageError, ENVELOPES, META, OUTBOX, QUARANTINE};
+use crate::vault::VaultContents;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncError {
+    Api(ApiFailure),
+    Storage(StorageError),
+}
+
+impl From<ApiFailure> for SyncError {
+    fn from(e: ApiFailure) -> Self {
+        SyncError::Api(e)
+    }
+}
+
+impl From<StorageError> for SyncError {
+    fn from(e: StorageError) -> Self {
+        SyncError::Storage(e)
+    }
+}
+
+/// Codes by which the server refuses one envelope, rather than the request as a whole.
+fn names_one_envelope(code: ErrorCode) -> bool {
+    matches!(
+        code,
+        ErrorCode::BadSignature | ErrorCode::BadEnvelope | ErrorCode::WrongOrigin | ErrorCode::EnvelopeConflict
+    )
+}
+
+async fn set_aside(key: &str, outbox_id: Option<&str>, bytes: &[u8]) -> Result<(), StorageError> {
+    let tx = idb::transaction(&[OUTBOX, QUARANTINE], true).await?;
+    idb::put_bytes(&tx, QUARANTINE, key, bytes)?;
+    if let Some(id) = outbox_id {
+        idb::delete(&tx, OUTBOX, id)?;
+    }
+    idb::committed(&tx).await
+}
+
+/// Sends everything in the outbox, oldest first, in batches under the server's limits.
+/// Returns how many envelopes the server accepted.
+pub async fn push(vault: &VaultContents) -> Result<usize, SyncError> {
+    let mut queue: VecDeque<(String, Envelope)> = VecDeque::new();
+    for (id, bytes) in idb::all_bytes(OUTBOX).await? {
+        match Envelope::from_bytes(&bytes) {
+            Ok(envelope) => queue.push_back((id, envelope)),
+            Err(_) => set_aside(&format!("push:{id}"), Some(&id), &bytes).await?,
+        }
+    }
+    let mut pushed = 0;
+    while !queue.is_empty() {
+        let mut batch = Vec::new();
+        let mut size = 64;
+        while let Some((_, next)) = queue.front() {
+            let len = next.ciphertext.len();
+            if batch.len() == MAX_PUSH_BATCH || (!batch.is_empty() && !fits_in_push(size, len)) {
+                break;
+            }
+            size += len * 4 / 3 + 512;
+            batch.push(queue.pop_front().expect("front exists"));
+        }
+        let request = PushRequest { envelopes: batch.iter().map(|(_, e)| e.clone()).collect() };
+        match api::post::<_, PushResponse>("/api/envelopes", Some(&vault.token), &request).await {
+            Ok(_) => {
+                let tx = idb::transaction(&[OUTBOX], true).await?;
+                for (id, _) in &batch {
+                    idb::delete(&tx, OUTBOX, id)?;
+                }
+                idb::committed(&tx).await?;
+                pushed += batch.len();
+            }
+            Err(ApiFailure::Rejected(e)) if names_one_envelope(e.error) && e.index.is_some_and(|i| i < batch.len()) => {
+                let (id, bad) = batch.remove(e.index.expect("checked"));
+                set_aside(&format!("push:{id}"), Some(&id), &bad.to_bytes()).await?;
+                for item in batch.into_iter().rev() {
+                    queue.push_front(item);
+                }
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(pushed)
+}
+
+/// What a pull brought: the changes that opened, and how many were set aside.
+#[derive(Default)]
+pub struct Pulled {
+    pub changes: Vec<(EnvelopeHeader, Change)>,
+    pub set_aside: usize,
+}
+
+/// Fetches the team's envelopes after the stored cursor, checks each against its sender's
+/// public key, opens it with the team keys, and stores it. The cursor moves past every
+/// envelope, opened or set aside, in the same transaction that stores them.
+pub async fn pull(vault: &VaultContents) -> Result<Pulled, SyncError> {
+    let mut pulled = Pulled::default();
+    let mut senders: Option<HashMap<Uuid, DevicePublicKeys>> = None;
+    loop {
+        let after = {
+            let tx = idb::transaction(&[META], false).await?;
+            idb::get(&tx, META, "pull_after").await?.as_f64().unwrap_or(0.0) as i64
+        };
+        let page: PullResponse = api::get(&format!("/api/envelopes?after={after}"), &vault.token).await?;
+        if page.envelopes.iter().any(|p| senders.as_ref().is_none_or(|s| !s.contains_key(&p.envelope.header.device))) {
+            let list: DeviceList = api::get("/api/devices", &vault.token).await?;
+            senders = Some(list.devices.into_iter().map(|d| (d.id, d.keys)).collect());
+        }
+        let senders_now = senders.as_ref();
+        let tx = idb::transaction(&[ENVELOPES, QUARANTINE, META], true).await?;
+        let mut last = after;
+        for item in &page.envelopes {
+            let envelope = &item.envelope;
+            let bytes = envelope.to_bytes();
+            let opened = (envelope.header.team == vault.user.team)
+                .then(|| senders_now.and_then(|s| s.get(&envelope.header.device)))
+                .flatten()
+                .and_then(|keys| envelope.verify(keys).ok())
+                .and_then(|_| envelope.open(&vault.team_keys).ok());
+            match opened {
+                Some(change) => {
+                    idb::put_bytes(&tx, ENVELOPES, &envelope.header.id.to_string(), &bytes)?;
+                    pulled.changes.push((envelope.header.clone(), change));
+                }
+                None => {
+                    idb::put_bytes(&tx, QUARANTINE, &format!("pull:{}", item.seq), &bytes)?;
+                    pulled.set_aside += 1;
+                }
+            }
+            last = item.seq;
+        }
+        idb::put_value(&tx, META, "pull_after", &JsValue::from_f64(last as f64))?;
+        idb::committed(&tx).await?;
+        if !page.more || page.envelopes.is_empty() {
+            return Ok(pulled);
+        }
+    }
+}

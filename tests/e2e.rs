@@ -1,0 +1,132 @@
+//! End to end, in real Chromium against the real server: one contact recorded offline,
+//! encrypted at rest, synced as ciphertext, and read on a second, approved device.
+//!
+//! Needs the built PWA (`trunk build` → dist/) and the server binary (`cargo build -p
+//! faltlogg-server`); `scripts/test.sh` builds both first. Runs chromedriver and Chromium from
+//! Debian's packages.
+
+#![cfg(not(target_arch = "wasm32"))]
+
+mod support;
+
+use std::time::Duration;
+
+use support::{contains_text, scan_dir, Browser, Server};
+
+const PASSWORD: &str = "e2e-admin-password";
+const PASSPHRASE_A: &str = "correct horse battery";
+const PASSPHRASE_B: &str = "another good passphrase";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_contact_recorded_offline_reaches_a_second_device_and_nothing_leaks() {
+    let work = tempfile::tempdir().unwrap();
+    let marker = format!("MARKER{}", uuid_like());
+    let control = format!("CONTROL{}", uuid_like());
+    let chromedriver = support::Chromedriver::start().await;
+
+    // A coordinator's phone signs in while the server runs; its first device makes the team key.
+    let mut server = Server::start(work.path(), None, PASSWORD).await;
+    let port = server.port;
+    let url = format!("http://127.0.0.1:{port}/");
+    let profile_a = work.path().join("profile-a");
+    let a = Browser::open(&chromedriver, &profile_a, "sv").await;
+    a.goto(&url).await;
+    a.sign_in("admin", PASSWORD).await;
+    a.choose_passphrase(PASSPHRASE_A).await;
+    a.wait("document.getElementById('new-contact') !== null", "the Today screen").await;
+    a.wait_async(
+        "navigator.serviceWorker.ready.then(r => caches.keys()).then(k => done(k.length > 0))",
+        "the service worker to be ready with its cache",
+    )
+    .await;
+    // The page is in Swedish: the browser prefers it.
+    a.wait("document.documentElement.lang === 'sv'", "Swedish").await;
+
+    // The server goes away. The worker records a contact anyway.
+    server.stop();
+    a.click("new-contact").await;
+    a.wait("document.getElementById('note') !== null", "the contact form").await;
+    a.fill("area", "Centrum").await;
+    a.choose("kind", "custom-notification").await;
+    a.fill("note", &format!("Pratade länge. {marker}")).await;
+    a.click("save-contact").await;
+    a.wait(&format!("(document.getElementById('contacts')||{{}}).textContent?.includes('{marker}')"), "the saved contact").await;
+    a.wait("document.getElementById('sync-state').dataset.waiting === '1'", "one change waiting").await;
+
+    // Reload with the server still down: the shell comes from the service worker, the app is
+    // locked, and after unlocking the contact is still there.
+    a.reload().await;
+    a.wait("document.getElementById('passphrase') !== null", "the unlock screen, offline").await;
+    a.fill("passphrase", PASSPHRASE_A).await;
+    a.submit_form().await;
+    a.wait(&format!("(document.getElementById('contacts')||{{}}).textContent?.includes('{marker}')"), "the contact after an offline reload").await;
+
+    // A positive control: text the page stores in the clear must be found by the scan below.
+    a.wait_async(
+        &format!(
+            "localStorage.setItem('control', '{control}');
+             const r = indexedDB.open('control-db', 1);
+             r.onupgradeneeded = () => r.result.createObjectStore('s');
+             r.onsuccess = () => {{ const tx = r.result.transaction('s', 'readwrite');
+               tx.objectStore('s').put('{control} '.repeat(200), 'k'); tx.oncomplete = () => done(true); }};"
+        ),
+        "the control values to be stored",
+    )
+    .await;
+    a.quit().await;
+
+    // The whole profile on disk: the control is there, the marker is not.
+    let found = scan_dir(&profile_a, &[&marker, &control]);
+    assert!(found.contains(&control), "the scan must see what the page stored in the clear");
+    assert!(!found.contains(&marker), "the note's text is on disk in the first profile");
+
+    // The server is back; the same phone unlocks and its outbox empties.
+    let mut server = Server::start(work.path(), Some(port), PASSWORD).await;
+    let a = Browser::open(&chromedriver, &profile_a, "sv").await;
+    a.goto(&url).await;
+    a.fill("passphrase", PASSPHRASE_A).await;
+    a.submit_form().await;
+    a.wait(
+        "document.getElementById('sync-state')?.dataset.syncs !== '0' && document.getElementById('sync-state')?.dataset.waiting === '0'",
+        "a successful sync that emptied the outbox",
+    )
+    .await;
+
+    // The server holds ciphertext only: not in the database, its WAL, or the log.
+    for file in server.files() {
+        let bytes = std::fs::read(&file).unwrap_or_default();
+        assert!(!contains_text(&bytes, &marker), "the marker is in {}", file.display());
+    }
+    assert!(contains_text(&std::fs::read(server.db_path()).unwrap(), "admin"), "the scan reads the real database");
+
+    // A second phone of the team enrols and waits; the coordinator compares codes and approves.
+    let profile_b = work.path().join("profile-b");
+    let b = Browser::open(&chromedriver, &profile_b, "en").await;
+    b.goto(&url).await;
+    b.sign_in("admin", PASSWORD).await;
+    b.choose_passphrase(PASSPHRASE_B).await;
+    b.wait("(document.getElementById('fingerprint')||{}).textContent?.length === 19", "the pending screen").await;
+    let code = b.text("fingerprint").await;
+
+    a.goto(&format!("{url}more")).await;
+    a.wait(&format!("(document.getElementById('devices')||{{}}).textContent?.includes('{code}')"), "the pending device in the list").await;
+    a.click_css(".card .approve").await;
+    a.wait("document.querySelector('.card .approve') === null", "the approval").await;
+
+    // The second phone gets the team key and shows the contact.
+    b.wait(&format!("(document.getElementById('contacts')||{{}}).textContent?.includes('{marker}')"), "the contact on the second phone").await;
+    b.wait("document.documentElement.lang === 'en'", "English").await;
+
+    a.quit().await;
+    b.quit().await;
+    server.stop();
+    let log = std::fs::read(server.log_path()).unwrap();
+    assert!(!contains_text(&log, &marker), "the marker is in the server log");
+    assert!(contains_text(&log, "envelopes pushed"), "the log is the server's");
+    drop(tokio::time::sleep(Duration::ZERO));
+}
+
+fn uuid_like() -> String {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    format!("{:x}{:x}", nanos, std::process::id())
+}
