@@ -108,7 +108,8 @@ async fn a_contact_recorded_offline_reaches_a_second_device_and_nothing_leaks() 
     b.wait("(document.getElementById('fingerprint')||{}).textContent?.length === 19", "the pending screen").await;
     let code = b.text("fingerprint").await;
 
-    a.goto(&format!("{url}more")).await;
+    // In-app navigation: a page load would lock the app, as it should.
+    a.click_css("nav a[href='/more']").await;
     a.wait(&format!("(document.getElementById('devices')||{{}}).textContent?.includes('{code}')"), "the pending device in the list").await;
     a.click_css(".card .approve").await;
     a.wait("document.querySelector('.card .approve') === null", "the approval").await;
