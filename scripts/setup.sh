@@ -6,11 +6,14 @@
 # Versions are pinned where the build depends on them:
 # - wasm-bindgen-cli must equal the wasm-bindgen version in Cargo.lock, or the JS glue breaks.
 # - trunk 0.22.1 declares rust-version 1.96.1 but builds and runs on 1.95.
-# - wasm-opt comes from Debian's binaryen; Trunk.toml names its version.
+# - wasm-opt is binaryen 132 from the npm registry (tools/package.json), as Trunk.toml names
+#   it: Debian's binaryen 108 mangles the externref table that wasm-bindgen 0.2.130 emits.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TRUNK_VERSION="0.22.1"
+export PATH="$ROOT/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export TRUNK_SKIP_VERSION_CHECK=true
 
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
 
@@ -43,7 +46,12 @@ ensure_base() {
   fi
   rustup component list --installed | grep -q '^clippy' || rustup component add clippy
   rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
-  apt_install binaryen brotli pkg-config
+  apt_install brotli pkg-config
+  command -v npm >/dev/null || apt_install nodejs npm
+  if ! wasm-opt --version 2>/dev/null | grep -q "version 132"; then
+    log "npm install binaryen (wasm-opt) into tools/"
+    (cd "$ROOT/tools" && npm install --silent --no-audit --no-fund)
+  fi
 
   if ! trunk --version 2>/dev/null | grep -q "$TRUNK_VERSION"; then
     log "cargo install trunk $TRUNK_VERSION (about 6 minutes on 2 cores)"

@@ -26,13 +26,19 @@ impl ApiFailure {
     }
 }
 
-async fn send(method: &str, path: &str, token: Option<&str>, body: Option<String>) -> Result<String, ApiFailure> {
+async fn send(
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<String>,
+) -> Result<String, ApiFailure> {
     let init = RequestInit::new();
     init.set_method(method);
     if let Some(body) = &body {
         init.set_body(&wasm_bindgen::JsValue::from_str(body));
     }
-    let request = Request::new_with_str_and_init(path, &init).map_err(|_| ApiFailure::Unexpected)?;
+    let request =
+        Request::new_with_str_and_init(path, &init).map_err(|_| ApiFailure::Unexpected)?;
     let headers = request.headers();
     let _ = headers.set("Accept", "application/json");
     if body.is_some() {
@@ -71,7 +77,11 @@ pub async fn get<R: DeserializeOwned>(path: &str, token: &str) -> Result<R, ApiF
     parse(send("GET", path, Some(token), None).await?)
 }
 
-pub async fn post<B: Serialize, R: DeserializeOwned>(path: &str, token: Option<&str>, body: &B) -> Result<R, ApiFailure> {
+pub async fn post<B: Serialize, R: DeserializeOwned>(
+    path: &str,
+    token: Option<&str>,
+    body: &B,
+) -> Result<R, ApiFailure> {
     let body = serde_json::to_string(body).map_err(|_| ApiFailure::Unexpected)?;
     parse(send("POST", path, token, Some(body)).await?)
 }

@@ -10,8 +10,10 @@ use leptos_router::path;
 
 use crate::components::{Icon, IconSvg};
 use crate::i18n::{use_i18n, I18n, Lang, Msg};
-use crate::screens::{more::More, new_contact::NewContact, passphrase::ChoosePassphrase, pending::Pending,
-    sign_in::SignIn, today::Today, unlock::Unlock};
+use crate::screens::{
+    more::More, new_contact::NewContact, passphrase::ChoosePassphrase, pending::Pending,
+    sign_in::SignIn, today::Today, unlock::Unlock,
+};
 use crate::state::{self, use_app, AppCtx, Phase};
 use crate::time::{clock, now_ms};
 
@@ -64,7 +66,9 @@ fn watch_the_world(ctx: AppCtx) {
     let touch = move || last_activity.set_value(now_ms());
     let _ = window_event_listener(ev::pointerdown, move |_| touch());
     let _ = window_event_listener(ev::keydown, move |_| touch());
-    let _ = window_event_listener(ev::online, move |_| leptos::task::spawn_local(state::sync_now(ctx)));
+    let _ = window_event_listener(ev::online, move |_| {
+        leptos::task::spawn_local(state::sync_now(ctx))
+    });
     let _ = window_event_listener(ev::visibilitychange, move |_| {
         let hidden = document().hidden();
         if let Some(body) = document().body() {
@@ -85,9 +89,13 @@ fn watch_the_world(ctx: AppCtx) {
         std::time::Duration::from_millis(SYNC_EVERY_MS),
     );
     // boot.js sets this flag (and fires the event) when a new version has installed.
-    let flag = || js_sys::Reflect::get(&window(), &"faltloggUpdateReady".into()).is_ok_and(|v| v.is_truthy());
+    let flag = || {
+        js_sys::Reflect::get(&window(), &"faltloggUpdateReady".into()).is_ok_and(|v| v.is_truthy())
+    };
     ctx.update_ready.set(flag());
-    let _ = window_event_listener(ev::Custom::<ev::Event>::new("faltlogg-update"), move |_| ctx.update_ready.set(true));
+    let _ = window_event_listener(ev::Custom::<ev::Event>::new("faltlogg-update"), move |_| {
+        ctx.update_ready.set(true)
+    });
 }
 
 #[component]

@@ -59,18 +59,26 @@ pub fn ErrorSummary(errors: ReadSignal<Vec<(&'static str, Msg)>>) -> impl IntoVi
 }
 
 /// A message for one field, or nothing.
-pub fn field_error(errors: ReadSignal<Vec<(&'static str, Msg)>>, field: &'static str) -> impl IntoView {
+pub fn field_error(
+    errors: ReadSignal<Vec<(&'static str, Msg)>>,
+    field: &'static str,
+) -> impl IntoView {
     let i18n = use_i18n();
     move || {
-        errors.with(|e| e.iter().find(|(f, _)| *f == field).map(|(_, m)| *m)).map(|msg| {
-            view! { <p class="field-error" id=format!("{field}-error")>{i18n.t(msg)}</p> }
-        })
+        errors
+            .with(|e| e.iter().find(|(f, _)| *f == field).map(|(_, m)| *m))
+            .map(|msg| {
+                view! { <p class="field-error" id=format!("{field}-error")>{i18n.t(msg)}</p> }
+            })
     }
 }
 
 /// A page-level message (problem or confirmation), announced politely.
 #[component]
-pub fn Banner(#[prop(into)] msg: Signal<Option<Msg>>, #[prop(optional)] warning: bool) -> impl IntoView {
+pub fn Banner(
+    #[prop(into)] msg: Signal<Option<Msg>>,
+    #[prop(optional)] warning: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let class = if warning { "banner warning" } else { "banner" };
     view! {
@@ -112,7 +120,12 @@ pub struct FormState {
 
 pub fn use_form() -> FormState {
     let (errors, set_errors) = signal(Vec::new());
-    FormState { errors, set_errors, problem: RwSignal::new(None), working: RwSignal::new(false) }
+    FormState {
+        errors,
+        set_errors,
+        problem: RwSignal::new(None),
+        working: RwSignal::new(false),
+    }
 }
 
 impl FormState {
@@ -122,7 +135,10 @@ impl FormState {
     }
 
     // Not generic, so the spawning code exists once rather than once per form.
-    fn run_boxed(self, task: std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), Msg>>>>) {
+    fn run_boxed(
+        self,
+        task: std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), Msg>>>>,
+    ) {
         if self.working.get_untracked() {
             return;
         }
@@ -139,6 +155,12 @@ impl FormState {
 
     /// Whether a field is in error, for `aria-invalid`.
     pub fn invalid(self, field: &'static str) -> impl Fn() -> &'static str + Copy {
-        move || if self.errors.with(|e| e.iter().any(|(f, _)| *f == field)) { "true" } else { "false" }
+        move || {
+            if self.errors.with(|e| e.iter().any(|(f, _)| *f == field)) {
+                "true"
+            } else {
+                "false"
+            }
+        }
     }
 }

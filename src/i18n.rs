@@ -27,7 +27,9 @@ impl Lang {
 
     /// The first of the browser's preferred languages that we speak; Swedish otherwise.
     pub fn from_browser() -> Lang {
-        let languages = web_sys::window().map(|w| w.navigator().languages()).unwrap_or_default();
+        let languages = web_sys::window()
+            .map(|w| w.navigator().languages())
+            .unwrap_or_default();
         languages
             .iter()
             .filter_map(|l| l.as_string())

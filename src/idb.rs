@@ -34,7 +34,10 @@ pub enum StorageError {
 
 impl StorageError {
     fn from_js(value: &JsValue) -> StorageError {
-        let name = value.dyn_ref::<web_sys::DomException>().map(|e| e.name()).unwrap_or_default();
+        let name = value
+            .dyn_ref::<web_sys::DomException>()
+            .map(|e| e.name())
+            .unwrap_or_default();
         if name == "QuotaExceededError" {
             StorageError::Quota
         } else {
@@ -49,13 +52,16 @@ thread_local! {
 
 /// Wraps one-shot IndexedDB callbacks in a promise. One function serves every outcome, so it
 /// frees itself after the first call and nothing leaks.
-fn settle(register: impl FnOnce(&Function), outcome: impl FnOnce() -> Result<JsValue, JsValue> + 'static) -> JsFuture {
+fn settle(
+    register: impl FnOnce(&Function),
+    outcome: impl FnOnce(web_sys::Event) -> Result<JsValue, JsValue> + 'static,
+) -> JsFuture {
     let mut register = Some(register);
     let mut outcome = Some(outcome);
     let promise = Promise::new(&mut |resolve: Function, reject: Function| {
         let outcome = outcome.take().expect("the executor runs once");
-        let callback = Closure::once_into_js(move |_event: JsValue| {
-            let _ = match outcome() {
+        let callback = Closure::once_into_js(move |event: web_sys::Event| {
+            let _ = match outcome(event) {
                 Ok(v) => resolve.call1(&JsValue::NULL, &v),
                 Err(e) => reject.call1(&JsValue::NULL, &e),
             };
@@ -72,7 +78,7 @@ async fn request(req: IdbRequest) -> Result<JsValue, StorageError> {
             req.set_onsuccess(Some(f));
             req.set_onerror(Some(f));
         },
-        move || match r.error() {
+        move |_| match r.error() {
             Ok(None) => r.result(),
             Ok(Some(e)) => Err(e.into()),
             Err(e) => Err(e),
@@ -91,9 +97,11 @@ pub async fn committed(tx: &IdbTransaction) -> Result<(), StorageError> {
             tx.set_onerror(Some(f));
             tx.set_onabort(Some(f));
         },
-        move || match t.error() {
-            Some(e) => Err(e.into()),
-            None => Ok(JsValue::UNDEFINED),
+        // Only "complete" means committed: "abort" may carry no error at all.
+        move |event| match (event.type_().as_str(), t.error()) {
+            ("complete", _) => Ok(JsValue::UNDEFINED),
+            (_, Some(e)) => Err(e.into()),
+            (_, None) => Err(JsValue::from_str("transaction aborted")),
         },
     )
     .await
@@ -105,7 +113,9 @@ async fn open_db() -> Result<IdbDatabase, StorageError> {
     let factory = web_sys::window()
         .and_then(|w| w.indexed_db().ok().flatten())
         .ok_or(StorageError::Failed)?;
-    let open: IdbOpenDbRequest = factory.open_with_u32(DB_NAME, DB_VERSION).map_err(|e| StorageError::from_js(&e))?;
+    let open: IdbOpenDbRequest = factory
+        .open_with_u32(DB_NAME, DB_VERSION)
+        .map_err(|e| StorageError::from_js(&e))?;
     let o = open.clone();
     let upgrade = Closure::once_into_js(move |_event: JsValue| {
         if let Ok(db) = o.result().and_then(|r| r.dyn_into::<IdbDatabase>()) {
@@ -119,7 +129,8 @@ async fn open_db() -> Result<IdbDatabase, StorageError> {
     });
     open.set_onupgradeneeded(Some(upgrade.unchecked_ref()));
     let db = request(open.into()).await?;
-    db.dyn_into::<IdbDatabase>().map_err(|_| StorageError::Failed)
+    db.dyn_into::<IdbDatabase>()
+        .map_err(|_| StorageError::Failed)
 }
 
 /// The open database, opened once per page.
@@ -135,14 +146,23 @@ pub async fn db() -> Result<IdbDatabase, StorageError> {
 /// A transaction over `stores`, read-write when `write`.
 pub async fn transaction(stores: &[&str], write: bool) -> Result<IdbTransaction, StorageError> {
     let names: Array = stores.iter().map(|s| JsValue::from_str(s)).collect();
-    let mode = if write { IdbTransactionMode::Readwrite } else { IdbTransactionMode::Readonly };
+    let mode = if write {
+        IdbTransactionMode::Readwrite
+    } else {
+        IdbTransactionMode::Readonly
+    };
     db().await?
         .transaction_with_str_sequence_and_mode(&names, mode)
         .map_err(|e| StorageError::from_js(&e))
 }
 
 /// Queues a put of bytes under `key`; it lands when the transaction commits.
-pub fn put_bytes(tx: &IdbTransaction, store: &str, key: &str, bytes: &[u8]) -> Result<(), StorageError> {
+pub fn put_bytes(
+    tx: &IdbTransaction,
+    store: &str,
+    key: &str,
+    bytes: &[u8],
+) -> Result<(), StorageError> {
     let value = Uint8Array::from(bytes);
     tx.object_store(store)
         .and_then(|s| s.put_with_key(&value, &JsValue::from_str(key)))
@@ -150,7 +170,12 @@ pub fn put_bytes(tx: &IdbTransaction, store: &str, key: &str, bytes: &[u8]) -> R
         .map_err(|e| StorageError::from_js(&e))
 }
 
-pub fn put_value(tx: &IdbTransaction, store: &str, key: &str, value: &JsValue) -> Result<(), StorageError> {
+pub fn put_value(
+    tx: &IdbTransaction,
+    store: &str,
+    key: &str,
+    value: &JsValue,
+) -> Result<(), StorageError> {
     tx.object_store(store)
         .and_then(|s| s.put_with_key(value, &JsValue::from_str(key)))
         .map(|_| ())
@@ -175,9 +200,15 @@ pub async fn get(tx: &IdbTransaction, store: &str, key: &str) -> Result<JsValue,
 /// Every `(key, bytes)` pair of a store, in key order.
 pub async fn all_bytes(store: &str) -> Result<Vec<(String, Vec<u8>)>, StorageError> {
     let tx = transaction(&[store], false).await?;
-    let object_store = tx.object_store(store).map_err(|e| StorageError::from_js(&e))?;
-    let keys = object_store.get_all_keys().map_err(|e| StorageError::from_js(&e))?;
-    let values = object_store.get_all().map_err(|e| StorageError::from_js(&e))?;
+    let object_store = tx
+        .object_store(store)
+        .map_err(|e| StorageError::from_js(&e))?;
+    let keys = object_store
+        .get_all_keys()
+        .map_err(|e| StorageError::from_js(&e))?;
+    let values = object_store
+        .get_all()
+        .map_err(|e| StorageError::from_js(&e))?;
     let keys: Array = request(keys).await?.unchecked_into();
     let values: Array = request(values).await?.unchecked_into();
     Ok(keys
@@ -190,7 +221,10 @@ pub async fn all_bytes(store: &str) -> Result<Vec<(String, Vec<u8>)>, StorageErr
 /// How many entries a store holds.
 pub async fn count(store: &str) -> Result<u32, StorageError> {
     let tx = transaction(&[store], false).await?;
-    let req = tx.object_store(store).and_then(|s| s.count()).map_err(|e| StorageError::from_js(&e))?;
+    let req = tx
+        .object_store(store)
+        .and_then(|s| s.count())
+        .map_err(|e| StorageError::from_js(&e))?;
     Ok(request(req).await?.as_f64().unwrap_or(0.0) as u32)
 }
 
@@ -202,6 +236,8 @@ pub async fn erase() -> Result<(), StorageError> {
     let factory = web_sys::window()
         .and_then(|w| w.indexed_db().ok().flatten())
         .ok_or(StorageError::Failed)?;
-    let req = factory.delete_database(DB_NAME).map_err(|e| StorageError::from_js(&e))?;
+    let req = factory
+        .delete_database(DB_NAME)
+        .map_err(|e| StorageError::from_js(&e))?;
     request(req.into()).await.map(|_| ())
 }

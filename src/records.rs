@@ -38,7 +38,10 @@ async fn counters() -> Result<Counters, StorageError> {
     let device_seq = meta_number(idb::get(&tx, META, "device_seq").await?);
     let wall_ms = meta_number(idb::get(&tx, META, "hlc_wall").await?);
     let counter = meta_number(idb::get(&tx, META, "hlc_counter").await?) as u32;
-    let c = Counters { device_seq, hlc: Hlc { wall_ms, counter } };
+    let c = Counters {
+        device_seq,
+        hlc: Hlc { wall_ms, counter },
+    };
     COUNTERS.with(|cell| cell.set(Some(c)));
     Ok(c)
 }
@@ -58,19 +61,49 @@ pub async fn save(change: &Change, vault: &VaultContents) -> Result<Envelope, Sa
     };
     let before = counters().await.map_err(SaveError::Storage)?;
     let now = now_ms() as u64;
-    let next = Counters { device_seq: before.device_seq + 1, hlc: before.hlc.tick(now) };
-    let origin = Origin { team: vault.user.team, device, device_seq: next.device_seq, hlc: next.hlc };
-    let envelope = Envelope::seal(change, ids::new_v7(now, &mut OsRng), origin, key, &vault.secrets, &mut OsRng)
-        .map_err(|_| SaveError::Storage(StorageError::Failed))?;
+    let next = Counters {
+        device_seq: before.device_seq + 1,
+        hlc: before.hlc.tick(now),
+    };
+    let origin = Origin {
+        team: vault.user.team,
+        device,
+        device_seq: next.device_seq,
+        hlc: next.hlc,
+    };
+    let envelope = Envelope::seal(
+        change,
+        ids::new_v7(now, &mut OsRng),
+        origin,
+        key,
+        &vault.secrets,
+        &mut OsRng,
+    )
+    .map_err(|_| SaveError::Storage(StorageError::Failed))?;
     let id = envelope.header.id.to_string();
     let bytes = envelope.to_bytes();
     let write = async {
         let tx = idb::transaction(&[ENVELOPES, OUTBOX, META], true).await?;
         idb::put_bytes(&tx, ENVELOPES, &id, &bytes)?;
         idb::put_bytes(&tx, OUTBOX, &id, &bytes)?;
-        idb::put_value(&tx, META, "device_seq", &JsValue::from_f64(next.device_seq as f64))?;
-        idb::put_value(&tx, META, "hlc_wall", &JsValue::from_f64(next.hlc.wall_ms as f64))?;
-        idb::put_value(&tx, META, "hlc_counter", &JsValue::from_f64(next.hlc.counter as f64))?;
+        idb::put_value(
+            &tx,
+            META,
+            "device_seq",
+            &JsValue::from_f64(next.device_seq as f64),
+        )?;
+        idb::put_value(
+            &tx,
+            META,
+            "hlc_wall",
+            &JsValue::from_f64(next.hlc.wall_ms as f64),
+        )?;
+        idb::put_value(
+            &tx,
+            META,
+            "hlc_counter",
+            &JsValue::from_f64(next.hlc.counter as f64),
+        )?;
         idb::committed(&tx).await
     };
     write.await.map_err(SaveError::Storage)?;

@@ -2,7 +2,9 @@
 //! passphrase, unlock, enrolment, saving and syncing. Components call these; they never talk
 //! to storage or the server themselves.
 
-use faltlogg_core::api::{team_key_context, EnrolRequest, ErrorCode, MyDevice, SignInRequest, SignInResponse};
+use faltlogg_core::api::{
+    team_key_context, EnrolRequest, ErrorCode, MyDevice, SignInRequest, SignInResponse,
+};
 use faltlogg_core::crypto::device::DeviceSecrets;
 use faltlogg_core::crypto::{sealed, SymmetricKey, TeamKey};
 use faltlogg_core::envelope::Change;
@@ -63,7 +65,11 @@ pub fn use_app() -> AppCtx {
 impl AppCtx {
     pub fn new() -> AppCtx {
         AppCtx {
-            phase: RwSignal::new(if vault::exists() { Phase::Locked } else { Phase::SignedOut }),
+            phase: RwSignal::new(if vault::exists() {
+                Phase::Locked
+            } else {
+                Phase::SignedOut
+            }),
             vault: RwSignal::new(None),
             pending_sign_in: RwSignal::new(None),
             records: RwSignal::new(Records::default()),
@@ -75,17 +81,23 @@ impl AppCtx {
 
     /// Whether this device holds a team key and so can record and sync.
     pub fn approved(self) -> bool {
-        self.vault
-            .with(|v| v.as_ref().is_some_and(|v| v.contents.device.is_some() && v.contents.current_team_key().is_some()))
+        self.vault.with(|v| {
+            v.as_ref().is_some_and(|v| {
+                v.contents.device.is_some() && v.contents.current_team_key().is_some()
+            })
+        })
     }
 
     fn contents(self) -> Option<VaultContents> {
-        self.vault.with_untracked(|v| v.as_ref().map(|v| v.contents.clone()))
+        self.vault
+            .with_untracked(|v| v.as_ref().map(|v| v.contents.clone()))
     }
 
     /// Changes the open vault's contents and seals the result to storage.
     fn update_vault(self, change: impl FnOnce(&mut VaultContents)) -> Result<(), Msg> {
-        let Some(mut open) = self.vault.get_untracked() else { return Ok(()) };
+        let Some(mut open) = self.vault.get_untracked() else {
+            return Ok(());
+        };
         change(&mut open.contents);
         open.save().map_err(vault_msg)?;
         self.vault.set(Some(open));
@@ -128,7 +140,9 @@ fn sync_msg(e: &SyncError) -> Msg {
 /// Step 1: sign in while online. Nothing is stored until a passphrase is chosen.
 pub async fn sign_in(ctx: AppCtx, username: String, password: String) -> Result<(), Msg> {
     let request = SignInRequest { username, password };
-    let response: SignInResponse = api::post("/api/session", None, &request).await.map_err(|e| api_msg(&e))?;
+    let response: SignInResponse = api::post("/api/session", None, &request)
+        .await
+        .map_err(|e| api_msg(&e))?;
     if ctx.phase.get_untracked() == Phase::Unlocked {
         // Signing in again after the session expired: keep the device, replace the token.
         ctx.update_vault(|v| v.token = response.token)?;
@@ -202,7 +216,9 @@ async fn after_unlock(ctx: AppCtx) {
 
 /// Reloads the view and the counts from the device alone.
 async fn refresh_local(ctx: AppCtx) {
-    let Some(contents) = ctx.contents() else { return };
+    let Some(contents) = ctx.contents() else {
+        return;
+    };
     match records::load(&contents.team_keys).await {
         Ok(records) => ctx.records.set(records),
         Err(e) => ctx.sync.update(|s| s.problem = Some(storage_msg(e))),
@@ -227,9 +243,18 @@ async fn refresh_counts(ctx: AppCtx) {
 
 /// Enrols the device if it is not yet, and collects team keys sealed to it.
 pub async fn ensure_enrolled(ctx: AppCtx) -> Result<(), Msg> {
-    let Some(contents) = ctx.contents() else { return Ok(()) };
+    let Some(contents) = ctx.contents() else {
+        return Ok(());
+    };
     let result: Result<MyDevice, ApiFailure> = if contents.device.is_none() {
-        api::post("/api/devices", Some(&contents.token), &EnrolRequest { keys: contents.secrets.public() }).await
+        api::post(
+            "/api/devices",
+            Some(&contents.token),
+            &EnrolRequest {
+                keys: contents.secrets.public(),
+            },
+        )
+        .await
     } else {
         api::get("/api/devices/me", &contents.token).await
     };
@@ -241,7 +266,10 @@ pub async fn ensure_enrolled(ctx: AppCtx) -> Result<(), Msg> {
     let mut new_keys: Vec<TeamKey> = Vec::new();
     let held = |epoch: u32| contents.team_keys.iter().any(|k| k.epoch == epoch);
     if me.make_team_key && me.team_epoch > 0 && !held(me.team_epoch) {
-        new_keys.push(TeamKey { epoch: me.team_epoch, key: SymmetricKey::generate(&mut OsRng) });
+        new_keys.push(TeamKey {
+            epoch: me.team_epoch,
+            key: SymmetricKey::generate(&mut OsRng),
+        });
     }
     for sealed_key in &me.sealed_team_keys {
         if held(sealed_key.epoch) {
@@ -251,7 +279,10 @@ pub async fn ensure_enrolled(ctx: AppCtx) -> Result<(), Msg> {
         // A sealed key that does not open is not ours to use; the approval can be repeated.
         if let Ok(bytes) = sealed::open(&contents.secrets, &context, &sealed_key.sealed) {
             if let Ok(key) = <[u8; 32]>::try_from(bytes.as_slice()) {
-                new_keys.push(TeamKey { epoch: sealed_key.epoch, key: SymmetricKey::from_bytes(key) });
+                new_keys.push(TeamKey {
+                    epoch: sealed_key.epoch,
+                    key: SymmetricKey::from_bytes(key),
+                });
             }
         }
     }
@@ -275,7 +306,9 @@ pub async fn sync_now(ctx: AppCtx) {
     if ctx.sync.with_untracked(|s| s.running) || !ctx.approved() {
         return;
     }
-    let Some(contents) = ctx.contents() else { return };
+    let Some(contents) = ctx.contents() else {
+        return;
+    };
     ctx.sync.update(|s| s.running = true);
     let result = async {
         sync::push(&contents).await?;
@@ -299,7 +332,11 @@ pub async fn sync_now(ctx: AppCtx) {
             };
             let _ = stamp.await;
             ctx.sync.update(|s| {
-                s.problem = if pulled.set_aside > 0 { Some(Msg::BadEnvelopes) } else { None };
+                s.problem = if pulled.set_aside > 0 {
+                    Some(Msg::BadEnvelopes)
+                } else {
+                    None
+                };
                 s.completed += 1;
             });
         }
@@ -316,10 +353,12 @@ pub async fn sync_now(ctx: AppCtx) {
 /// Saves a new contact on the device, then tries to send it.
 pub async fn save_change(ctx: AppCtx, change: Change) -> Result<(), Msg> {
     let contents = ctx.contents().ok_or(Msg::StorageError)?;
-    let envelope = records::save(&change, &contents).await.map_err(|e| match e {
-        SaveError::NoTeamKey => Msg::StillPending,
-        SaveError::Storage(s) => storage_msg(s),
-    })?;
+    let envelope = records::save(&change, &contents)
+        .await
+        .map_err(|e| match e {
+            SaveError::NoTeamKey => Msg::StillPending,
+            SaveError::Storage(s) => storage_msg(s),
+        })?;
     ctx.records.update(|r| r.apply(&envelope.header, change));
     ctx.sync.update(|s| s.waiting += 1);
     leptos::task::spawn_local(sync_now(ctx));
@@ -329,21 +368,40 @@ pub async fn save_change(ctx: AppCtx, change: Change) -> Result<(), Msg> {
 /// The team's devices, for the coordinator's approval list.
 pub async fn team_devices(ctx: AppCtx) -> Result<Vec<faltlogg_core::api::DeviceInfo>, Msg> {
     let contents = ctx.contents().ok_or(Msg::StorageError)?;
-    let list: faltlogg_core::api::DeviceList = api::get("/api/devices", &contents.token).await.map_err(|e| api_msg(&e))?;
+    let list: faltlogg_core::api::DeviceList = api::get("/api/devices", &contents.token)
+        .await
+        .map_err(|e| api_msg(&e))?;
     Ok(list.devices)
 }
 
 /// Approves a pending device by sealing the current team key to its exchange key. The person
 /// approving has compared the fingerprint shown on both phones before calling this.
-pub async fn approve_device(ctx: AppCtx, device: faltlogg_core::api::DeviceInfo) -> Result<(), Msg> {
+pub async fn approve_device(
+    ctx: AppCtx,
+    device: faltlogg_core::api::DeviceInfo,
+) -> Result<(), Msg> {
     use faltlogg_core::api::{ApproveRequest, DeviceInfo, SealedTeamKey};
     let contents = ctx.contents().ok_or(Msg::StorageError)?;
     let key = contents.current_team_key().ok_or(Msg::StillPending)?;
     let context = team_key_context(contents.user.team, key.epoch);
-    let sealed = sealed::seal(&device.keys.exchange, &context, key.key.as_bytes(), &mut OsRng);
-    let request = ApproveRequest { sealed_team_key: SealedTeamKey { epoch: key.epoch, sealed } };
-    let _: DeviceInfo = api::post(&format!("/api/devices/{}/approve", device.id), Some(&contents.token), &request)
-        .await
-        .map_err(|e| api_msg(&e))?;
+    let sealed = sealed::seal(
+        &device.keys.exchange,
+        &context,
+        key.key.as_bytes(),
+        &mut OsRng,
+    );
+    let request = ApproveRequest {
+        sealed_team_key: SealedTeamKey {
+            epoch: key.epoch,
+            sealed,
+        },
+    };
+    let _: DeviceInfo = api::post(
+        &format!("/api/devices/{}/approve", device.id),
+        Some(&contents.token),
+        &request,
+    )
+    .await
+    .map_err(|e| api_msg(&e))?;
     Ok(())
 }

@@ -37,7 +37,10 @@ impl From<StorageError> for SyncError {
 fn names_one_envelope(code: ErrorCode) -> bool {
     matches!(
         code,
-        ErrorCode::BadSignature | ErrorCode::BadEnvelope | ErrorCode::WrongOrigin | ErrorCode::EnvelopeConflict
+        ErrorCode::BadSignature
+            | ErrorCode::BadEnvelope
+            | ErrorCode::WrongOrigin
+            | ErrorCode::EnvelopeConflict
     )
 }
 
@@ -72,7 +75,9 @@ pub async fn push(vault: &VaultContents) -> Result<usize, SyncError> {
             size += len * 4 / 3 + 512;
             batch.push(queue.pop_front().expect("front exists"));
         }
-        let request = PushRequest { envelopes: batch.iter().map(|(_, e)| e.clone()).collect() };
+        let request = PushRequest {
+            envelopes: batch.iter().map(|(_, e)| e.clone()).collect(),
+        };
         match api::post::<_, PushResponse>("/api/envelopes", Some(&vault.token), &request).await {
             Ok(_) => {
                 let tx = idb::transaction(&[OUTBOX], true).await?;
@@ -82,7 +87,9 @@ pub async fn push(vault: &VaultContents) -> Result<usize, SyncError> {
                 idb::committed(&tx).await?;
                 pushed += batch.len();
             }
-            Err(ApiFailure::Rejected(e)) if names_one_envelope(e.error) && e.index.is_some_and(|i| i < batch.len()) => {
+            Err(ApiFailure::Rejected(e))
+                if names_one_envelope(e.error) && e.index.is_some_and(|i| i < batch.len()) =>
+            {
                 let (id, bad) = batch.remove(e.index.expect("checked"));
                 set_aside(&format!("push:{id}"), Some(&id), &bad.to_bytes()).await?;
                 for item in batch.into_iter().rev() {
@@ -111,10 +118,18 @@ pub async fn pull(vault: &VaultContents) -> Result<Pulled, SyncError> {
     loop {
         let after = {
             let tx = idb::transaction(&[META], false).await?;
-            idb::get(&tx, META, "pull_after").await?.as_f64().unwrap_or(0.0) as i64
+            idb::get(&tx, META, "pull_after")
+                .await?
+                .as_f64()
+                .unwrap_or(0.0) as i64
         };
-        let page: PullResponse = api::get(&format!("/api/envelopes?after={after}"), &vault.token).await?;
-        if page.envelopes.iter().any(|p| senders.as_ref().is_none_or(|s| !s.contains_key(&p.envelope.header.device))) {
+        let page: PullResponse =
+            api::get(&format!("/api/envelopes?after={after}"), &vault.token).await?;
+        if page.envelopes.iter().any(|p| {
+            senders
+                .as_ref()
+                .is_none_or(|s| !s.contains_key(&p.envelope.header.device))
+        }) {
             let list: DeviceList = api::get("/api/devices", &vault.token).await?;
             senders = Some(list.devices.into_iter().map(|d| (d.id, d.keys)).collect());
         }

@@ -32,12 +32,15 @@ pub fn from_local_input(value: &str) -> Option<i64> {
     let (date, time) = value.split_once('T')?;
     let mut d = date.splitn(3, '-').map(|p| p.parse::<u32>().ok());
     let (y, mo, day) = (d.next()??, d.next()??, d.next()??);
-    let mut t = time.splitn(3, ':').map(|p| p.get(..2).unwrap_or(p).parse::<u32>().ok());
+    let mut t = time
+        .splitn(3, ':')
+        .map(|p| p.get(..2).unwrap_or(p).parse::<u32>().ok());
     let (h, mi) = (t.next()??, t.next()??);
     if !(1..=12).contains(&mo) || !(1..=31).contains(&day) || h > 23 || mi > 59 {
         return None;
     }
-    let date = Date::new_with_year_month_day_hr_min(y, mo as i32 - 1, day as i32, h as i32, mi as i32);
+    let date =
+        Date::new_with_year_month_day_hr_min(y, mo as i32 - 1, day as i32, h as i32, mi as i32);
     let ms = date.get_time();
     (!ms.is_nan()).then_some(ms as i64)
 }

@@ -57,12 +57,18 @@ pub struct OpenVault {
 }
 
 pub fn exists() -> bool {
-    LocalStorage::raw().get_item(VAULT_KEY).ok().flatten().is_some()
+    LocalStorage::raw()
+        .get_item(VAULT_KEY)
+        .ok()
+        .flatten()
+        .is_some()
 }
 
 fn storage_error(e: gloo_storage::errors::StorageError) -> StorageError {
     match e {
-        gloo_storage::errors::StorageError::JsError(js) if js.name == "QuotaExceededError" => StorageError::Quota,
+        gloo_storage::errors::StorageError::JsError(js) if js.name == "QuotaExceededError" => {
+            StorageError::Quota
+        }
         _ => StorageError::Failed,
     }
 }
@@ -72,8 +78,14 @@ impl OpenVault {
     pub fn create(passphrase: &str, contents: VaultContents) -> Result<OpenVault, VaultError> {
         let salt = new_salt(&mut OsRng);
         let kdf = KdfParams::default();
-        let kek = derive_kek(passphrase, &salt, kdf).map_err(|_| VaultError::Storage(StorageError::Failed))?;
-        let vault = OpenVault { kek, salt, kdf, contents };
+        let kek = derive_kek(passphrase, &salt, kdf)
+            .map_err(|_| VaultError::Storage(StorageError::Failed))?;
+        let vault = OpenVault {
+            kek,
+            salt,
+            kdf,
+            contents,
+        };
         vault.save()?;
         Ok(vault)
     }
@@ -85,13 +97,21 @@ impl OpenVault {
             CryptoError::Decrypt => VaultError::WrongPassphrase,
             _ => VaultError::Storage(StorageError::Failed),
         })?;
-        let contents = postcard::from_bytes(&plaintext).map_err(|_| VaultError::Storage(StorageError::Failed))?;
-        Ok(OpenVault { kek, salt: sealed.salt, kdf: sealed.kdf, contents })
+        let contents = postcard::from_bytes(&plaintext)
+            .map_err(|_| VaultError::Storage(StorageError::Failed))?;
+        Ok(OpenVault {
+            kek,
+            salt: sealed.salt,
+            kdf: sealed.kdf,
+            contents,
+        })
     }
 
     /// Seals the current contents again (fresh nonce) and replaces the stored vault.
     pub fn save(&self) -> Result<(), VaultError> {
-        let plaintext = zeroize::Zeroizing::new(postcard::to_allocvec(&self.contents).expect("vault contents serialize"));
+        let plaintext = zeroize::Zeroizing::new(
+            postcard::to_allocvec(&self.contents).expect("vault contents serialize"),
+        );
         let sealed = SealedVault::seal(&self.kek, self.salt, self.kdf, &plaintext, &mut OsRng);
         LocalStorage::set(VAULT_KEY, &sealed).map_err(|e| VaultError::Storage(storage_error(e)))
     }

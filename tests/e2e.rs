@@ -33,33 +33,58 @@ async fn a_contact_recorded_offline_reaches_a_second_device_and_nothing_leaks() 
     a.goto(&url).await;
     a.sign_in("admin", PASSWORD).await;
     a.choose_passphrase(PASSPHRASE_A).await;
-    a.wait("document.getElementById('new-contact') !== null", "the Today screen").await;
+    a.wait(
+        "document.getElementById('new-contact') !== null",
+        "the Today screen",
+    )
+    .await;
     a.wait_async(
         "navigator.serviceWorker.ready.then(r => caches.keys()).then(k => done(k.length > 0))",
         "the service worker to be ready with its cache",
     )
     .await;
     // The page is in Swedish: the browser prefers it.
-    a.wait("document.documentElement.lang === 'sv'", "Swedish").await;
+    a.wait("document.documentElement.lang === 'sv'", "Swedish")
+        .await;
 
     // The server goes away. The worker records a contact anyway.
     server.stop();
     a.click("new-contact").await;
-    a.wait("document.getElementById('note') !== null", "the contact form").await;
+    a.wait(
+        "document.getElementById('note') !== null",
+        "the contact form",
+    )
+    .await;
     a.fill("area", "Centrum").await;
     a.choose("kind", "custom-notification").await;
     a.fill("note", &format!("Pratade länge. {marker}")).await;
     a.click("save-contact").await;
-    a.wait(&format!("(document.getElementById('contacts')||{{}}).textContent?.includes('{marker}')"), "the saved contact").await;
-    a.wait("document.getElementById('sync-state').dataset.waiting === '1'", "one change waiting").await;
+    a.wait(
+        &format!("(document.getElementById('contacts')||{{}}).textContent?.includes('{marker}')"),
+        "the saved contact",
+    )
+    .await;
+    a.wait(
+        "document.getElementById('sync-state').dataset.waiting === '1'",
+        "one change waiting",
+    )
+    .await;
 
     // Reload with the server still down: the shell comes from the service worker, the app is
     // locked, and after unlocking the contact is still there.
     a.reload().await;
-    a.wait("document.getElementById('passphrase') !== null", "the unlock screen, offline").await;
+    a.wait(
+        "document.getElementById('passphrase') !== null",
+        "the unlock screen, offline",
+    )
+    .await;
     a.fill("passphrase", PASSPHRASE_A).await;
     a.submit_form().await;
-    a.wait(&format!("(document.getElementById('contacts')||{{}}).textContent?.includes('{marker}')"), "the contact after an offline reload").await;
+    a.wait(
+        &format!("(document.getElementById('contacts')||{{}}).textContent?.includes('{marker}')"),
+        "the contact after an offline reload",
+    )
+    .await;
 
     // A positive control: text the page stores in the clear must be found by the scan below.
     a.wait_async(
@@ -77,8 +102,14 @@ async fn a_contact_recorded_offline_reaches_a_second_device_and_nothing_leaks() 
 
     // The whole profile on disk: the control is there, the marker is not.
     let found = scan_dir(&profile_a, &[&marker, &control]);
-    assert!(found.contains(&control), "the scan must see what the page stored in the clear");
-    assert!(!found.contains(&marker), "the note's text is on disk in the first profile");
+    assert!(
+        found.contains(&control),
+        "the scan must see what the page stored in the clear"
+    );
+    assert!(
+        !found.contains(&marker),
+        "the note's text is on disk in the first profile"
+    );
 
     // The server is back; the same phone unlocks and its outbox empties.
     let mut server = Server::start(work.path(), Some(port), PASSWORD).await;
@@ -95,9 +126,16 @@ async fn a_contact_recorded_offline_reaches_a_second_device_and_nothing_leaks() 
     // The server holds ciphertext only: not in the database, its WAL, or the log.
     for file in server.files() {
         let bytes = std::fs::read(&file).unwrap_or_default();
-        assert!(!contains_text(&bytes, &marker), "the marker is in {}", file.display());
+        assert!(
+            !contains_text(&bytes, &marker),
+            "the marker is in {}",
+            file.display()
+        );
     }
-    assert!(contains_text(&std::fs::read(server.db_path()).unwrap(), "admin"), "the scan reads the real database");
+    assert!(
+        contains_text(&std::fs::read(server.db_path()).unwrap(), "admin"),
+        "the scan reads the real database"
+    );
 
     // A second phone of the team enrols and waits; the coordinator compares codes and approves.
     let profile_b = work.path().join("profile-b");
@@ -105,29 +143,55 @@ async fn a_contact_recorded_offline_reaches_a_second_device_and_nothing_leaks() 
     b.goto(&url).await;
     b.sign_in("admin", PASSWORD).await;
     b.choose_passphrase(PASSPHRASE_B).await;
-    b.wait("(document.getElementById('fingerprint')||{}).textContent?.length === 19", "the pending screen").await;
+    b.wait(
+        "(document.getElementById('fingerprint')||{}).textContent?.length === 19",
+        "the pending screen",
+    )
+    .await;
     let code = b.text("fingerprint").await;
 
     // In-app navigation: a page load would lock the app, as it should.
     a.click_css("nav a[href='/more']").await;
-    a.wait(&format!("(document.getElementById('devices')||{{}}).textContent?.includes('{code}')"), "the pending device in the list").await;
+    a.wait(
+        &format!("(document.getElementById('devices')||{{}}).textContent?.includes('{code}')"),
+        "the pending device in the list",
+    )
+    .await;
     a.click_css(".card .approve").await;
-    a.wait("document.querySelector('.card .approve') === null", "the approval").await;
+    a.wait(
+        "document.querySelector('.card .approve') === null",
+        "the approval",
+    )
+    .await;
 
     // The second phone gets the team key and shows the contact.
-    b.wait(&format!("(document.getElementById('contacts')||{{}}).textContent?.includes('{marker}')"), "the contact on the second phone").await;
-    b.wait("document.documentElement.lang === 'en'", "English").await;
+    b.wait(
+        &format!("(document.getElementById('contacts')||{{}}).textContent?.includes('{marker}')"),
+        "the contact on the second phone",
+    )
+    .await;
+    b.wait("document.documentElement.lang === 'en'", "English")
+        .await;
 
     a.quit().await;
     b.quit().await;
     server.stop();
     let log = std::fs::read(server.log_path()).unwrap();
-    assert!(!contains_text(&log, &marker), "the marker is in the server log");
-    assert!(contains_text(&log, "envelopes pushed"), "the log is the server's");
+    assert!(
+        !contains_text(&log, &marker),
+        "the marker is in the server log"
+    );
+    assert!(
+        contains_text(&log, "envelopes pushed"),
+        "the log is the server's"
+    );
     drop(tokio::time::sleep(Duration::ZERO));
 }
 
 fn uuid_like() -> String {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
     format!("{:x}{:x}", nanos, std::process::id())
 }

@@ -13,8 +13,16 @@ use crate::time::date_time;
 pub fn More() -> impl IntoView {
     let i18n = use_i18n();
     let ctx = use_app();
-    let is_coordinator = move || ctx.vault.with(|v| v.as_ref().is_some_and(|v| v.contents.user.role == Role::Coordinator));
-    let username = move || ctx.vault.with(|v| v.as_ref().map(|v| v.contents.user.username.clone()));
+    let is_coordinator = move || {
+        ctx.vault.with(|v| {
+            v.as_ref()
+                .is_some_and(|v| v.contents.user.role == Role::Coordinator)
+        })
+    };
+    let username = move || {
+        ctx.vault
+            .with(|v| v.as_ref().map(|v| v.contents.user.username.clone()))
+    };
     view! {
         <SyncSection/>
         <Show when=is_coordinator>
@@ -68,7 +76,9 @@ fn Devices() -> impl IntoView {
     let ctx = use_app();
     let form = use_form();
     let devices = RwSignal::new(Vec::<DeviceInfo>::new());
-    let me = ctx.vault.with_untracked(|v| v.as_ref().and_then(|v| v.contents.device));
+    let me = ctx
+        .vault
+        .with_untracked(|v| v.as_ref().and_then(|v| v.contents.device));
     let reload = move || {
         form.run(async move {
             devices.set(state::team_devices(ctx).await?);

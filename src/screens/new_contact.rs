@@ -30,7 +30,9 @@ pub fn NewContact() -> impl IntoView {
     let ctx = use_app();
     let form = use_form();
     let navigate = use_navigate();
-    let last_area = ctx.records.with_untracked(|r| r.contacts_newest_first().first().map(|c| c.area.clone()));
+    let last_area = ctx
+        .records
+        .with_untracked(|r| r.contacts_newest_first().first().map(|c| c.area.clone()));
     let occurred_at = RwSignal::new(to_local_input(now_ms()));
     let area = RwSignal::new(last_area.unwrap_or_default());
     let kind = RwSignal::new(String::new());
@@ -46,7 +48,12 @@ pub fn NewContact() -> impl IntoView {
         };
         let now = now_ms();
         match draft.validate(ids::new_v7(now as u64, &mut OsRng), now) {
-            Err(errors) => form.set_errors.set(errors.into_iter().map(|e| (e.field(), error_msg(e))).collect()),
+            Err(errors) => form.set_errors.set(
+                errors
+                    .into_iter()
+                    .map(|e| (e.field(), error_msg(e)))
+                    .collect(),
+            ),
             Ok(contact) => {
                 form.set_errors.set(Vec::new());
                 let navigate = navigate.clone();

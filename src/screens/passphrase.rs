@@ -17,8 +17,12 @@ pub fn ChoosePassphrase() -> impl IntoView {
         ev.prevent_default();
         let p = passphrase.get_untracked();
         match check_new_passphrase(&p, &repeated.get_untracked()) {
-            Err(PassphraseError::TooShort) => form.set_errors.set(vec![("passphrase", Msg::PassphraseTooShort)]),
-            Err(PassphraseError::Mismatch) => form.set_errors.set(vec![("passphrase-repeat", Msg::PassphraseMismatch)]),
+            Err(PassphraseError::TooShort) => form
+                .set_errors
+                .set(vec![("passphrase", Msg::PassphraseTooShort)]),
+            Err(PassphraseError::Mismatch) => form
+                .set_errors
+                .set(vec![("passphrase-repeat", Msg::PassphraseMismatch)]),
             Ok(()) => {
                 form.set_errors.set(Vec::new());
                 form.run(state::choose_passphrase(ctx, p));

@@ -13,12 +13,17 @@ pub fn SignInForm(#[prop(optional)] again: bool) -> impl IntoView {
     let ctx = use_app();
     let form = use_form();
     let username = RwSignal::new(
-        ctx.vault.with_untracked(|v| v.as_ref().map(|v| v.contents.user.username.clone())).unwrap_or_default(),
+        ctx.vault
+            .with_untracked(|v| v.as_ref().map(|v| v.contents.user.username.clone()))
+            .unwrap_or_default(),
     );
     let password = RwSignal::new(String::new());
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        let (u, p) = (username.get_untracked().trim().to_string(), password.get_untracked());
+        let (u, p) = (
+            username.get_untracked().trim().to_string(),
+            password.get_untracked(),
+        );
         let mut errors = Vec::new();
         if u.is_empty() {
             errors.push(("username", Msg::UsernameMissing));

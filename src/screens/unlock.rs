@@ -15,7 +15,8 @@ pub fn Unlock() -> impl IntoView {
         ev.prevent_default();
         let p = passphrase.get_untracked();
         if p.is_empty() {
-            form.set_errors.set(vec![("passphrase", Msg::WrongPassphrase)]);
+            form.set_errors
+                .set(vec![("passphrase", Msg::WrongPassphrase)]);
             return;
         }
         form.set_errors.set(Vec::new());
@@ -26,7 +27,9 @@ pub fn Unlock() -> impl IntoView {
         });
     };
     let erase = move |_| {
-        let confirmed = window().confirm_with_message(i18n.t(Msg::ForgetConfirm)).unwrap_or(false);
+        let confirmed = window()
+            .confirm_with_message(i18n.t(Msg::ForgetConfirm))
+            .unwrap_or(false);
         if confirmed {
             leptos::task::spawn_local(state::erase_device(ctx));
         }

@@ -44,8 +44,12 @@ pub fn table_blocks(data: &[u8]) -> Vec<Vec<u8>> {
         let _meta = (varint(footer, &mut pos)?, varint(footer, &mut pos)?);
         Some((varint(footer, &mut pos)?, varint(footer, &mut pos)?))
     })();
-    let Some((index_offset, index_size)) = handles else { return blocks };
-    let Some(index) = block(data, index_offset, index_size) else { return blocks };
+    let Some((index_offset, index_size)) = handles else {
+        return blocks;
+    };
+    let Some(index) = block(data, index_offset, index_size) else {
+        return blocks;
+    };
     if index.len() < 4 {
         return blocks;
     }

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod leveldb;
+pub mod size;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -15,7 +16,11 @@ use thirtyfour::prelude::*;
 const WAIT: Duration = Duration::from_secs(30);
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn root() -> PathBuf {
@@ -25,7 +30,10 @@ fn root() -> PathBuf {
 async fn wait_for_port(port: u16, what: &str) {
     let start = Instant::now();
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(start.elapsed() < WAIT, "{what} did not start listening on {port}");
+        assert!(
+            start.elapsed() < WAIT,
+            "{what} did not start listening on {port}"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -39,15 +47,21 @@ pub struct Chromedriver {
 impl Chromedriver {
     pub async fn start() -> Chromedriver {
         let port = free_port();
-        let binary = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let binary =
+            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
         let child = Command::new(&binary)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {binary}: {e} (scripts/setup.sh --browser installs it)"));
+            .unwrap_or_else(|e| {
+                panic!("cannot start {binary}: {e} (scripts/setup.sh --browser installs it)")
+            });
         wait_for_port(port, "chromedriver").await;
-        Chromedriver { child, url: format!("http://127.0.0.1:{port}") }
+        Chromedriver {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        }
     }
 }
 
@@ -72,10 +86,21 @@ impl Server {
         let binary = std::env::var("FALTLOGG_SERVER_BIN")
             .map(PathBuf::from)
             .unwrap_or_else(|_| root().join("target/debug/faltlogg-server"));
-        assert!(binary.exists(), "{} is missing: run `cargo build -p faltlogg-server`", binary.display());
+        assert!(
+            binary.exists(),
+            "{} is missing: run `cargo build -p faltlogg-server`",
+            binary.display()
+        );
         let dist = root().join("dist");
-        assert!(dist.join("index.html").exists(), "dist/ is missing: run `trunk build`");
-        let log = std::fs::OpenOptions::new().create(true).append(true).open(dir.join("server.log")).unwrap();
+        assert!(
+            dist.join("index.html").exists(),
+            "dist/ is missing: run `trunk build`"
+        );
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(dir.join("server.log"))
+            .unwrap();
         let child = Command::new(binary)
             .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
             .arg("--data-dir")
@@ -89,13 +114,19 @@ impl Server {
             .spawn()
             .unwrap();
         wait_for_port(port, "the server").await;
-        Server { child: Some(child), port, dir: dir.to_path_buf() }
+        Server {
+            child: Some(child),
+            port,
+            dir: dir.to_path_buf(),
+        }
     }
 
     /// Stops the server the way an operator would (SIGTERM) and waits for it to exit.
     pub fn stop(&mut self) {
         if let Some(mut child) = self.child.take() {
-            let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+            let _ = Command::new("kill")
+                .args(["-TERM", &child.id().to_string()])
+                .status();
             let start = Instant::now();
             while child.try_wait().unwrap().is_none() {
                 if start.elapsed() > WAIT {
@@ -117,7 +148,12 @@ impl Server {
     /// The database, its WAL and shared memory, and the log.
     pub fn files(&self) -> Vec<PathBuf> {
         let db = self.db_path();
-        vec![db.clone(), db.with_extension("sqlite3-wal"), db.with_extension("sqlite3-shm"), self.log_path()]
+        vec![
+            db.clone(),
+            db.with_extension("sqlite3-wal"),
+            db.with_extension("sqlite3-shm"),
+            self.log_path(),
+        ]
     }
 }
 
@@ -138,7 +174,8 @@ pub struct Browser {
 impl Browser {
     pub async fn open(chromedriver: &Chromedriver, profile: &Path, lang: &str) -> Browser {
         let mut caps = DesiredCapabilities::chrome();
-        caps.set_binary(&std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into())).unwrap();
+        caps.set_binary(&std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()))
+            .unwrap();
         for arg in [
             "--headless=new",
             "--no-sandbox",
@@ -152,10 +189,17 @@ impl Browser {
         ] {
             caps.add_arg(arg).unwrap();
         }
-        caps.add_arg(&format!("--user-data-dir={}", profile.display())).unwrap();
+        caps.add_arg(&format!("--user-data-dir={}", profile.display()))
+            .unwrap();
         caps.add_arg(&format!("--lang={lang}")).unwrap();
-        caps.add_experimental_option("prefs", serde_json::json!({ "intl.accept_languages": lang })).unwrap();
-        let driver = WebDriver::new(&chromedriver.url, caps).await.expect("a Chromium session");
+        caps.add_experimental_option(
+            "prefs",
+            serde_json::json!({ "intl.accept_languages": lang }),
+        )
+        .unwrap();
+        let driver = WebDriver::new(&chromedriver.url, caps)
+            .await
+            .expect("a Chromium session");
         Browser { driver }
     }
 
@@ -172,12 +216,20 @@ impl Browser {
         let script = format!("try {{ return !!({expression}); }} catch (e) {{ return false; }}");
         let start = Instant::now();
         loop {
-            let ok = self.driver.execute(&script, vec![]).await.map(|r| r.json() == &serde_json::Value::Bool(true));
+            let ok = self
+                .driver
+                .execute(&script, vec![])
+                .await
+                .map(|r| r.json() == &serde_json::Value::Bool(true));
             if let Ok(true) = ok {
                 return;
             }
             if start.elapsed() > WAIT {
-                let body = self.driver.execute("return document.body.innerText", vec![]).await.map(|r| r.json().to_string());
+                let body = self
+                    .driver
+                    .execute("return document.body.innerText", vec![])
+                    .await
+                    .map(|r| r.json().to_string());
                 panic!("timed out waiting for {what}; the page says: {body:?}");
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -188,35 +240,73 @@ impl Browser {
     pub async fn wait_async(&self, body: &str, what: &str) {
         let script = format!("const done = arguments[arguments.length - 1]; {body}");
         let result = self.driver.execute_async(&script, vec![]).await;
-        assert!(matches!(result.as_ref().map(|r| r.json().clone()), Ok(serde_json::Value::Bool(true))), "{what}: {result:?}");
+        assert!(
+            matches!(
+                result.as_ref().map(|r| r.json().clone()),
+                Ok(serde_json::Value::Bool(true))
+            ),
+            "{what}: {result:?}"
+        );
     }
 
     pub async fn fill(&self, id: &str, text: &str) {
-        self.wait(&format!("document.getElementById('{id}') !== null"), id).await;
+        self.wait(&format!("document.getElementById('{id}') !== null"), id)
+            .await;
         let el = self.driver.find(By::Id(id)).await.unwrap();
         el.clear().await.unwrap();
         el.send_keys(text).await.unwrap();
     }
 
     pub async fn choose(&self, id: &str, value: &str) {
-        self.driver.find(By::Css(format!("#{id} option[value='{value}']"))).await.unwrap().click().await.unwrap();
+        self.driver
+            .find(By::Css(format!("#{id} option[value='{value}']")))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
     }
 
     pub async fn click(&self, id: &str) {
-        self.wait(&format!("document.getElementById('{id}') !== null"), id).await;
-        self.driver.find(By::Id(id)).await.unwrap().click().await.unwrap();
+        self.wait(&format!("document.getElementById('{id}') !== null"), id)
+            .await;
+        self.driver
+            .find(By::Id(id))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
     }
 
     pub async fn click_css(&self, css: &str) {
-        self.driver.find(By::Css(css)).await.unwrap().click().await.unwrap();
+        self.driver
+            .find(By::Css(css))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
     }
 
     pub async fn submit_form(&self) {
-        self.driver.find(By::Css("form button[type=submit]")).await.unwrap().click().await.unwrap();
+        self.driver
+            .find(By::Css("form button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
     }
 
     pub async fn text(&self, id: &str) -> String {
-        self.driver.find(By::Id(id)).await.unwrap().text().await.unwrap()
+        self.driver
+            .find(By::Id(id))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
     }
 
     pub async fn sign_in(&self, username: &str, password: &str) {
@@ -252,7 +342,9 @@ pub fn contains_text(bytes: &[u8], text: &str) -> bool {
     let utf8 = text.as_bytes();
     let utf16le: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
     let utf16be: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
-    [utf8, &utf16le[..], &utf16be[..]].iter().any(|needle| bytes.windows(needle.len()).any(|w| w == *needle))
+    [utf8, &utf16le[..], &utf16be[..]]
+        .iter()
+        .any(|needle| bytes.windows(needle.len()).any(|w| w == *needle))
 }
 
 /// Searches every file under `dir` for each of `texts`, raw and, for LevelDB tables, with
@@ -261,14 +353,18 @@ pub fn scan_dir(dir: &Path, texts: &[&str]) -> Vec<String> {
     let mut found = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(path) = stack.pop() {
-        let Ok(meta) = std::fs::symlink_metadata(&path) else { continue };
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            continue;
+        };
         if meta.is_dir() {
             if let Ok(entries) = std::fs::read_dir(&path) {
                 stack.extend(entries.flatten().map(|e| e.path()));
             }
             continue;
         }
-        let Ok(bytes) = std::fs::read(&path) else { continue };
+        let Ok(bytes) = std::fs::read(&path) else {
+            continue;
+        };
         let mut views = vec![bytes.clone()];
         views.extend(leveldb::table_blocks(&bytes));
         for text in texts {

@@ -49,7 +49,10 @@ pub struct SignInRequest {
 
 impl core::fmt::Debug for SignInRequest {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("SignInRequest").field("username", &self.username).field("password", &"<redacted>").finish()
+        f.debug_struct("SignInRequest")
+            .field("username", &self.username)
+            .field("password", &"<redacted>")
+            .finish()
     }
 }
 
@@ -81,7 +84,10 @@ pub struct SignInResponse {
 
 impl core::fmt::Debug for SignInResponse {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("SignInResponse").field("token", &"<redacted>").field("user", &self.user).finish()
+        f.debug_struct("SignInResponse")
+            .field("token", &"<redacted>")
+            .field("user", &self.user)
+            .finish()
     }
 }
 

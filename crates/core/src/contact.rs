@@ -106,7 +106,9 @@ impl ContactDraft {
         let mut errors = Vec::new();
         match self.occurred_at_ms {
             None => errors.push(ContactError::OccurredAtMissing),
-            Some(t) if t > now_ms + FUTURE_TOLERANCE_MS => errors.push(ContactError::OccurredAtInFuture),
+            Some(t) if t > now_ms + FUTURE_TOLERANCE_MS => {
+                errors.push(ContactError::OccurredAtInFuture)
+            }
             Some(_) => {}
         }
         let area = self.area.trim();
@@ -171,8 +173,14 @@ mod tests {
             ]
         );
         assert_eq!(errors[1].field(), "area");
-        let long_area = ContactDraft { area: "å".repeat(AREA_MAX_CHARS + 1), ..draft };
-        assert!(long_area.validate(Uuid::nil(), 0).unwrap_err().contains(&ContactError::AreaTooLong));
+        let long_area = ContactDraft {
+            area: "å".repeat(AREA_MAX_CHARS + 1),
+            ..draft
+        };
+        assert!(long_area
+            .validate(Uuid::nil(), 0)
+            .unwrap_err()
+            .contains(&ContactError::AreaTooLong));
     }
 
     #[test]

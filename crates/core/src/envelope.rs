@@ -106,8 +106,16 @@ fn pad(payload: &[u8]) -> Option<Vec<u8>> {
 }
 
 fn unpad(padded: &[u8]) -> Result<&[u8], EnvelopeError> {
-    let len = u32::from_le_bytes(padded.get(..LEN_PREFIX).ok_or(EnvelopeError::Malformed)?.try_into().expect("4 bytes")) as usize;
-    padded.get(LEN_PREFIX..LEN_PREFIX + len).ok_or(EnvelopeError::Malformed)
+    let len = u32::from_le_bytes(
+        padded
+            .get(..LEN_PREFIX)
+            .ok_or(EnvelopeError::Malformed)?
+            .try_into()
+            .expect("4 bytes"),
+    ) as usize;
+    padded
+        .get(LEN_PREFIX..LEN_PREFIX + len)
+        .ok_or(EnvelopeError::Malformed)
 }
 
 impl EnvelopeHeader {
@@ -140,7 +148,11 @@ impl Envelope {
         };
         let ciphertext = aead_seal(&team_key.key, &header.nonce, &header.aad(), &padded);
         let signature = device.sign(&signing_bytes(&header, &ciphertext));
-        Ok(Envelope { header, ciphertext, signature })
+        Ok(Envelope {
+            header,
+            ciphertext,
+            signature,
+        })
     }
 
     /// Checks what anyone can check without a key: version and size bucket.
@@ -148,7 +160,11 @@ impl Envelope {
         if self.header.version != ENVELOPE_VERSION {
             return Err(EnvelopeError::UnsupportedVersion);
         }
-        let plain_len = self.ciphertext.len().checked_sub(TAG_LEN).ok_or(EnvelopeError::BadSize)?;
+        let plain_len = self
+            .ciphertext
+            .len()
+            .checked_sub(TAG_LEN)
+            .ok_or(EnvelopeError::BadSize)?;
         if bucket_for(plain_len) != Some(plain_len) {
             return Err(EnvelopeError::BadSize);
         }
@@ -159,7 +175,10 @@ impl Envelope {
     pub fn verify(&self, device: &DevicePublicKeys) -> Result<(), EnvelopeError> {
         self.check_shape()?;
         device
-            .verify(&signing_bytes(&self.header, &self.ciphertext), &self.signature)
+            .verify(
+                &signing_bytes(&self.header, &self.ciphertext),
+                &self.signature,
+            )
             .map_err(|_| EnvelopeError::Signature)
     }
 
@@ -171,8 +190,13 @@ impl Envelope {
             .iter()
             .find(|k| k.epoch == self.header.epoch)
             .ok_or(EnvelopeError::UnknownEpoch)?;
-        let padded = aead_open(&key.key, &self.header.nonce, &self.header.aad(), &self.ciphertext)
-            .map_err(|_| EnvelopeError::Decrypt)?;
+        let padded = aead_open(
+            &key.key,
+            &self.header.nonce,
+            &self.header.aad(),
+            &self.ciphertext,
+        )
+        .map_err(|_| EnvelopeError::Decrypt)?;
         postcard::from_bytes(unpad(&padded)?).map_err(|_| EnvelopeError::Malformed)
     }
 
@@ -201,7 +225,10 @@ mod tests {
     use rand_core::OsRng;
 
     fn fixture(note: &str) -> (Envelope, TeamKey, DeviceSecrets) {
-        let team_key = TeamKey { epoch: 1, key: SymmetricKey::generate(&mut OsRng) };
+        let team_key = TeamKey {
+            epoch: 1,
+            key: SymmetricKey::generate(&mut OsRng),
+        };
         let device = DeviceSecrets::generate(&mut OsRng);
         let change = Change::PutContact(Contact {
             id: Uuid::from_u128(7),
@@ -210,8 +237,21 @@ mod tests {
             kind: ContactKind::StreetEncounter,
             note: note.into(),
         });
-        let origin = Origin { team: Uuid::from_u128(1), device: Uuid::from_u128(2), device_seq: 1, hlc: Hlc::default().tick(5) };
-        let env = Envelope::seal(&change, Uuid::from_u128(3), origin, &team_key, &device, &mut OsRng).unwrap();
+        let origin = Origin {
+            team: Uuid::from_u128(1),
+            device: Uuid::from_u128(2),
+            device_seq: 1,
+            hlc: Hlc::default().tick(5),
+        };
+        let env = Envelope::seal(
+            &change,
+            Uuid::from_u128(3),
+            origin,
+            &team_key,
+            &device,
+            &mut OsRng,
+        )
+        .unwrap();
         (env, team_key, device)
     }
 
@@ -236,17 +276,32 @@ mod tests {
             let mut bad = env.clone();
             bad.ciphertext[i] ^= 0x80;
             assert_eq!(bad.verify(&device.public()), Err(EnvelopeError::Signature));
-            assert_eq!(bad.open(std::slice::from_ref(&key)), Err(EnvelopeError::Decrypt));
+            assert_eq!(
+                bad.open(std::slice::from_ref(&key)),
+                Err(EnvelopeError::Decrypt)
+            );
         }
         let mut moved = env.clone();
         moved.header.team = Uuid::from_u128(99);
-        assert_eq!(moved.verify(&device.public()), Err(EnvelopeError::Signature));
-        assert_eq!(moved.open(std::slice::from_ref(&key)), Err(EnvelopeError::Decrypt));
+        assert_eq!(
+            moved.verify(&device.public()),
+            Err(EnvelopeError::Signature)
+        );
+        assert_eq!(
+            moved.open(std::slice::from_ref(&key)),
+            Err(EnvelopeError::Decrypt)
+        );
         let mut resigned = env.clone();
         resigned.signature[0] ^= 1;
-        assert_eq!(resigned.verify(&device.public()), Err(EnvelopeError::Signature));
+        assert_eq!(
+            resigned.verify(&device.public()),
+            Err(EnvelopeError::Signature)
+        );
         let stranger = DeviceSecrets::generate(&mut OsRng);
-        assert_eq!(env.verify(&stranger.public()), Err(EnvelopeError::Signature));
+        assert_eq!(
+            env.verify(&stranger.public()),
+            Err(EnvelopeError::Signature)
+        );
         assert_eq!(env.open(&[]), Err(EnvelopeError::UnknownEpoch));
     }
 

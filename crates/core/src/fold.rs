@@ -23,7 +23,10 @@ impl Records {
         let stamp = (header.hlc, header.device);
         match change {
             Change::PutContact(contact) => {
-                let newer = self.contacts.get(&contact.id).is_none_or(|(current, _)| stamp >= *current);
+                let newer = self
+                    .contacts
+                    .get(&contact.id)
+                    .is_none_or(|(current, _)| stamp >= *current);
                 if newer {
                     self.contacts.insert(contact.id, (stamp, contact));
                 }
@@ -34,7 +37,11 @@ impl Records {
     /// Contacts, the most recent encounter first.
     pub fn contacts_newest_first(&self) -> Vec<Contact> {
         let mut contacts: Vec<Contact> = self.contacts.values().map(|(_, c)| c.clone()).collect();
-        contacts.sort_by(|a, b| b.occurred_at_ms.cmp(&a.occurred_at_ms).then(b.id.cmp(&a.id)));
+        contacts.sort_by(|a, b| {
+            b.occurred_at_ms
+                .cmp(&a.occurred_at_ms)
+                .then(b.id.cmp(&a.id))
+        });
         contacts
     }
 
@@ -56,7 +63,10 @@ mod tests {
             epoch: 1,
             device: Uuid::from_u128(device),
             device_seq: wall,
-            hlc: Hlc { wall_ms: wall, counter: 0 },
+            hlc: Hlc {
+                wall_ms: wall,
+                counter: 0,
+            },
             nonce: [0; 24],
         };
         let c = Contact {
@@ -94,7 +104,12 @@ mod tests {
                 Some(e) => assert_eq!(e, &records, "order {order:?}"),
             }
         });
-        let notes: Vec<String> = expected.unwrap().contacts_newest_first().into_iter().map(|c| c.note).collect();
+        let notes: Vec<String> = expected
+            .unwrap()
+            .contacts_newest_first()
+            .into_iter()
+            .map(|c| c.note)
+            .collect();
         assert_eq!(notes, vec!["e", "d", "b"]);
     }
 

@@ -3,7 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 pub struct Hlc {
     pub wall_ms: u64,
     pub counter: u32,
@@ -13,9 +15,15 @@ impl Hlc {
     /// The timestamp for a new local change at wall time `now_ms`.
     pub fn tick(self, now_ms: u64) -> Hlc {
         if now_ms > self.wall_ms {
-            Hlc { wall_ms: now_ms, counter: 0 }
+            Hlc {
+                wall_ms: now_ms,
+                counter: 0,
+            }
         } else {
-            Hlc { wall_ms: self.wall_ms, counter: self.counter.saturating_add(1) }
+            Hlc {
+                wall_ms: self.wall_ms,
+                counter: self.counter.saturating_add(1),
+            }
         }
     }
 
@@ -28,7 +36,10 @@ impl Hlc {
             (false, true) => remote.counter.saturating_add(1),
             (false, false) => 0,
         };
-        Hlc { wall_ms: wall, counter }
+        Hlc {
+            wall_ms: wall,
+            counter,
+        }
     }
 }
 
@@ -42,13 +53,25 @@ mod tests {
         let b = a.tick(900);
         let c = b.tick(1000);
         assert!(a < b && b < c);
-        assert_eq!(Hlc::default().tick(5).tick(7), Hlc { wall_ms: 7, counter: 0 });
+        assert_eq!(
+            Hlc::default().tick(5).tick(7),
+            Hlc {
+                wall_ms: 7,
+                counter: 0
+            }
+        );
     }
 
     #[test]
     fn observe_moves_past_the_remote_clock() {
-        let local = Hlc { wall_ms: 100, counter: 3 };
-        let remote = Hlc { wall_ms: 500, counter: 9 };
+        let local = Hlc {
+            wall_ms: 100,
+            counter: 3,
+        };
+        let remote = Hlc {
+            wall_ms: 500,
+            counter: 9,
+        };
         let after = local.observe(remote, 200);
         assert!(after > remote && after > local);
         assert!(after.tick(200) > after);

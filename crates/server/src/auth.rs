@@ -34,8 +34,17 @@ pub struct Session {
 impl FromRequestParts<AppState> for Session {
     type Rejection = Failure;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let expired = || Failure::new(StatusCode::UNAUTHORIZED, ErrorCode::SessionExpired, "sign in again");
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let expired = || {
+            Failure::new(
+                StatusCode::UNAUTHORIZED,
+                ErrorCode::SessionExpired,
+                "sign in again",
+            )
+        };
         let token = parts
             .headers
             .get(header::AUTHORIZATION)
@@ -43,8 +52,16 @@ impl FromRequestParts<AppState> for Session {
             .and_then(|v| v.strip_prefix("Bearer "))
             .ok_or_else(expired)?;
         let token_hash = hash_token(token);
-        let row = state.store.session(&token_hash, now_ms()).await?.ok_or_else(expired)?;
-        Ok(Session { token_hash, user: row.user, device: row.device })
+        let row = state
+            .store
+            .session(&token_hash, now_ms())
+            .await?
+            .ok_or_else(expired)?;
+        Ok(Session {
+            token_hash,
+            user: row.user,
+            device: row.device,
+        })
     }
 }
 
@@ -54,14 +71,25 @@ impl Session {
         let device = self.device_any_status(state).await?;
         match device.info.status {
             DeviceStatus::Approved => Ok(device),
-            DeviceStatus::Pending => Err(Failure::forbidden(ErrorCode::DeviceNotApproved, "device not approved yet")),
-            DeviceStatus::Revoked => Err(Failure::forbidden(ErrorCode::DeviceRevoked, "device revoked")),
+            DeviceStatus::Pending => Err(Failure::forbidden(
+                ErrorCode::DeviceNotApproved,
+                "device not approved yet",
+            )),
+            DeviceStatus::Revoked => Err(Failure::forbidden(
+                ErrorCode::DeviceRevoked,
+                "device revoked",
+            )),
         }
     }
 
     /// The session's device in whatever state it is.
     pub async fn device_any_status(&self, state: &AppState) -> Result<DeviceRow, Failure> {
-        let unknown = || Failure::forbidden(ErrorCode::UnknownDevice, "no enrolled device for this session");
+        let unknown = || {
+            Failure::forbidden(
+                ErrorCode::UnknownDevice,
+                "no enrolled device for this session",
+            )
+        };
         let id = self.device.ok_or_else(unknown)?;
         let device = state.store.device(id).await?.ok_or_else(unknown)?;
         if device.team != self.user.team || device.user != self.user.id {
@@ -74,7 +102,10 @@ impl Session {
         if self.user.role == Role::Coordinator {
             Ok(())
         } else {
-            Err(Failure::forbidden(ErrorCode::Forbidden, "coordinators only"))
+            Err(Failure::forbidden(
+                ErrorCode::Forbidden,
+                "coordinators only",
+            ))
         }
     }
 }

@@ -11,16 +11,23 @@ pub const DEMO_TEAM: &str = "Demo";
 
 /// Creates the admin account if there are no users. Returns the account and its password
 /// (the given one, or a new random one) when it did, so the operator can be told once.
-pub async fn ensure_admin(store: &dyn Store, password: Option<String>) -> StoreResult<Option<(UserInfo, String)>> {
+pub async fn ensure_admin(
+    store: &dyn Store,
+    password: Option<String>,
+) -> StoreResult<Option<(UserInfo, String)>> {
     if store.user_count().await? > 0 {
         return Ok(None);
     }
     let password = password.unwrap_or_else(random_password);
     let hash = {
         let password = password.clone();
-        tokio::task::spawn_blocking(move || passwords::hash(&password)).await.expect("hashing does not panic")
+        tokio::task::spawn_blocking(move || passwords::hash(&password))
+            .await
+            .expect("hashing does not panic")
     };
-    let user = store.create_team_with_coordinator(DEMO_TEAM, ADMIN_USERNAME, &hash, now_ms()).await?;
+    let user = store
+        .create_team_with_coordinator(DEMO_TEAM, ADMIN_USERNAME, &hash, now_ms())
+        .await?;
     Ok(Some((user, password)))
 }
 

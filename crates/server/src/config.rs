@@ -16,6 +16,9 @@ impl Config {
 
 impl std::fmt::Debug for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Config").field("dist_dir", &self.dist_dir).field("session_ttl_ms", &self.session_ttl_ms).finish()
+        f.debug_struct("Config")
+            .field("dist_dir", &self.dist_dir)
+            .field("session_ttl_ms", &self.session_ttl_ms)
+            .finish()
     }
 }

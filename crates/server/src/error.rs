@@ -17,7 +17,14 @@ pub struct Failure {
 
 impl Failure {
     pub fn new(status: StatusCode, error: ErrorCode, message: impl Into<String>) -> Self {
-        Failure { status, body: ApiError { error, message: message.into(), index: None } }
+        Failure {
+            status,
+            body: ApiError {
+                error,
+                message: message.into(),
+                index: None,
+            },
+        }
     }
 
     pub fn at(mut self, index: usize) -> Self {
@@ -26,7 +33,11 @@ impl Failure {
     }
 
     pub fn malformed(message: impl Into<String>) -> Self {
-        Failure::new(StatusCode::BAD_REQUEST, ErrorCode::MalformedRequest, message)
+        Failure::new(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::MalformedRequest,
+            message,
+        )
     }
 
     pub fn forbidden(error: ErrorCode, message: impl Into<String>) -> Self {
@@ -36,7 +47,11 @@ impl Failure {
     pub fn internal(context: &str, error: &dyn std::fmt::Display) -> Self {
         // The detail goes to the operator's log; the client learns only that it failed.
         tracing::error!(%error, "{context}");
-        Failure::new(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal, "internal error")
+        Failure::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::Internal,
+            "internal error",
+        )
     }
 }
 
@@ -55,9 +70,11 @@ impl From<StoreError> for Failure {
                 "an envelope with this id already exists with other contents",
             )
             .at(index),
-            StoreError::StateChanged => {
-                Failure::new(StatusCode::CONFLICT, ErrorCode::Forbidden, "the device is no longer pending")
-            }
+            StoreError::StateChanged => Failure::new(
+                StatusCode::CONFLICT,
+                ErrorCode::Forbidden,
+                "the device is no longer pending",
+            ),
             StoreError::Database(e) => Failure::internal("database error", &e),
         }
     }
@@ -66,7 +83,11 @@ impl From<StoreError> for Failure {
 impl From<JsonRejection> for Failure {
     fn from(rejection: JsonRejection) -> Self {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            Failure::new(StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge, "request body too large")
+            Failure::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ErrorCode::PayloadTooLarge,
+                "request body too large",
+            )
         } else {
             // The rejection text names the JSON problem (line, column, field), never the input.
             Failure::malformed(rejection.body_text())

@@ -10,7 +10,10 @@ use faltlogg_server::{bootstrap, AppState, Config};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
-#[command(version, about = "Fältlogg coordination server: relays end-to-end encrypted envelopes")]
+#[command(
+    version,
+    about = "Fältlogg coordination server: relays end-to-end encrypted envelopes"
+)]
 struct Args {
     /// Address to listen on.
     #[arg(long, env = "FALTLOGG_BIND", default_value = "127.0.0.1")]
@@ -35,7 +38,9 @@ struct Args {
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_env("FALTLOGG_LOG").unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_env_filter(
+            EnvFilter::try_from_env("FALTLOGG_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
+        )
         .init();
     match run(Args::parse()).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -47,8 +52,12 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn run(args: Args) -> Result<(), String> {
-    std::fs::create_dir_all(&args.data_dir)
-        .map_err(|e| format!("cannot create data directory {}: {e}", args.data_dir.display()))?;
+    std::fs::create_dir_all(&args.data_dir).map_err(|e| {
+        format!(
+            "cannot create data directory {}: {e}",
+            args.data_dir.display()
+        )
+    })?;
     if !args.dist_dir.join("index.html").is_file() {
         tracing::warn!(dist = %args.dist_dir.display(), "no built PWA here: only the API will answer");
     }
@@ -69,8 +78,14 @@ async fn run(args: Args) -> Result<(), String> {
         .map_err(|e| format!("cannot create the admin account: {e}"))?
     {
         // Printed once, to the operator's terminal, never to the log.
-        println!("First start: team \"{}\" and its coordinator account were created.", user.team_name);
-        println!("  Sign in at {url} as \"{}\" with password: {password}", user.username);
+        println!(
+            "First start: team \"{}\" and its coordinator account were created.",
+            user.team_name
+        );
+        println!(
+            "  Sign in at {url} as \"{}\" with password: {password}",
+            user.username
+        );
         println!("  Keep it safe: it is not shown again.");
     }
     println!("Fältlogg is running at {url}  (Ctrl-C stops it)");
@@ -83,7 +98,9 @@ async fn run(args: Args) -> Result<(), String> {
             session_ttl_ms: i64::from(args.session_days) * 24 * 60 * 60 * 1000,
         }),
     };
-    faltlogg_server::serve(listener, state, shutdown_signal()).await.map_err(|e| e.to_string())?;
+    faltlogg_server::serve(listener, state, shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())?;
     store.close().await;
     tracing::info!("stopped");
     Ok(())
@@ -95,7 +112,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

@@ -34,7 +34,9 @@ pub async fn headers(request: Request, next: Next) -> Response {
     let cache = if path.starts_with("/api/") {
         None
     } else if is_hashed_asset(path) {
-        Some(HeaderValue::from_static("public, max-age=31536000, immutable"))
+        Some(HeaderValue::from_static(
+            "public, max-age=31536000, immutable",
+        ))
     } else {
         Some(HeaderValue::from_static("no-cache"))
     };
@@ -43,9 +45,18 @@ pub async fn headers(request: Request, next: Next) -> Response {
     if let Some(cache) = cache {
         h.insert(header::CACHE_CONTROL, cache);
     }
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(
         HeaderName::from_static("permissions-policy"),

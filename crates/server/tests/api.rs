@@ -30,11 +30,21 @@ struct TestServer {
 impl TestServer {
     async fn start(session_ttl_ms: i64) -> TestServer {
         let dir = tempfile::tempdir().unwrap();
-        let store = Arc::new(SqliteStore::open(&dir.path().join("test.sqlite3")).await.unwrap());
-        bootstrap::ensure_admin(store.as_ref(), Some(PASSWORD.into())).await.unwrap().unwrap();
+        let store = Arc::new(
+            SqliteStore::open(&dir.path().join("test.sqlite3"))
+                .await
+                .unwrap(),
+        );
+        bootstrap::ensure_admin(store.as_ref(), Some(PASSWORD.into()))
+            .await
+            .unwrap()
+            .unwrap();
         let state = AppState {
             store,
-            config: Arc::new(Config { dist_dir: dir.path().join("dist"), session_ttl_ms }),
+            config: Arc::new(Config {
+                dist_dir: dir.path().join("dist"),
+                session_ttl_ms,
+            }),
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
@@ -42,7 +52,12 @@ impl TestServer {
         tokio::spawn(faltlogg_server::serve(listener, state, async {
             let _ = rx.await;
         }));
-        TestServer { url, http: reqwest::Client::new(), _dir: dir, stop: Some(tx) }
+        TestServer {
+            url,
+            http: reqwest::Client::new(),
+            _dir: dir,
+            stop: Some(tx),
+        }
     }
 
     async fn sign_in(&self, password: &str) -> reqwest::Response {
@@ -62,16 +77,29 @@ impl TestServer {
             .http
             .post(format!("{}/api/devices", self.url))
             .bearer_auth(&session.token)
-            .json(&EnrolRequest { keys: secrets.public() })
+            .json(&EnrolRequest {
+                keys: secrets.public(),
+            })
             .send()
             .await
             .unwrap();
         assert_eq!(response.status(), StatusCode::OK);
         let me: MyDevice = response.json().await.unwrap();
-        Device { token: session.token, team: session.user.team, secrets, me, seq: 0 }
+        Device {
+            token: session.token,
+            team: session.user.team,
+            secrets,
+            me,
+            seq: 0,
+        }
     }
 
-    async fn post(&self, device: &Device, path: &str, body: &impl serde::Serialize) -> reqwest::Response {
+    async fn post(
+        &self,
+        device: &Device,
+        path: &str,
+        body: &impl serde::Serialize,
+    ) -> reqwest::Response {
         self.http
             .post(format!("{}{path}", self.url))
             .bearer_auth(&device.token)
@@ -82,11 +110,18 @@ impl TestServer {
     }
 
     async fn get(&self, device: &Device, path: &str) -> reqwest::Response {
-        self.http.get(format!("{}{path}", self.url)).bearer_auth(&device.token).send().await.unwrap()
+        self.http
+            .get(format!("{}{path}", self.url))
+            .bearer_auth(&device.token)
+            .send()
+            .await
+            .unwrap()
     }
 
     async fn pull(&self, device: &Device, after: i64) -> PullResponse {
-        let response = self.get(device, &format!("/api/envelopes?after={after}")).await;
+        let response = self
+            .get(device, &format!("/api/envelopes?after={after}"))
+            .await;
         assert_eq!(response.status(), StatusCode::OK);
         response.json().await.unwrap()
     }
@@ -122,24 +157,43 @@ impl Device {
             kind: ContactKind::StreetEncounter,
             note: note.into(),
         });
-        let origin = Origin { team: self.team, device: self.me.device.id, device_seq: self.seq, hlc: Hlc::default().tick(self.seq) };
+        let origin = Origin {
+            team: self.team,
+            device: self.me.device.id,
+            device_seq: self.seq,
+            hlc: Hlc::default().tick(self.seq),
+        };
         Envelope::seal(&change, id, origin, key, &self.secrets, &mut OsRng).unwrap()
     }
 }
 
 async fn error_of(response: reqwest::Response) -> (StatusCode, ApiError) {
     let status = response.status();
-    (status, response.json().await.expect("errors have a JSON body"))
+    (
+        status,
+        response.json().await.expect("errors have a JSON body"),
+    )
 }
 
 #[tokio::test]
 async fn sign_in_refuses_wrong_passwords_and_unknown_users_alike() {
     let server = TestServer::start(Config::DEFAULT_SESSION_TTL_MS).await;
-    let health: Health = server.http.get(format!("{}/api/health", server.url)).send().await.unwrap().json().await.unwrap();
+    let health: Health = server
+        .http
+        .get(format!("{}/api/health", server.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(health.status, "ok");
 
     let (status, error) = error_of(server.sign_in("wrong").await).await;
-    assert_eq!((status, error.error), (StatusCode::UNAUTHORIZED, ErrorCode::InvalidCredentials));
+    assert_eq!(
+        (status, error.error),
+        (StatusCode::UNAUTHORIZED, ErrorCode::InvalidCredentials)
+    );
     let unknown = server
         .http
         .post(format!("{}/api/session", server.url))
@@ -148,7 +202,10 @@ async fn sign_in_refuses_wrong_passwords_and_unknown_users_alike() {
         .await
         .unwrap();
     let (status, error) = error_of(unknown).await;
-    assert_eq!((status, error.error), (StatusCode::UNAUTHORIZED, ErrorCode::InvalidCredentials));
+    assert_eq!(
+        (status, error.error),
+        (StatusCode::UNAUTHORIZED, ErrorCode::InvalidCredentials)
+    );
     assert_eq!(server.sign_in(PASSWORD).await.status(), StatusCode::OK);
 }
 
@@ -156,16 +213,43 @@ async fn sign_in_refuses_wrong_passwords_and_unknown_users_alike() {
 async fn a_contact_travels_as_ciphertext_from_one_device_to_an_approved_second() {
     let server = TestServer::start(Config::DEFAULT_SESSION_TTL_MS).await;
     let mut first = server.device().await;
-    assert!(first.me.make_team_key, "the coordinator's first device makes the team key");
+    assert!(
+        first.me.make_team_key,
+        "the coordinator's first device makes the team key"
+    );
     assert_eq!(first.me.device.status, DeviceStatus::Approved);
-    let team_key = TeamKey { epoch: first.me.team_epoch, key: SymmetricKey::generate(&mut OsRng) };
+    let team_key = TeamKey {
+        epoch: first.me.team_epoch,
+        key: SymmetricKey::generate(&mut OsRng),
+    };
 
     let envelope = first.contact_envelope(&team_key, "marker-7f3a");
-    let push = PushRequest { envelopes: vec![envelope.clone()] };
-    let pushed: PushResponse = server.post(&first, "/api/envelopes", &push).await.json().await.unwrap();
-    assert_eq!(pushed.results, vec![PushResult { id: envelope.header.id, seq: 1 }]);
-    let again: PushResponse = server.post(&first, "/api/envelopes", &push).await.json().await.unwrap();
-    assert_eq!(again, pushed, "a repeated push is a no-op with the same sequence number");
+    let push = PushRequest {
+        envelopes: vec![envelope.clone()],
+    };
+    let pushed: PushResponse = server
+        .post(&first, "/api/envelopes", &push)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        pushed.results,
+        vec![PushResult {
+            id: envelope.header.id,
+            seq: 1
+        }]
+    );
+    let again: PushResponse = server
+        .post(&first, "/api/envelopes", &push)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        again, pushed,
+        "a repeated push is a no-op with the same sequence number"
+    );
     assert_eq!(server.pull(&first, 0).await.envelopes.len(), 1);
 
     // A second device of the same team waits for approval and can neither push nor pull.
@@ -173,30 +257,82 @@ async fn a_contact_travels_as_ciphertext_from_one_device_to_an_approved_second()
     assert!(!second.me.make_team_key);
     assert_eq!(second.me.device.status, DeviceStatus::Pending);
     let early = second.contact_envelope(&team_key, "x");
-    let (status, error) = error_of(server.post(&second, "/api/envelopes", &PushRequest { envelopes: vec![early] }).await).await;
-    assert_eq!((status, error.error), (StatusCode::FORBIDDEN, ErrorCode::DeviceNotApproved));
+    let (status, error) = error_of(
+        server
+            .post(
+                &second,
+                "/api/envelopes",
+                &PushRequest {
+                    envelopes: vec![early],
+                },
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (status, error.error),
+        (StatusCode::FORBIDDEN, ErrorCode::DeviceNotApproved)
+    );
     let (_, error) = error_of(server.get(&second, "/api/envelopes?after=0").await).await;
     assert_eq!(error.error, ErrorCode::DeviceNotApproved);
 
     // The coordinator's device sees it pending, compares fingerprints and seals the key to it.
-    let list: DeviceList = server.get(&first, "/api/devices").await.json().await.unwrap();
-    let listed = list.devices.iter().find(|d| d.id == second.me.device.id).unwrap();
+    let list: DeviceList = server
+        .get(&first, "/api/devices")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let listed = list
+        .devices
+        .iter()
+        .find(|d| d.id == second.me.device.id)
+        .unwrap();
     assert_eq!(listed.status, DeviceStatus::Pending);
-    assert_eq!(listed.keys.fingerprint(), second.secrets.public().fingerprint());
+    assert_eq!(
+        listed.keys.fingerprint(),
+        second.secrets.public().fingerprint()
+    );
     let context = team_key_context(first.team, team_key.epoch);
-    let sealed = sealed::seal(&listed.keys.exchange, &context, team_key.key.as_bytes(), &mut OsRng);
-    let approve = ApproveRequest { sealed_team_key: SealedTeamKey { epoch: team_key.epoch, sealed } };
+    let sealed = sealed::seal(
+        &listed.keys.exchange,
+        &context,
+        team_key.key.as_bytes(),
+        &mut OsRng,
+    );
+    let approve = ApproveRequest {
+        sealed_team_key: SealedTeamKey {
+            epoch: team_key.epoch,
+            sealed,
+        },
+    };
     let path = format!("/api/devices/{}/approve", second.me.device.id);
-    assert_eq!(server.post(&first, &path, &approve).await.status(), StatusCode::OK);
+    assert_eq!(
+        server.post(&first, &path, &approve).await.status(),
+        StatusCode::OK
+    );
     let (status, _) = error_of(server.post(&first, &path, &approve).await).await;
     assert_eq!(status, StatusCode::CONFLICT, "approving twice is refused");
 
     // The second device opens its sealed key and reads the contact.
-    let me: MyDevice = server.get(&second, "/api/devices/me").await.json().await.unwrap();
+    let me: MyDevice = server
+        .get(&second, "/api/devices/me")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me.device.status, DeviceStatus::Approved);
     let sealed = &me.sealed_team_keys[0];
-    let key_bytes = sealed::open(&second.secrets, &team_key_context(second.team, sealed.epoch), &sealed.sealed).unwrap();
-    let received_key = TeamKey { epoch: sealed.epoch, key: SymmetricKey::from_bytes(key_bytes.try_into().unwrap()) };
+    let key_bytes = sealed::open(
+        &second.secrets,
+        &team_key_context(second.team, sealed.epoch),
+        &sealed.sealed,
+    )
+    .unwrap();
+    let received_key = TeamKey {
+        epoch: sealed.epoch,
+        key: SymmetricKey::from_bytes(key_bytes.try_into().unwrap()),
+    };
     let pulled = server.pull(&second, 0).await;
     assert!(!pulled.more);
     let got = &pulled.envelopes[0];
@@ -209,9 +345,29 @@ async fn a_contact_travels_as_ciphertext_from_one_device_to_an_approved_second()
     // After its session expires, a device signs in again and enrols the same keys: it gets
     // the same device back, still approved, not a new pending one.
     let session: SignInResponse = server.sign_in(PASSWORD).await.json().await.unwrap();
-    let again = Device { token: session.token, team: second.team, secrets: second.secrets.clone(), me: second.me.clone(), seq: 0 };
-    let me: MyDevice = server.post(&again, "/api/devices", &EnrolRequest { keys: second.secrets.public() }).await.json().await.unwrap();
-    assert_eq!((me.device.id, me.device.status), (second.me.device.id, DeviceStatus::Approved));
+    let again = Device {
+        token: session.token,
+        team: second.team,
+        secrets: second.secrets.clone(),
+        me: second.me.clone(),
+        seq: 0,
+    };
+    let me: MyDevice = server
+        .post(
+            &again,
+            "/api/devices",
+            &EnrolRequest {
+                keys: second.secrets.public(),
+            },
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (me.device.id, me.device.status),
+        (second.me.device.id, DeviceStatus::Approved)
+    );
     assert!(!me.make_team_key);
     assert_eq!(server.pull(&again, 0).await.envelopes.len(), 1);
 }
@@ -220,54 +376,174 @@ async fn a_contact_travels_as_ciphertext_from_one_device_to_an_approved_second()
 async fn bad_input_gets_a_json_4xx_and_nothing_is_stored() {
     let server = TestServer::start(Config::DEFAULT_SESSION_TTL_MS).await;
     let mut device = server.device().await;
-    let key = TeamKey { epoch: 1, key: SymmetricKey::generate(&mut OsRng) };
+    let key = TeamKey {
+        epoch: 1,
+        key: SymmetricKey::generate(&mut OsRng),
+    };
     let url = format!("{}/api/envelopes", server.url);
 
     // Malformed JSON.
-    let response = server.http.post(&url).bearer_auth(&device.token).header("content-type", "application/json").body("{\"envelopes\": [").send().await.unwrap();
+    let response = server
+        .http
+        .post(&url)
+        .bearer_auth(&device.token)
+        .header("content-type", "application/json")
+        .body("{\"envelopes\": [")
+        .send()
+        .await
+        .unwrap();
     let (status, error) = error_of(response).await;
-    assert_eq!((status, error.error), (StatusCode::BAD_REQUEST, ErrorCode::MalformedRequest));
+    assert_eq!(
+        (status, error.error),
+        (StatusCode::BAD_REQUEST, ErrorCode::MalformedRequest)
+    );
 
     // An oversize body.
-    let huge = format!("{{\"envelopes\": [], \"pad\": \"{}\"}}", "a".repeat(MAX_BODY_BYTES + 1));
-    let response = server.http.post(&url).bearer_auth(&device.token).header("content-type", "application/json").body(huge).send().await.unwrap();
+    let huge = format!(
+        "{{\"envelopes\": [], \"pad\": \"{}\"}}",
+        "a".repeat(MAX_BODY_BYTES + 1)
+    );
+    let response = server
+        .http
+        .post(&url)
+        .bearer_auth(&device.token)
+        .header("content-type", "application/json")
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
     let (status, error) = error_of(response).await;
-    assert_eq!((status, error.error), (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge));
+    assert_eq!(
+        (status, error.error),
+        (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge)
+    );
 
     // Too many envelopes at once.
-    let many: Vec<_> = (0..=MAX_PUSH_BATCH).map(|_| device.contact_envelope(&key, "x")).collect();
-    let (status, error) = error_of(server.post(&device, "/api/envelopes", &PushRequest { envelopes: many }).await).await;
-    assert_eq!((status, error.error), (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::BatchTooLarge));
+    let many: Vec<_> = (0..=MAX_PUSH_BATCH)
+        .map(|_| device.contact_envelope(&key, "x"))
+        .collect();
+    let (status, error) = error_of(
+        server
+            .post(&device, "/api/envelopes", &PushRequest { envelopes: many })
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (status, error.error),
+        (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::BatchTooLarge)
+    );
 
     // One changed byte in the second envelope: the whole batch is refused and named.
     let good = device.contact_envelope(&key, "good");
     let mut tampered = device.contact_envelope(&key, "tampered");
     tampered.ciphertext[3] ^= 1;
-    let (status, error) = error_of(server.post(&device, "/api/envelopes", &PushRequest { envelopes: vec![good.clone(), tampered] }).await).await;
-    assert_eq!((status, error.error, error.index), (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::BadSignature, Some(1)));
-    assert!(server.pull(&device, 0).await.envelopes.is_empty(), "nothing of a refused batch is stored");
+    let (status, error) = error_of(
+        server
+            .post(
+                &device,
+                "/api/envelopes",
+                &PushRequest {
+                    envelopes: vec![good.clone(), tampered],
+                },
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (status, error.error, error.index),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::BadSignature,
+            Some(1)
+        )
+    );
+    assert!(
+        server.pull(&device, 0).await.envelopes.is_empty(),
+        "nothing of a refused batch is stored"
+    );
 
     // Another device's name in the header.
     let mut foreign = device.contact_envelope(&key, "x");
     foreign.header.device = Uuid::new_v4();
-    let (status, error) = error_of(server.post(&device, "/api/envelopes", &PushRequest { envelopes: vec![foreign] }).await).await;
-    assert_eq!((status, error.error), (StatusCode::FORBIDDEN, ErrorCode::WrongOrigin));
+    let (status, error) = error_of(
+        server
+            .post(
+                &device,
+                "/api/envelopes",
+                &PushRequest {
+                    envelopes: vec![foreign],
+                },
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (status, error.error),
+        (StatusCode::FORBIDDEN, ErrorCode::WrongOrigin)
+    );
 
     // Same id, other bytes.
-    assert_eq!(server.post(&device, "/api/envelopes", &PushRequest { envelopes: vec![good.clone()] }).await.status(), StatusCode::OK);
+    assert_eq!(
+        server
+            .post(
+                &device,
+                "/api/envelopes",
+                &PushRequest {
+                    envelopes: vec![good.clone()]
+                }
+            )
+            .await
+            .status(),
+        StatusCode::OK
+    );
     let twin = device.envelope_with_id(&key, "other", good.header.id);
-    let (status, error) = error_of(server.post(&device, "/api/envelopes", &PushRequest { envelopes: vec![twin] }).await).await;
-    assert_eq!((status, error.error, error.index), (StatusCode::CONFLICT, ErrorCode::EnvelopeConflict, Some(0)));
+    let (status, error) = error_of(
+        server
+            .post(
+                &device,
+                "/api/envelopes",
+                &PushRequest {
+                    envelopes: vec![twin],
+                },
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (status, error.error, error.index),
+        (StatusCode::CONFLICT, ErrorCode::EnvelopeConflict, Some(0))
+    );
 
     // No session, a made-up session, bad query, bad keys, unknown endpoint.
     let response = server.http.get(&url).send().await.unwrap();
     assert_eq!(error_of(response).await.1.error, ErrorCode::SessionExpired);
-    let response = server.http.get(&url).bearer_auth("made-up").send().await.unwrap();
+    let response = server
+        .http
+        .get(&url)
+        .bearer_auth("made-up")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(error_of(response).await.1.error, ErrorCode::SessionExpired);
-    assert_eq!(error_of(server.get(&device, "/api/envelopes?after=minus-one").await).await.1.error, ErrorCode::MalformedRequest);
+    assert_eq!(
+        error_of(server.get(&device, "/api/envelopes?after=minus-one").await)
+            .await
+            .1
+            .error,
+        ErrorCode::MalformedRequest
+    );
     let bad_keys = json!({ "keys": { "signing": faltlogg_core::b64::encode(&[0; 32]), "exchange": faltlogg_core::b64::encode(&[0; 32]) } });
-    assert_eq!(error_of(server.post(&device, "/api/devices", &bad_keys).await).await.1.error, ErrorCode::MalformedRequest);
-    assert_eq!(error_of(server.get(&device, "/api/nope").await).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        error_of(server.post(&device, "/api/devices", &bad_keys).await)
+            .await
+            .1
+            .error,
+        ErrorCode::MalformedRequest
+    );
+    assert_eq!(
+        error_of(server.get(&device, "/api/nope").await).await.0,
+        StatusCode::NOT_FOUND
+    );
 
     // And the server keeps serving: exactly the one good envelope is there.
     let pulled = server.pull(&device, 0).await;
@@ -280,7 +556,16 @@ async fn an_expired_session_is_told_to_sign_in_again() {
     let server = TestServer::start(1).await;
     let session: SignInResponse = server.sign_in(PASSWORD).await.json().await.unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    let response = server.http.get(format!("{}/api/devices/me", server.url)).bearer_auth(&session.token).send().await.unwrap();
+    let response = server
+        .http
+        .get(format!("{}/api/devices/me", server.url))
+        .bearer_auth(&session.token)
+        .send()
+        .await
+        .unwrap();
     let (status, error) = error_of(response).await;
-    assert_eq!((status, error.error), (StatusCode::UNAUTHORIZED, ErrorCode::SessionExpired));
+    assert_eq!(
+        (status, error.error),
+        (StatusCode::UNAUTHORIZED, ErrorCode::SessionExpired)
+    );
 }

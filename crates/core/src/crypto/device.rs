@@ -44,13 +44,17 @@ impl DeviceSecrets {
 
     pub fn public(&self) -> DevicePublicKeys {
         DevicePublicKeys {
-            signing: SigningKey::from_bytes(&self.signing).verifying_key().to_bytes(),
+            signing: SigningKey::from_bytes(&self.signing)
+                .verifying_key()
+                .to_bytes(),
             exchange: PublicKey::from(&StaticSecret::from(self.exchange)).to_bytes(),
         }
     }
 
     pub fn sign(&self, message: &[u8]) -> [u8; 64] {
-        SigningKey::from_bytes(&self.signing).sign(message).to_bytes()
+        SigningKey::from_bytes(&self.signing)
+            .sign(message)
+            .to_bytes()
     }
 
     pub(crate) fn exchange_secret(&self) -> StaticSecret {
@@ -88,7 +92,10 @@ impl DevicePublicKeys {
             *g = (n % 10_000) as u16;
             n /= 10_000;
         }
-        format!("{:04} {:04} {:04} {:04}", groups[0], groups[1], groups[2], groups[3])
+        format!(
+            "{:04} {:04} {:04} {:04}",
+            groups[0], groups[1], groups[2], groups[3]
+        )
     }
 }
 
@@ -103,7 +110,10 @@ mod tests {
         let public = device.public();
         let sig = device.sign(b"envelope");
         assert!(public.verify(b"envelope", &sig).is_ok());
-        assert_eq!(public.verify(b"envelopf", &sig), Err(CryptoError::Signature));
+        assert_eq!(
+            public.verify(b"envelopf", &sig),
+            Err(CryptoError::Signature)
+        );
         let other = DeviceSecrets::generate(&mut OsRng).public();
         assert_eq!(other.verify(b"envelope", &sig), Err(CryptoError::Signature));
     }
@@ -112,7 +122,10 @@ mod tests {
     #[test]
     fn ed25519_matches_rfc8032() {
         let secret = hex32("4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb");
-        let device = DeviceSecrets { signing: secret, exchange: [0; 32] };
+        let device = DeviceSecrets {
+            signing: secret,
+            exchange: [0; 32],
+        };
         assert_eq!(
             device.public().signing,
             hex32("3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c")
@@ -126,10 +139,18 @@ mod tests {
     fn weak_or_invalid_public_keys_are_refused() {
         let good = DeviceSecrets::generate(&mut OsRng).public();
         assert!(good.is_valid());
-        assert!(!DevicePublicKeys { exchange: [0; 32], ..good }.is_valid());
+        assert!(!DevicePublicKeys {
+            exchange: [0; 32],
+            ..good
+        }
+        .is_valid());
         let mut identity = [0u8; 32];
         identity[0] = 1;
-        assert!(!DevicePublicKeys { signing: identity, ..good }.is_valid());
+        assert!(!DevicePublicKeys {
+            signing: identity,
+            ..good
+        }
+        .is_valid());
     }
 
     #[test]

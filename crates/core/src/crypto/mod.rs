@@ -80,9 +80,20 @@ pub fn random_nonce(rng: &mut impl Csprng) -> [u8; NONCE_LEN] {
 }
 
 /// XChaCha20-Poly1305 encryption of `plaintext`, binding `aad`.
-pub fn aead_seal(key: &SymmetricKey, nonce: &[u8; NONCE_LEN], aad: &[u8], plaintext: &[u8]) -> Vec<u8> {
+pub fn aead_seal(
+    key: &SymmetricKey,
+    nonce: &[u8; NONCE_LEN],
+    aad: &[u8],
+    plaintext: &[u8],
+) -> Vec<u8> {
     XChaCha20Poly1305::new(key.as_bytes().into())
-        .encrypt(XNonce::from_slice(nonce), Payload { msg: plaintext, aad })
+        .encrypt(
+            XNonce::from_slice(nonce),
+            Payload {
+                msg: plaintext,
+                aad,
+            },
+        )
         // Encryption fails only for inputs longer than 256 GiB, which nothing here produces.
         .expect("XChaCha20-Poly1305 accepts any input below 256 GiB")
 }
@@ -95,7 +106,13 @@ pub fn aead_open(
     ciphertext: &[u8],
 ) -> Result<Vec<u8>, CryptoError> {
     XChaCha20Poly1305::new(key.as_bytes().into())
-        .decrypt(XNonce::from_slice(nonce), Payload { msg: ciphertext, aad })
+        .decrypt(
+            XNonce::from_slice(nonce),
+            Payload {
+                msg: ciphertext,
+                aad,
+            },
+        )
         .map_err(|_| CryptoError::Decrypt)
 }
 
@@ -122,15 +139,27 @@ mod tests {
         let key = SymmetricKey::generate(&mut OsRng);
         let nonce = random_nonce(&mut OsRng);
         let sealed = aead_seal(&key, &nonce, b"header", b"note");
-        assert_eq!(aead_open(&key, &nonce, b"header", &sealed).unwrap(), b"note");
+        assert_eq!(
+            aead_open(&key, &nonce, b"header", &sealed).unwrap(),
+            b"note"
+        );
         for i in 0..sealed.len() {
             let mut bad = sealed.clone();
             bad[i] ^= 0x01;
-            assert_eq!(aead_open(&key, &nonce, b"header", &bad), Err(CryptoError::Decrypt));
+            assert_eq!(
+                aead_open(&key, &nonce, b"header", &bad),
+                Err(CryptoError::Decrypt)
+            );
         }
-        assert_eq!(aead_open(&key, &nonce, b"headeR", &sealed), Err(CryptoError::Decrypt));
+        assert_eq!(
+            aead_open(&key, &nonce, b"headeR", &sealed),
+            Err(CryptoError::Decrypt)
+        );
         let other = SymmetricKey::generate(&mut OsRng);
-        assert_eq!(aead_open(&other, &nonce, b"header", &sealed), Err(CryptoError::Decrypt));
+        assert_eq!(
+            aead_open(&other, &nonce, b"header", &sealed),
+            Err(CryptoError::Decrypt)
+        );
     }
 
     /// Test vector from draft-irtf-cfrg-xchacha-03, appendix A.3.1: proves that the crate
@@ -139,7 +168,9 @@ mod tests {
     fn xchacha20poly1305_matches_the_published_vector() {
         let key: [u8; 32] = core::array::from_fn(|i| 0x80 + i as u8);
         let nonce: [u8; 24] = core::array::from_fn(|i| 0x40 + i as u8);
-        let aad = [0x50, 0x51, 0x52, 0x53, 0xc0, 0xc1, 0xc2, 0xc3, 0xc4, 0xc5, 0xc6, 0xc7];
+        let aad = [
+            0x50, 0x51, 0x52, 0x53, 0xc0, 0xc1, 0xc2, 0xc3, 0xc4, 0xc5, 0xc6, 0xc7,
+        ];
         let plaintext = b"Ladies and Gentlemen of the class of '99: If I could offer you only one tip for the future, sunscreen would be it.";
         let sealed = aead_seal(&SymmetricKey::from_bytes(key), &nonce, &aad, plaintext);
         let expected_tag = "c0875924c1c7987947deafd8780acf49";

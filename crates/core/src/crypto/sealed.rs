@@ -39,18 +39,31 @@ fn derive_key(shared: &[u8; 32], ephemeral: &[u8; 32], recipient: &[u8; 32]) -> 
 
 /// Seals `plaintext` so that only the holder of `recipient`'s X25519 secret can open it.
 /// `context` is bound as associated data (for a team key: the team id and epoch).
-pub fn seal(recipient: &[u8; 32], context: &[u8], plaintext: &[u8], rng: &mut impl Csprng) -> SealedBox {
+pub fn seal(
+    recipient: &[u8; 32],
+    context: &[u8],
+    plaintext: &[u8],
+    rng: &mut impl Csprng,
+) -> SealedBox {
     let ephemeral_secret = EphemeralSecret::random_from_rng(&mut *rng);
     let ephemeral = PublicKey::from(&ephemeral_secret).to_bytes();
     let shared = ephemeral_secret.diffie_hellman(&PublicKey::from(*recipient));
     let key = derive_key(shared.as_bytes(), &ephemeral, recipient);
     let nonce = random_nonce(rng);
     let ciphertext = aead_seal(&key, &nonce, context, plaintext);
-    SealedBox { ephemeral, nonce, ciphertext }
+    SealedBox {
+        ephemeral,
+        nonce,
+        ciphertext,
+    }
 }
 
 /// Opens a [`SealedBox`] with this device's X25519 secret.
-pub fn open(device: &DeviceSecrets, context: &[u8], sealed: &SealedBox) -> Result<Vec<u8>, CryptoError> {
+pub fn open(
+    device: &DeviceSecrets,
+    context: &[u8],
+    sealed: &SealedBox,
+) -> Result<Vec<u8>, CryptoError> {
     let secret = device.exchange_secret();
     let recipient = PublicKey::from(&secret).to_bytes();
     let shared = secret.diffie_hellman(&PublicKey::from(sealed.ephemeral));
@@ -70,7 +83,12 @@ mod tests {
     fn only_the_recipient_opens_and_the_context_is_bound() {
         let alice = DeviceSecrets::generate(&mut OsRng);
         let bob = DeviceSecrets::generate(&mut OsRng);
-        let sealed = seal(&bob.public().exchange, b"team/1", b"team key bytes", &mut OsRng);
+        let sealed = seal(
+            &bob.public().exchange,
+            b"team/1",
+            b"team key bytes",
+            &mut OsRng,
+        );
         assert_eq!(open(&bob, b"team/1", &sealed).unwrap(), b"team key bytes");
         assert_eq!(open(&alice, b"team/1", &sealed), Err(CryptoError::Decrypt));
         assert_eq!(open(&bob, b"team/2", &sealed), Err(CryptoError::Decrypt));

@@ -22,7 +22,11 @@ pub struct KdfParams {
 
 impl Default for KdfParams {
     fn default() -> Self {
-        KdfParams { memory_kib: 32 * 1024, passes: 3, lanes: 1 }
+        KdfParams {
+            memory_kib: 32 * 1024,
+            passes: 3,
+            lanes: 1,
+        }
     }
 }
 
@@ -44,7 +48,11 @@ pub fn check_new_passphrase(passphrase: &str, repeated: &str) -> Result<(), Pass
 }
 
 /// Derives the key-encryption key from a passphrase.
-pub fn derive_kek(passphrase: &str, salt: &[u8; SALT_LEN], params: KdfParams) -> Result<SymmetricKey, CryptoError> {
+pub fn derive_kek(
+    passphrase: &str,
+    salt: &[u8; SALT_LEN],
+    params: KdfParams,
+) -> Result<SymmetricKey, CryptoError> {
     let params = Params::new(params.memory_kib, params.passes, params.lanes, Some(32))
         .map_err(|_| CryptoError::Kdf)?;
     let mut out = [0u8; 32];
@@ -88,10 +96,22 @@ pub fn new_salt(rng: &mut impl Csprng) -> [u8; SALT_LEN] {
 
 impl SealedVault {
     /// Seals `plaintext` under `kek`, which was derived with `salt` and `kdf`.
-    pub fn seal(kek: &SymmetricKey, salt: [u8; SALT_LEN], kdf: KdfParams, plaintext: &[u8], rng: &mut impl Csprng) -> Self {
+    pub fn seal(
+        kek: &SymmetricKey,
+        salt: [u8; SALT_LEN],
+        kdf: KdfParams,
+        plaintext: &[u8],
+        rng: &mut impl Csprng,
+    ) -> Self {
         let nonce = random_nonce(rng);
         let ciphertext = aead_seal(kek, &nonce, &aad(&salt, &kdf), plaintext);
-        SealedVault { version: VAULT_VERSION, salt, kdf, nonce, ciphertext }
+        SealedVault {
+            version: VAULT_VERSION,
+            salt,
+            kdf,
+            nonce,
+            ciphertext,
+        }
     }
 
     /// Derives the KEK from `passphrase` and opens the vault. A wrong passphrase and a changed
@@ -107,7 +127,12 @@ impl SealedVault {
 
     /// Opens the vault with an already derived KEK.
     pub fn open(&self, kek: &SymmetricKey) -> Result<Vec<u8>, CryptoError> {
-        aead_open(kek, &self.nonce, &aad(&self.salt, &self.kdf), &self.ciphertext)
+        aead_open(
+            kek,
+            &self.nonce,
+            &aad(&self.salt, &self.kdf),
+            &self.ciphertext,
+        )
     }
 }
 
@@ -116,7 +141,11 @@ mod tests {
     use super::*;
     use rand_core::OsRng;
 
-    const FAST: KdfParams = KdfParams { memory_kib: 64, passes: 1, lanes: 1 };
+    const FAST: KdfParams = KdfParams {
+        memory_kib: 64,
+        passes: 1,
+        lanes: 1,
+    };
 
     #[test]
     fn unlock_with_the_right_passphrase_only() {
@@ -126,10 +155,16 @@ mod tests {
         let (kek2, plain) = vault.unlock("rätt lösenfras").unwrap();
         assert_eq!(plain, b"device secrets");
         assert_eq!(kek2, kek);
-        assert_eq!(vault.unlock("fel lösenfras").unwrap_err(), CryptoError::Decrypt);
+        assert_eq!(
+            vault.unlock("fel lösenfras").unwrap_err(),
+            CryptoError::Decrypt
+        );
         let mut weaker = vault.clone();
         weaker.kdf.passes = 2;
-        assert_eq!(weaker.unlock("rätt lösenfras").unwrap_err(), CryptoError::Decrypt);
+        assert_eq!(
+            weaker.unlock("rätt lösenfras").unwrap_err(),
+            CryptoError::Decrypt
+        );
     }
 
     #[test]
@@ -159,13 +194,22 @@ mod tests {
             .hash_password_into(&[1; 32], &[2; 16], &mut out)
             .unwrap();
         let hex: String = out.iter().map(|b| format!("{b:02x}")).collect();
-        assert_eq!(hex, "0d640df58d78766c08c037a34a8b53c9d01ef0452d75b65eb52520e96b01e659");
+        assert_eq!(
+            hex,
+            "0d640df58d78766c08c037a34a8b53c9d01ef0452d75b65eb52520e96b01e659"
+        );
     }
 
     #[test]
     fn new_passphrases_are_checked() {
-        assert_eq!(check_new_passphrase("kort", "kort"), Err(PassphraseError::TooShort));
-        assert_eq!(check_new_passphrase("långalånga", "långalångb"), Err(PassphraseError::Mismatch));
+        assert_eq!(
+            check_new_passphrase("kort", "kort"),
+            Err(PassphraseError::TooShort)
+        );
+        assert_eq!(
+            check_new_passphrase("långalånga", "långalångb"),
+            Err(PassphraseError::Mismatch)
+        );
         assert_eq!(check_new_passphrase("långalånga", "långalånga"), Ok(()));
     }
 }

@@ -11,7 +11,9 @@ use uuid::Uuid;
 #[derive(Debug)]
 pub enum StoreError {
     /// An envelope with the same id but other bytes exists; `index` is its place in the batch.
-    EnvelopeConflict { index: usize },
+    EnvelopeConflict {
+        index: usize,
+    },
     /// The row to change was not in the expected state (for example, no longer pending).
     StateChanged,
     Database(sqlx::Error),
@@ -72,10 +74,23 @@ pub trait Store: Send + Sync + 'static {
         password_hash: &str,
         now_ms: i64,
     ) -> StoreResult<UserInfo>;
-    async fn create_user(&self, team: Uuid, username: &str, password_hash: &str, role: Role, now_ms: i64) -> StoreResult<UserInfo>;
+    async fn create_user(
+        &self,
+        team: Uuid,
+        username: &str,
+        password_hash: &str,
+        role: Role,
+        now_ms: i64,
+    ) -> StoreResult<UserInfo>;
     async fn user_credentials(&self, username: &str) -> StoreResult<Option<UserCredentials>>;
 
-    async fn create_session(&self, token_hash: &[u8], user: Uuid, now_ms: i64, expires_at_ms: i64) -> StoreResult<()>;
+    async fn create_session(
+        &self,
+        token_hash: &[u8],
+        user: Uuid,
+        now_ms: i64,
+        expires_at_ms: i64,
+    ) -> StoreResult<()>;
     /// The live session for a token hash; expired sessions are not returned.
     async fn session(&self, token_hash: &[u8], now_ms: i64) -> StoreResult<Option<SessionRow>>;
 
@@ -95,13 +110,29 @@ pub trait Store: Send + Sync + 'static {
     async fn sealed_team_keys(&self, device: Uuid) -> StoreResult<Vec<SealedTeamKey>>;
     /// Stores the team key sealed to a pending device and approves it. Fails with
     /// [`StoreError::StateChanged`] unless the device is still pending.
-    async fn approve_device(&self, device: Uuid, sealed: &SealedTeamKey, by_device: Uuid, now_ms: i64) -> StoreResult<()>;
+    async fn approve_device(
+        &self,
+        device: Uuid,
+        sealed: &SealedTeamKey,
+        by_device: Uuid,
+        now_ms: i64,
+    ) -> StoreResult<()>;
 
     /// Stores a batch in one transaction, each envelope once, and returns the sequence numbers
     /// in order. A repeated envelope (same id, same bytes) returns its existing number.
-    async fn push_envelopes(&self, team: Uuid, batch: &[NewEnvelope], now_ms: i64) -> StoreResult<Vec<i64>>;
+    async fn push_envelopes(
+        &self,
+        team: Uuid,
+        batch: &[NewEnvelope],
+        now_ms: i64,
+    ) -> StoreResult<Vec<i64>>;
     /// Up to `limit` envelopes of the team with a sequence number above `after`, in order.
-    async fn pull_envelopes(&self, team: Uuid, after: i64, limit: usize) -> StoreResult<Vec<(i64, Vec<u8>)>>;
+    async fn pull_envelopes(
+        &self,
+        team: Uuid,
+        after: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<(i64, Vec<u8>)>>;
 }
 
 pub(crate) fn status_str(s: DeviceStatus) -> &'static str {

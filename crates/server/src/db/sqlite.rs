@@ -7,7 +7,10 @@ use std::time::Duration;
 use async_trait::async_trait;
 use faltlogg_core::api::{DeviceInfo, DeviceStatus, Role, SealedTeamKey, UserInfo};
 use faltlogg_core::crypto::device::DevicePublicKeys;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
 use sqlx::Row;
 use tokio::sync::Mutex;
 use uuid::Uuid;
@@ -31,12 +34,18 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
-        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await?;
         sqlx::migrate!("./migrations/sqlite")
             .run(&pool)
             .await
             .map_err(|e| StoreError::Database(e.into()))?;
-        Ok(SqliteStore { pool, write: Mutex::new(()) })
+        Ok(SqliteStore {
+            pool,
+            write: Mutex::new(()),
+        })
     }
 
     pub async fn close(&self) {
@@ -80,7 +89,10 @@ fn device_row(row: &SqliteRow) -> StoreResult<DeviceRow> {
             id: uuid(row, "id")?,
             username: row.try_get("username")?,
             status: parse_status(row.try_get::<&str, _>("status")?),
-            keys: DevicePublicKeys { signing: key32(row, "signing_key")?, exchange: key32(row, "exchange_key")? },
+            keys: DevicePublicKeys {
+                signing: key32(row, "signing_key")?,
+                exchange: key32(row, "exchange_key")?,
+            },
             enrolled_at_ms: row.try_get("enrolled_at")?,
         },
     })
@@ -89,7 +101,9 @@ fn device_row(row: &SqliteRow) -> StoreResult<DeviceRow> {
 #[async_trait]
 impl Store for SqliteStore {
     async fn user_count(&self) -> StoreResult<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&self.pool).await?)
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(&self.pool)
+            .await?)
     }
 
     async fn create_team_with_coordinator(
@@ -108,12 +122,30 @@ impl Store for SqliteStore {
             .bind(now_ms)
             .execute(&mut *tx)
             .await?;
-        let user = insert_user(&mut tx, team, username, password_hash, Role::Coordinator, now_ms).await?;
+        let user = insert_user(
+            &mut tx,
+            team,
+            username,
+            password_hash,
+            Role::Coordinator,
+            now_ms,
+        )
+        .await?;
         tx.commit().await?;
-        Ok(UserInfo { team_name: team_name.to_string(), ..user })
+        Ok(UserInfo {
+            team_name: team_name.to_string(),
+            ..user
+        })
     }
 
-    async fn create_user(&self, team: Uuid, username: &str, password_hash: &str, role: Role, now_ms: i64) -> StoreResult<UserInfo> {
+    async fn create_user(
+        &self,
+        team: Uuid,
+        username: &str,
+        password_hash: &str,
+        role: Role,
+        now_ms: i64,
+    ) -> StoreResult<UserInfo> {
         let _w = self.write.lock().await;
         let mut tx = self.pool.begin().await?;
         let mut user = insert_user(&mut tx, team, username, password_hash, role, now_ms).await?;
@@ -130,15 +162,29 @@ impl Store for SqliteStore {
             .bind(username)
             .fetch_optional(&self.pool)
             .await?;
-        row.map(|row| Ok(UserCredentials { user: user_info(&row)?, password_hash: row.try_get("password_hash")? }))
-            .transpose()
+        row.map(|row| {
+            Ok(UserCredentials {
+                user: user_info(&row)?,
+                password_hash: row.try_get("password_hash")?,
+            })
+        })
+        .transpose()
     }
 
-    async fn create_session(&self, token_hash: &[u8], user: Uuid, now_ms: i64, expires_at_ms: i64) -> StoreResult<()> {
+    async fn create_session(
+        &self,
+        token_hash: &[u8],
+        user: Uuid,
+        now_ms: i64,
+        expires_at_ms: i64,
+    ) -> StoreResult<()> {
         let _w = self.write.lock().await;
         let mut tx = self.pool.begin().await?;
         // Expired sessions are dead weight: clear them while here.
-        sqlx::query("DELETE FROM sessions WHERE expires_at <= ?").bind(now_ms).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM sessions WHERE expires_at <= ?")
+            .bind(now_ms)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
             .bind(token_hash)
             .bind(user.to_string())
@@ -159,11 +205,15 @@ impl Store for SqliteStore {
         .fetch_optional(&self.pool)
         .await?;
         let Some(row) = row else { return Ok(None) };
-        let device: Option<String> = sqlx::query_scalar("SELECT device_id FROM sessions WHERE token_hash = ?")
-            .bind(token_hash)
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(Some(SessionRow { user: user_info(&row)?, device: device.and_then(|d| Uuid::from_str(&d).ok()) }))
+        let device: Option<String> =
+            sqlx::query_scalar("SELECT device_id FROM sessions WHERE token_hash = ?")
+                .bind(token_hash)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(Some(SessionRow {
+            user: user_info(&row)?,
+            device: device.and_then(|d| Uuid::from_str(&d).ok()),
+        }))
     }
 
     async fn enrol_device(
@@ -176,11 +226,13 @@ impl Store for SqliteStore {
         let _w = self.write.lock().await;
         let mut tx = self.pool.begin().await?;
         // The same keys again (a retry, or a new sign-in on the same device): bind and return.
-        let existing = sqlx::query(&format!("{DEVICE_SELECT} WHERE d.user_id = ? AND d.signing_key = ?"))
-            .bind(user.id.to_string())
-            .bind(&keys.signing[..])
-            .fetch_optional(&mut *tx)
-            .await?;
+        let existing = sqlx::query(&format!(
+            "{DEVICE_SELECT} WHERE d.user_id = ? AND d.signing_key = ?"
+        ))
+        .bind(user.id.to_string())
+        .bind(&keys.signing[..])
+        .fetch_optional(&mut *tx)
+        .await?;
         if let Some(row) = existing {
             let device = device_row(&row)?;
             let bootstrap: Option<(Option<String>,)> = sqlx::query_as(
@@ -205,7 +257,11 @@ impl Store for SqliteStore {
                 .await?
                 .rows_affected()
                 == 1;
-        let status = if bootstrap { DeviceStatus::Approved } else { DeviceStatus::Pending };
+        let status = if bootstrap {
+            DeviceStatus::Approved
+        } else {
+            DeviceStatus::Pending
+        };
         let id = Uuid::new_v4();
         sqlx::query(
             "INSERT INTO devices (id, team_id, user_id, signing_key, exchange_key, status, enrolled_at, approved_at) \
@@ -223,8 +279,21 @@ impl Store for SqliteStore {
         .await?;
         bind_session(&mut tx, token_hash, id).await?;
         tx.commit().await?;
-        let info = DeviceInfo { id, username: user.username.clone(), status, keys: *keys, enrolled_at_ms: now_ms };
-        Ok((DeviceRow { team: user.team, user: user.id, info }, bootstrap))
+        let info = DeviceInfo {
+            id,
+            username: user.username.clone(),
+            status,
+            keys: *keys,
+            enrolled_at_ms: now_ms,
+        };
+        Ok((
+            DeviceRow {
+                team: user.team,
+                user: user.id,
+                info,
+            },
+            bootstrap,
+        ))
     }
 
     async fn device(&self, id: Uuid) -> StoreResult<Option<DeviceRow>> {
@@ -236,10 +305,12 @@ impl Store for SqliteStore {
     }
 
     async fn team_devices(&self, team: Uuid) -> StoreResult<Vec<DeviceInfo>> {
-        let rows = sqlx::query(&format!("{DEVICE_SELECT} WHERE d.team_id = ? ORDER BY d.enrolled_at"))
-            .bind(team.to_string())
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(&format!(
+            "{DEVICE_SELECT} WHERE d.team_id = ? ORDER BY d.enrolled_at"
+        ))
+        .bind(team.to_string())
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(|r| device_row(r).map(|d| d.info)).collect()
     }
 
@@ -252,21 +323,32 @@ impl Store for SqliteStore {
     }
 
     async fn sealed_team_keys(&self, device: Uuid) -> StoreResult<Vec<SealedTeamKey>> {
-        let rows = sqlx::query("SELECT epoch, sealed FROM sealed_team_keys WHERE device_id = ? ORDER BY epoch")
-            .bind(device.to_string())
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT epoch, sealed FROM sealed_team_keys WHERE device_id = ? ORDER BY epoch",
+        )
+        .bind(device.to_string())
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter()
             .map(|r| {
                 let bytes: Vec<u8> = r.try_get("sealed")?;
                 let sealed = serde_json::from_slice(&bytes)
                     .map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))?;
-                Ok(SealedTeamKey { epoch: r.try_get::<i64, _>("epoch")? as u32, sealed })
+                Ok(SealedTeamKey {
+                    epoch: r.try_get::<i64, _>("epoch")? as u32,
+                    sealed,
+                })
             })
             .collect()
     }
 
-    async fn approve_device(&self, device: Uuid, sealed: &SealedTeamKey, by_device: Uuid, now_ms: i64) -> StoreResult<()> {
+    async fn approve_device(
+        &self,
+        device: Uuid,
+        sealed: &SealedTeamKey,
+        by_device: Uuid,
+        now_ms: i64,
+    ) -> StoreResult<()> {
         let _w = self.write.lock().await;
         let mut tx = self.pool.begin().await?;
         let changed = sqlx::query(
@@ -293,7 +375,12 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn push_envelopes(&self, team: Uuid, batch: &[NewEnvelope], now_ms: i64) -> StoreResult<Vec<i64>> {
+    async fn push_envelopes(
+        &self,
+        team: Uuid,
+        batch: &[NewEnvelope],
+        now_ms: i64,
+    ) -> StoreResult<Vec<i64>> {
         let _w = self.write.lock().await;
         let team = team.to_string();
         let mut tx = self.pool.begin().await?;
@@ -311,10 +398,12 @@ impl Store for SqliteStore {
                 seqs.push(row.try_get("seq")?);
                 continue;
             }
-            let seq: i64 = sqlx::query_scalar("UPDATE teams SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq")
-                .bind(&team)
-                .fetch_one(&mut *tx)
-                .await?;
+            let seq: i64 = sqlx::query_scalar(
+                "UPDATE teams SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq",
+            )
+            .bind(&team)
+            .fetch_one(&mut *tx)
+            .await?;
             sqlx::query("INSERT INTO envelopes (team_id, seq, id, device_id, bytes, received_at) VALUES (?, ?, ?, ?, ?, ?)")
                 .bind(&team)
                 .bind(seq)
@@ -330,14 +419,23 @@ impl Store for SqliteStore {
         Ok(seqs)
     }
 
-    async fn pull_envelopes(&self, team: Uuid, after: i64, limit: usize) -> StoreResult<Vec<(i64, Vec<u8>)>> {
-        let rows = sqlx::query("SELECT seq, bytes FROM envelopes WHERE team_id = ? AND seq > ? ORDER BY seq LIMIT ?")
-            .bind(team.to_string())
-            .bind(after)
-            .bind(limit as i64)
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(|r| Ok((r.try_get("seq")?, r.try_get("bytes")?))).collect()
+    async fn pull_envelopes(
+        &self,
+        team: Uuid,
+        after: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<(i64, Vec<u8>)>> {
+        let rows = sqlx::query(
+            "SELECT seq, bytes FROM envelopes WHERE team_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+        )
+        .bind(team.to_string())
+        .bind(after)
+        .bind(limit as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("seq")?, r.try_get("bytes")?)))
+            .collect()
     }
 }
 
@@ -359,10 +457,20 @@ async fn insert_user(
         .bind(now_ms)
         .execute(&mut **tx)
         .await?;
-    Ok(UserInfo { id, username: username.to_string(), role, team, team_name: String::new() })
+    Ok(UserInfo {
+        id,
+        username: username.to_string(),
+        role,
+        team,
+        team_name: String::new(),
+    })
 }
 
-async fn bind_session(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>, token_hash: &[u8], device: Uuid) -> StoreResult<()> {
+async fn bind_session(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    token_hash: &[u8],
+    device: Uuid,
+) -> StoreResult<()> {
     sqlx::query("UPDATE sessions SET device_id = ? WHERE token_hash = ?")
         .bind(device.to_string())
         .bind(token_hash)

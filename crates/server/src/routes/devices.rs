@@ -2,7 +2,9 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use faltlogg_core::api::{ApproveRequest, DeviceInfo, DeviceList, DeviceStatus, EnrolRequest, ErrorCode, MyDevice};
+use faltlogg_core::api::{
+    ApproveRequest, DeviceInfo, DeviceList, DeviceStatus, EnrolRequest, ErrorCode, MyDevice,
+};
 use uuid::Uuid;
 
 use super::body;
@@ -25,15 +27,29 @@ pub async fn enrol(
         // A session enrols one device; the same keys again are a retry and answered alike.
         let existing = session.device_any_status(&state).await?;
         if existing.info.keys != request.keys {
-            return Err(Failure::new(StatusCode::CONFLICT, ErrorCode::AlreadyEnrolled, "this session already has a device"));
+            return Err(Failure::new(
+                StatusCode::CONFLICT,
+                ErrorCode::AlreadyEnrolled,
+                "this session already has a device",
+            ));
         }
     }
-    let (device, make_team_key) = state.store.enrol_device(&session.token_hash, &session.user, &request.keys, now_ms()).await?;
+    let (device, make_team_key) = state
+        .store
+        .enrol_device(&session.token_hash, &session.user, &request.keys, now_ms())
+        .await?;
     tracing::info!(device = %device.info.id, user = %session.user.id, bootstrap = make_team_key, "device enrolled");
-    Ok(Json(my_device(&state, device.info, make_team_key, session.user.team).await?))
+    Ok(Json(
+        my_device(&state, device.info, make_team_key, session.user.team).await?,
+    ))
 }
 
-async fn my_device(state: &AppState, device: DeviceInfo, make_team_key: bool, team: Uuid) -> ApiResult<MyDevice> {
+async fn my_device(
+    state: &AppState,
+    device: DeviceInfo,
+    make_team_key: bool,
+    team: Uuid,
+) -> ApiResult<MyDevice> {
     Ok(MyDevice {
         sealed_team_keys: state.store.sealed_team_keys(device.id).await?,
         team_epoch: state.store.team_epoch(team).await?,
@@ -45,16 +61,23 @@ async fn my_device(state: &AppState, device: DeviceInfo, make_team_key: bool, te
 pub async fn me(State(state): State<AppState>, session: Session) -> ApiResult<Json<MyDevice>> {
     let device = session.device_any_status(&state).await?;
     if device.info.status == DeviceStatus::Revoked {
-        return Err(Failure::forbidden(ErrorCode::DeviceRevoked, "device revoked"));
+        return Err(Failure::forbidden(
+            ErrorCode::DeviceRevoked,
+            "device revoked",
+        ));
     }
-    Ok(Json(my_device(&state, device.info, false, session.user.team).await?))
+    Ok(Json(
+        my_device(&state, device.info, false, session.user.team).await?,
+    ))
 }
 
 /// The team's devices with their public keys: a coordinator approves from this list, and
 /// every device checks the signatures of pulled envelopes against it.
 pub async fn list(State(state): State<AppState>, session: Session) -> ApiResult<Json<DeviceList>> {
     session.approved_device(&state).await?;
-    Ok(Json(DeviceList { devices: state.store.team_devices(session.user.team).await? }))
+    Ok(Json(DeviceList {
+        devices: state.store.team_devices(session.user.team).await?,
+    }))
 }
 
 /// A coordinator's device approves a pending device by handing over the team key, sealed to
@@ -69,19 +92,37 @@ pub async fn approve(
     let request = body(json)?;
     session.require_coordinator()?;
     let approver = session.approved_device(&state).await?;
-    let not_found = || Failure::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "no such device in this team");
+    let not_found = || {
+        Failure::new(
+            StatusCode::NOT_FOUND,
+            ErrorCode::NotFound,
+            "no such device in this team",
+        )
+    };
     let device = state.store.device(target).await?.ok_or_else(not_found)?;
     if device.team != session.user.team {
         return Err(not_found());
     }
     if device.info.status != DeviceStatus::Pending {
-        return Err(Failure::new(StatusCode::CONFLICT, ErrorCode::Forbidden, "the device is not pending"));
+        return Err(Failure::new(
+            StatusCode::CONFLICT,
+            ErrorCode::Forbidden,
+            "the device is not pending",
+        ));
     }
     let epoch = state.store.team_epoch(session.user.team).await?;
     if request.sealed_team_key.epoch != epoch {
-        return Err(Failure::malformed("the sealed key is not of the team's current epoch"));
+        return Err(Failure::malformed(
+            "the sealed key is not of the team's current epoch",
+        ));
     }
-    state.store.approve_device(target, &request.sealed_team_key, approver.info.id, now_ms()).await?;
+    state
+        .store
+        .approve_device(target, &request.sealed_team_key, approver.info.id, now_ms())
+        .await?;
     tracing::info!(device = %target, by = %approver.info.id, "device approved");
-    Ok(Json(DeviceInfo { status: DeviceStatus::Approved, ..device.info }))
+    Ok(Json(DeviceInfo {
+        status: DeviceStatus::Approved,
+        ..device.info
+    }))
 }

@@ -3,7 +3,8 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use faltlogg_core::api::{
-    ErrorCode, PullResponse, PulledEnvelope, PushRequest, PushResponse, PushResult, MAX_PULL_BATCH, MAX_PUSH_BATCH,
+    ErrorCode, PullResponse, PulledEnvelope, PushRequest, PushResponse, PushResult, MAX_PULL_BATCH,
+    MAX_PUSH_BATCH,
 };
 use faltlogg_core::envelope::{Envelope, EnvelopeError};
 use serde::Deserialize;
@@ -35,11 +36,22 @@ pub async fn push(
     let mut batch = Vec::with_capacity(request.envelopes.len());
     for (index, envelope) in request.envelopes.iter().enumerate() {
         check(envelope, &session, &device.info, epoch).map_err(|f| f.at(index))?;
-        batch.push(NewEnvelope { id: envelope.header.id, device: device.info.id, bytes: envelope.to_bytes() });
+        batch.push(NewEnvelope {
+            id: envelope.header.id,
+            device: device.info.id,
+            bytes: envelope.to_bytes(),
+        });
     }
-    let seqs = state.store.push_envelopes(session.user.team, &batch, now_ms()).await?;
+    let seqs = state
+        .store
+        .push_envelopes(session.user.team, &batch, now_ms())
+        .await?;
     tracing::info!(device = %device.info.id, count = batch.len(), "envelopes pushed");
-    let results = batch.iter().zip(seqs).map(|(e, seq)| PushResult { id: e.id, seq }).collect();
+    let results = batch
+        .iter()
+        .zip(seqs)
+        .map(|(e, seq)| PushResult { id: e.id, seq })
+        .collect();
     Ok(Json(PushResponse { results }))
 }
 
@@ -49,15 +61,21 @@ fn check(
     device: &faltlogg_core::api::DeviceInfo,
     team_epoch: u32,
 ) -> Result<(), Failure> {
-    let unprocessable = |code, message: &str| Failure::new(StatusCode::UNPROCESSABLE_ENTITY, code, message);
+    let unprocessable =
+        |code, message: &str| Failure::new(StatusCode::UNPROCESSABLE_ENTITY, code, message);
     if envelope.header.team != session.user.team || envelope.header.device != device.id {
-        return Err(Failure::forbidden(ErrorCode::WrongOrigin, "envelope names another team or device"));
+        return Err(Failure::forbidden(
+            ErrorCode::WrongOrigin,
+            "envelope names another team or device",
+        ));
     }
     if envelope.header.epoch == 0 || envelope.header.epoch > team_epoch {
         return Err(unprocessable(ErrorCode::BadEnvelope, "unknown key epoch"));
     }
     envelope.verify(&device.keys).map_err(|e| match e {
-        EnvelopeError::Signature => unprocessable(ErrorCode::BadSignature, "signature does not verify"),
+        EnvelopeError::Signature => {
+            unprocessable(ErrorCode::BadSignature, "signature does not verify")
+        }
         _ => unprocessable(ErrorCode::BadEnvelope, "envelope is malformed"),
     })
 }
@@ -77,8 +95,14 @@ pub async fn pull(
 ) -> ApiResult<Json<PullResponse>> {
     let Query(query) = query.map_err(|r| Failure::malformed(r.body_text()))?;
     session.approved_device(&state).await?;
-    let limit = query.limit.unwrap_or(MAX_PULL_BATCH).clamp(1, MAX_PULL_BATCH);
-    let mut rows = state.store.pull_envelopes(session.user.team, query.after, limit + 1).await?;
+    let limit = query
+        .limit
+        .unwrap_or(MAX_PULL_BATCH)
+        .clamp(1, MAX_PULL_BATCH);
+    let mut rows = state
+        .store
+        .pull_envelopes(session.user.team, query.after, limit + 1)
+        .await?;
     let more = rows.len() > limit;
     rows.truncate(limit);
     let envelopes = rows

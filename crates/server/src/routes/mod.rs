@@ -21,12 +21,19 @@ pub fn api() -> Router<AppState> {
         .route("/devices/{id}/approve", post(devices::approve))
         .route("/envelopes", post(envelopes::push).get(envelopes::pull))
         .fallback(|| async {
-            Failure::new(axum::http::StatusCode::NOT_FOUND, ErrorCode::NotFound, "no such endpoint")
+            Failure::new(
+                axum::http::StatusCode::NOT_FOUND,
+                ErrorCode::NotFound,
+                "no such endpoint",
+            )
         })
 }
 
 async fn health() -> Json<Health> {
-    Json(Health { status: "ok".into(), version: env!("CARGO_PKG_VERSION").into() })
+    Json(Health {
+        status: "ok".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+    })
 }
 
 /// Unwraps a JSON body, turning axum's rejection into the API's error shape.

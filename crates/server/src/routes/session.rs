@@ -16,7 +16,10 @@ pub async fn sign_in(
     json: Result<Json<SignInRequest>, JsonRejection>,
 ) -> ApiResult<Json<SignInResponse>> {
     let request = body(json)?;
-    let credentials = state.store.user_credentials(request.username.trim()).await?;
+    let credentials = state
+        .store
+        .user_credentials(request.username.trim())
+        .await?;
     let hash = credentials.as_ref().map(|c| c.password_hash.clone());
     let valid = passwords::verify(request.password, hash).await;
     let (Some(credentials), true) = (credentials, valid) else {
@@ -29,7 +32,14 @@ pub async fn sign_in(
     let (token, hash) = new_token();
     let now = now_ms();
     let expires_at_ms = now + state.config.session_ttl_ms;
-    state.store.create_session(&hash, credentials.user.id, now, expires_at_ms).await?;
+    state
+        .store
+        .create_session(&hash, credentials.user.id, now, expires_at_ms)
+        .await?;
     tracing::info!(user = %credentials.user.id, "signed in");
-    Ok(Json(SignInResponse { token, expires_at_ms, user: credentials.user }))
+    Ok(Json(SignInResponse {
+        token,
+        expires_at_ms,
+        user: credentials.user,
+    }))
 }

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Every check and test, as CI runs them. Installs what is missing first (scripts/setup.sh),
+# including Debian's chromium and chromium-driver for the browser tests.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+# shellcheck source=scripts/setup.sh
+source scripts/setup.sh
+ensure_base
+ensure_browser
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
+start=$(date +%s)
+
+step "fetch crates"
+cargo fetch --locked --quiet
+step "format"
+cargo fmt --all --check
+step "clippy (native)"
+cargo clippy --locked --workspace --all-targets --quiet -- -D warnings
+step "clippy (wasm32)"
+cargo clippy --locked -p faltlogg -p faltlogg-core --target wasm32-unknown-unknown --all-targets --quiet -- -D warnings
+step "build the PWA (trunk, release)"
+trunk_log=$(mktemp)
+trunk build --locked >"$trunk_log" 2>&1 || { cat "$trunk_log" >&2; exit 1; }
+step "build the server"
+cargo build --locked -p faltlogg-server --quiet
+step "native tests: core, server, size budget, end to end in Chromium"
+cargo test --locked --workspace
+step "in-browser tests (wasm-bindgen-test in headless Chromium)"
+export CHROMEDRIVER=/usr/bin/chromedriver
+cargo test --locked --target wasm32-unknown-unknown -p faltlogg-core --test wasm
+cargo test --locked --target wasm32-unknown-unknown -p faltlogg --test web
+step "all green in $(( $(date +%s) - start )) s"

@@ -1,0 +1,133 @@
+//! The PWA's storage, run in headless Chromium: IndexedDB, the vault in localStorage, and a
+//! saved record that is ciphertext at rest.
+//! `cargo test --target wasm32-unknown-unknown -p faltlogg --test web`.
+
+#![cfg(target_arch = "wasm32")]
+
+use faltlogg::idb::{self, StorageError, ENVELOPES, META, OUTBOX};
+use faltlogg::records;
+use faltlogg::vault::{self, OpenVault, VaultContents, VaultError};
+use faltlogg_core::api::{Role, UserInfo};
+use faltlogg_core::contact::{Contact, ContactKind};
+use faltlogg_core::crypto::device::DeviceSecrets;
+use faltlogg_core::crypto::{SymmetricKey, TeamKey};
+use faltlogg_core::envelope::Change;
+use rand_core::OsRng;
+use uuid::Uuid;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn contents() -> VaultContents {
+    VaultContents {
+        user: UserInfo {
+            id: Uuid::from_u128(1),
+            username: "admin".into(),
+            role: Role::Coordinator,
+            team: Uuid::from_u128(2),
+            team_name: "Demo".into(),
+        },
+        token: "token".into(),
+        device: Some(Uuid::from_u128(3)),
+        secrets: DeviceSecrets::generate(&mut OsRng),
+        team_keys: vec![TeamKey {
+            epoch: 1,
+            key: SymmetricKey::generate(&mut OsRng),
+        }],
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_transaction_lands_whole_or_not_at_all() {
+    idb::erase().await.unwrap();
+    let tx = idb::transaction(&[OUTBOX, META], true).await.unwrap();
+    idb::put_bytes(&tx, OUTBOX, "a", &[1, 2, 3]).unwrap();
+    idb::put_value(&tx, META, "n", &JsValue::from_f64(7.0)).unwrap();
+    idb::committed(&tx).await.unwrap();
+    assert_eq!(
+        idb::all_bytes(OUTBOX).await.unwrap(),
+        vec![("a".to_string(), vec![1, 2, 3])]
+    );
+
+    let tx = idb::transaction(&[OUTBOX], true).await.unwrap();
+    idb::put_bytes(&tx, OUTBOX, "b", &[4]).unwrap();
+    tx.abort().unwrap();
+    assert_eq!(idb::committed(&tx).await, Err(StorageError::Failed));
+    assert_eq!(
+        idb::count(OUTBOX).await.unwrap(),
+        1,
+        "an aborted transaction leaves nothing"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_vault_opens_only_with_its_passphrase_and_is_ciphertext_at_rest() {
+    vault::erase();
+    assert!(!vault::exists());
+    let open = OpenVault::create("en lång lösenfras", contents()).unwrap();
+    assert!(vault::exists());
+    let stored = web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .get_item(vault::VAULT_KEY)
+        .unwrap()
+        .unwrap();
+    assert!(
+        !stored.contains("admin") && !stored.contains("token"),
+        "the vault is sealed"
+    );
+    assert_eq!(
+        OpenVault::unlock("fel lösenfras").err(),
+        Some(VaultError::WrongPassphrase)
+    );
+    let again = OpenVault::unlock("en lång lösenfras").unwrap();
+    assert_eq!(again.contents.user, open.contents.user);
+    vault::erase();
+    assert_eq!(
+        OpenVault::unlock("en lång lösenfras").err(),
+        Some(VaultError::Missing)
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_saved_contact_is_stored_sealed_queued_and_read_back() {
+    idb::erase().await.unwrap();
+    records::forget();
+    let vault = contents();
+    let marker = "hemlig-anteckning-42";
+    let change = Change::PutContact(Contact {
+        id: Uuid::from_u128(5),
+        occurred_at_ms: 1_700_000_000_000,
+        area: "Centrum".into(),
+        kind: ContactKind::HomeVisit,
+        note: marker.into(),
+    });
+    let envelope = records::save(&change, &vault).await.unwrap();
+    assert_eq!(envelope.header.device_seq, 1);
+    let stored = idb::all_bytes(ENVELOPES).await.unwrap();
+    assert_eq!(stored.len(), 1);
+    assert!(
+        !stored[0]
+            .1
+            .windows(marker.len())
+            .any(|w| w == marker.as_bytes()),
+        "ciphertext only"
+    );
+    assert_eq!(idb::count(OUTBOX).await.unwrap(), 1);
+
+    let second = records::save(&change, &vault).await.unwrap();
+    assert_eq!(second.header.device_seq, 2);
+    assert!(second.header.hlc > envelope.header.hlc);
+
+    let view = records::load(&vault.team_keys).await.unwrap();
+    assert_eq!(view.contacts_newest_first()[0].note, marker);
+    let without_key = records::load(&[]).await.unwrap();
+    assert_eq!(
+        without_key.contact_count(),
+        0,
+        "nothing opens without the team key"
+    );
+}
