@@ -31,7 +31,7 @@ pub fn App() -> impl IntoView {
         .unwrap_or_else(Lang::from_browser);
     let i18n = I18n(RwSignal::new(lang));
     provide_context(i18n);
-    let ctx = AppCtx::new();
+    let ctx = AppCtx::from_device();
     provide_context(ctx);
 
     // Keep <html lang> in step, for screen readers and hyphenation.

@@ -188,19 +188,6 @@ messages! {
     SignedInAs => "Inloggad som", "Signed in as";
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_message_exists_in_both_languages() {
-        for &msg in ALL {
-            assert!(!text(Lang::Sv, msg).is_empty(), "{msg:?}");
-            assert!(!text(Lang::En, msg).is_empty(), "{msg:?}");
-        }
-    }
-}
-
 /// The words for a kind of contact.
 pub fn kind_msg(kind: faltlogg_core::contact::ContactKind) -> Msg {
     use faltlogg_core::contact::ContactKind as K;
@@ -213,5 +200,18 @@ pub fn kind_msg(kind: faltlogg_core::contact::ContactKind) -> Msg {
         K::HospitalVisit => Msg::KindHospital,
         K::School => Msg::KindSchool,
         K::PrisonVisit => Msg::KindPrison,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_exists_in_both_languages() {
+        for &msg in ALL {
+            assert!(!text(Lang::Sv, msg).is_empty(), "{msg:?}");
+            assert!(!text(Lang::En, msg).is_empty(), "{msg:?}");
+        }
     }
 }

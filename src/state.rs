@@ -63,7 +63,8 @@ pub fn use_app() -> AppCtx {
 }
 
 impl AppCtx {
-    pub fn new() -> AppCtx {
+    /// The state at start-up: locked if this device has a vault, signed out if not.
+    pub fn from_device() -> AppCtx {
         AppCtx {
             phase: RwSignal::new(if vault::exists() {
                 Phase::Locked

@@ -31,7 +31,7 @@ pub fn brotli_sizes(dist: &Path) -> Vec<(String, usize)> {
             out.len(),
         ));
     }
-    sizes.sort_by(|a, b| b.1.cmp(&a.1));
+    sizes.sort_by_key(|s| std::cmp::Reverse(s.1));
     sizes
 }
 

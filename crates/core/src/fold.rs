@@ -82,7 +82,7 @@ mod tests {
     /// Every order of delivery, with duplicates, converges on the same records.
     #[test]
     fn any_order_and_duplication_converges() {
-        let changes = vec![
+        let changes = [
             change(1, 10, 100, "a"),
             change(2, 10, 100, "b"), // same time, higher device id wins the tie
             change(1, 5, 200, "c"),
