@@ -211,7 +211,8 @@ pub async fn erase_device(ctx: AppCtx) {
 async fn after_unlock(ctx: AppCtx) {
     refresh_local(ctx).await;
     if ensure_enrolled(ctx).await.is_ok() {
-        sync_now(ctx).await;
+        // Spawned, not awaited: one copy of the sync state machine in the wasm, not two.
+        leptos::task::spawn_local(sync_now(ctx));
     }
 }
 

@@ -1,14 +1,13 @@
 //! Sync with the coordination server: push the outbox, then pull what the team's other
 //! devices sent. One bad envelope is set aside in `quarantine` and never blocks the rest.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 use faltlogg_core::api::{
-    fits_in_push, DeviceList, ErrorCode, PullResponse, PushRequest, PushResponse, MAX_PUSH_BATCH,
+    fits_in_push, DeviceInfo, DeviceList, ErrorCode, PullResponse, PushRequest, PushResponse,
+    WireEnvelope, MAX_PUSH_BATCH,
 };
-use faltlogg_core::crypto::device::DevicePublicKeys;
 use faltlogg_core::envelope::{Change, Envelope, EnvelopeHeader};
-use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
 use crate::api::{self, ApiFailure};
@@ -56,27 +55,26 @@ async fn set_aside(key: &str, outbox_id: Option<&str>, bytes: &[u8]) -> Result<(
 /// Sends everything in the outbox, oldest first, in batches under the server's limits.
 /// Returns how many envelopes the server accepted.
 pub async fn push(vault: &VaultContents) -> Result<usize, SyncError> {
-    let mut queue: VecDeque<(String, Envelope)> = VecDeque::new();
-    for (id, bytes) in idb::all_bytes(OUTBOX).await? {
-        match Envelope::from_bytes(&bytes) {
-            Ok(envelope) => queue.push_back((id, envelope)),
-            Err(_) => set_aside(&format!("push:{id}"), Some(&id), &bytes).await?,
-        }
-    }
+    // Oldest first: outbox keys are UUIDv7, which sort by time.
+    let mut queue: VecDeque<(String, Vec<u8>)> = idb::all_bytes(OUTBOX).await?.into();
     let mut pushed = 0;
     while !queue.is_empty() {
         let mut batch = Vec::new();
         let mut size = 64;
         while let Some((_, next)) = queue.front() {
-            let len = next.ciphertext.len();
-            if batch.len() == MAX_PUSH_BATCH || (!batch.is_empty() && !fits_in_push(size, len)) {
+            if batch.len() == MAX_PUSH_BATCH
+                || (!batch.is_empty() && !fits_in_push(size, next.len()))
+            {
                 break;
             }
-            size += len * 4 / 3 + 512;
+            size += next.len() * 4 / 3 + 512;
             batch.push(queue.pop_front().expect("front exists"));
         }
         let request = PushRequest {
-            envelopes: batch.iter().map(|(_, e)| e.clone()).collect(),
+            envelopes: batch
+                .iter()
+                .map(|(_, bytes)| WireEnvelope(bytes.clone()))
+                .collect(),
         };
         match api::post::<_, PushResponse>("/api/envelopes", Some(&vault.token), &request).await {
             Ok(_) => {
@@ -91,7 +89,7 @@ pub async fn push(vault: &VaultContents) -> Result<usize, SyncError> {
                 if names_one_envelope(e.error) && e.index.is_some_and(|i| i < batch.len()) =>
             {
                 let (id, bad) = batch.remove(e.index.expect("checked"));
-                set_aside(&format!("push:{id}"), Some(&id), &bad.to_bytes()).await?;
+                set_aside(&format!("push:{id}"), Some(&id), &bad).await?;
                 for item in batch.into_iter().rev() {
                     queue.push_front(item);
                 }
@@ -114,7 +112,8 @@ pub struct Pulled {
 /// envelope, opened or set aside, in the same transaction that stores them.
 pub async fn pull(vault: &VaultContents) -> Result<Pulled, SyncError> {
     let mut pulled = Pulled::default();
-    let mut senders: Option<HashMap<Uuid, DevicePublicKeys>> = None;
+    // The team's devices, fetched when an envelope names one not seen yet.
+    let mut senders: Option<Vec<DeviceInfo>> = None;
     loop {
         let after = {
             let tx = idb::transaction(&[META], false).await?;
@@ -125,36 +124,55 @@ pub async fn pull(vault: &VaultContents) -> Result<Pulled, SyncError> {
         };
         let page: PullResponse =
             api::get(&format!("/api/envelopes?after={after}"), &vault.token).await?;
-        if page.envelopes.iter().any(|p| {
+        let envelopes: Vec<(i64, Option<Envelope>)> = page
+            .envelopes
+            .iter()
+            .map(|p| (p.seq, p.envelope.decode().ok()))
+            .collect();
+        let known = |senders: &Option<Vec<DeviceInfo>>, e: &Envelope| {
             senders
                 .as_ref()
-                .is_none_or(|s| !s.contains_key(&p.envelope.header.device))
-        }) {
+                .is_some_and(|s| s.iter().any(|d| d.id == e.header.device))
+        };
+        if envelopes
+            .iter()
+            .any(|(_, e)| e.as_ref().is_some_and(|e| !known(&senders, e)))
+        {
             let list: DeviceList = api::get("/api/devices", &vault.token).await?;
-            senders = Some(list.devices.into_iter().map(|d| (d.id, d.keys)).collect());
+            senders = Some(list.devices);
         }
-        let senders_now = senders.as_ref();
+        let sender_keys = |device| {
+            senders
+                .as_ref()
+                .and_then(|s| s.iter().find(|d| d.id == device))
+                .map(|d| &d.keys)
+        };
         let tx = idb::transaction(&[ENVELOPES, QUARANTINE, META], true).await?;
         let mut last = after;
-        for item in &page.envelopes {
-            let envelope = &item.envelope;
-            let bytes = envelope.to_bytes();
-            let opened = (envelope.header.team == vault.user.team)
-                .then(|| senders_now.and_then(|s| s.get(&envelope.header.device)))
-                .flatten()
-                .and_then(|keys| envelope.verify(keys).ok())
-                .and_then(|_| envelope.open(&vault.team_keys).ok());
+        for ((seq, envelope), wire) in envelopes.into_iter().zip(&page.envelopes) {
+            let opened = envelope.and_then(|envelope| {
+                let keys = sender_keys(envelope.header.device)
+                    .filter(|_| envelope.header.team == vault.user.team)?;
+                envelope.verify(keys).ok()?;
+                let change = envelope.open(&vault.team_keys).ok()?;
+                Some((envelope, change))
+            });
             match opened {
-                Some(change) => {
-                    idb::put_bytes(&tx, ENVELOPES, &envelope.header.id.to_string(), &bytes)?;
-                    pulled.changes.push((envelope.header.clone(), change));
+                Some((envelope, change)) => {
+                    idb::put_bytes(
+                        &tx,
+                        ENVELOPES,
+                        &envelope.header.id.to_string(),
+                        &wire.envelope.0,
+                    )?;
+                    pulled.changes.push((envelope.header, change));
                 }
                 None => {
-                    idb::put_bytes(&tx, QUARANTINE, &format!("pull:{}", item.seq), &bytes)?;
+                    idb::put_bytes(&tx, QUARANTINE, &format!("pull:{seq}"), &wire.envelope.0)?;
                     pulled.set_aside += 1;
                 }
             }
-            last = item.seq;
+            last = seq;
         }
         idb::put_value(&tx, META, "pull_after", &JsValue::from_f64(last as f64))?;
         idb::committed(&tx).await?;

@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use crate::crypto::device::DevicePublicKeys;
 use crate::crypto::sealed::SealedBox;
-use crate::envelope::Envelope;
+use crate::envelope::{Envelope, EnvelopeError};
 
 /// Most envelopes in one push.
 pub const MAX_PUSH_BATCH: usize = 100;
@@ -150,9 +150,27 @@ pub fn team_key_context(team: Uuid, epoch: u32) -> Vec<u8> {
     context
 }
 
+/// One envelope on the wire: its compact bytes exactly as signed and as stored, base64url in
+/// JSON. Opaque to the JSON layer, so the server relays the very bytes a device signed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct WireEnvelope(#[serde(with = "crate::b64")] pub Vec<u8>);
+
+impl From<&Envelope> for WireEnvelope {
+    fn from(envelope: &Envelope) -> Self {
+        WireEnvelope(envelope.to_bytes())
+    }
+}
+
+impl WireEnvelope {
+    pub fn decode(&self) -> Result<Envelope, EnvelopeError> {
+        Envelope::from_bytes(&self.0)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PushRequest {
-    pub envelopes: Vec<Envelope>,
+    pub envelopes: Vec<WireEnvelope>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -170,7 +188,7 @@ pub struct PushResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PulledEnvelope {
     pub seq: i64,
-    pub envelope: Envelope,
+    pub envelope: WireEnvelope,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -26,7 +26,8 @@ pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
 
 fn deserialize_vec<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
     if d.is_human_readable() {
-        let text = String::deserialize(d).map_err(|_| D::Error::custom("expected a base64url string"))?;
+        let text =
+            String::deserialize(d).map_err(|_| D::Error::custom("expected a base64url string"))?;
         decode(&text).map_err(|_| D::Error::custom("invalid base64url"))
     } else {
         serde_bytes_vec(d)

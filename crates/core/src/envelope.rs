@@ -205,8 +205,12 @@ impl Envelope {
         postcard::to_allocvec(self).expect("an envelope always serializes")
     }
 
+    /// Decodes compact bytes; anything but exactly one envelope is malformed.
     pub fn from_bytes(bytes: &[u8]) -> Result<Envelope, EnvelopeError> {
-        postcard::from_bytes(bytes).map_err(|_| EnvelopeError::Malformed)
+        match postcard::take_from_bytes(bytes) {
+            Ok((envelope, [])) => Ok(envelope),
+            _ => Err(EnvelopeError::Malformed),
+        }
     }
 }
 

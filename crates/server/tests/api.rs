@@ -167,6 +167,10 @@ impl Device {
     }
 }
 
+fn wire(envelope: &Envelope) -> WireEnvelope {
+    envelope.into()
+}
+
 async fn error_of(response: reqwest::Response) -> (StatusCode, ApiError) {
     let status = response.status();
     (
@@ -225,7 +229,7 @@ async fn a_contact_travels_as_ciphertext_from_one_device_to_an_approved_second()
 
     let envelope = first.contact_envelope(&team_key, "marker-7f3a");
     let push = PushRequest {
-        envelopes: vec![envelope.clone()],
+        envelopes: vec![wire(&envelope)],
     };
     let pushed: PushResponse = server
         .post(&first, "/api/envelopes", &push)
@@ -263,7 +267,7 @@ async fn a_contact_travels_as_ciphertext_from_one_device_to_an_approved_second()
                 &second,
                 "/api/envelopes",
                 &PushRequest {
-                    envelopes: vec![early],
+                    envelopes: vec![wire(&early)],
                 },
             )
             .await,
@@ -336,8 +340,9 @@ async fn a_contact_travels_as_ciphertext_from_one_device_to_an_approved_second()
     let pulled = server.pull(&second, 0).await;
     assert!(!pulled.more);
     let got = &pulled.envelopes[0];
-    got.envelope.verify(&first.secrets.public()).unwrap();
-    match got.envelope.open(&[received_key]).unwrap() {
+    let envelope = got.envelope.decode().unwrap();
+    envelope.verify(&first.secrets.public()).unwrap();
+    match envelope.open(&[received_key]).unwrap() {
         Change::PutContact(contact) => assert_eq!(contact.note, "marker-7f3a"),
     }
     assert!(server.pull(&second, got.seq).await.envelopes.is_empty());
@@ -420,7 +425,7 @@ async fn bad_input_gets_a_json_4xx_and_nothing_is_stored() {
 
     // Too many envelopes at once.
     let many: Vec<_> = (0..=MAX_PUSH_BATCH)
-        .map(|_| device.contact_envelope(&key, "x"))
+        .map(|_| wire(&device.contact_envelope(&key, "x")))
         .collect();
     let (status, error) = error_of(
         server
@@ -443,7 +448,7 @@ async fn bad_input_gets_a_json_4xx_and_nothing_is_stored() {
                 &device,
                 "/api/envelopes",
                 &PushRequest {
-                    envelopes: vec![good.clone(), tampered],
+                    envelopes: vec![wire(&good), wire(&tampered)],
                 },
             )
             .await,
@@ -471,7 +476,7 @@ async fn bad_input_gets_a_json_4xx_and_nothing_is_stored() {
                 &device,
                 "/api/envelopes",
                 &PushRequest {
-                    envelopes: vec![foreign],
+                    envelopes: vec![wire(&foreign)],
                 },
             )
             .await,
@@ -489,7 +494,7 @@ async fn bad_input_gets_a_json_4xx_and_nothing_is_stored() {
                 &device,
                 "/api/envelopes",
                 &PushRequest {
-                    envelopes: vec![good.clone()]
+                    envelopes: vec![wire(&good)]
                 }
             )
             .await
@@ -503,7 +508,7 @@ async fn bad_input_gets_a_json_4xx_and_nothing_is_stored() {
                 &device,
                 "/api/envelopes",
                 &PushRequest {
-                    envelopes: vec![twin],
+                    envelopes: vec![wire(&twin)],
                 },
             )
             .await,
@@ -548,7 +553,21 @@ async fn bad_input_gets_a_json_4xx_and_nothing_is_stored() {
     // And the server keeps serving: exactly the one good envelope is there.
     let pulled = server.pull(&device, 0).await;
     assert_eq!(pulled.envelopes.len(), 1);
-    assert_eq!(pulled.envelopes[0].envelope, good);
+    assert_eq!(pulled.envelopes[0].envelope, wire(&good));
+
+    // Bytes that are no envelope at all.
+    let junk = PushRequest {
+        envelopes: vec![WireEnvelope(vec![1, 2, 3])],
+    };
+    let (status, error) = error_of(server.post(&device, "/api/envelopes", &junk).await).await;
+    assert_eq!(
+        (status, error.error, error.index),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::BadEnvelope,
+            Some(0)
+        )
+    );
 }
 
 #[tokio::test]

@@ -3,8 +3,8 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use faltlogg_core::api::{
-    ErrorCode, PullResponse, PulledEnvelope, PushRequest, PushResponse, PushResult, MAX_PULL_BATCH,
-    MAX_PUSH_BATCH,
+    ErrorCode, PullResponse, PulledEnvelope, PushRequest, PushResponse, PushResult, WireEnvelope,
+    MAX_PULL_BATCH, MAX_PUSH_BATCH,
 };
 use faltlogg_core::envelope::{Envelope, EnvelopeError};
 use serde::Deserialize;
@@ -34,8 +34,16 @@ pub async fn push(
     }
     let epoch = state.store.team_epoch(session.user.team).await?;
     let mut batch = Vec::with_capacity(request.envelopes.len());
-    for (index, envelope) in request.envelopes.iter().enumerate() {
-        check(envelope, &session, &device.info, epoch).map_err(|f| f.at(index))?;
+    for (index, wire) in request.envelopes.iter().enumerate() {
+        let envelope = wire.decode().map_err(|_| {
+            Failure::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::BadEnvelope,
+                "envelope is malformed",
+            )
+            .at(index)
+        })?;
+        check(&envelope, &session, &device.info, epoch).map_err(|f| f.at(index))?;
         batch.push(NewEnvelope {
             id: envelope.header.id,
             device: device.info.id,
@@ -107,11 +115,10 @@ pub async fn pull(
     rows.truncate(limit);
     let envelopes = rows
         .into_iter()
-        .map(|(seq, bytes)| {
-            Envelope::from_bytes(&bytes)
-                .map(|envelope| PulledEnvelope { seq, envelope })
-                .map_err(|e| Failure::internal("stored envelope does not decode", &e))
+        .map(|(seq, bytes)| PulledEnvelope {
+            seq,
+            envelope: WireEnvelope(bytes),
         })
-        .collect::<Result<_, _>>()?;
+        .collect();
     Ok(Json(PullResponse { envelopes, more }))
 }
