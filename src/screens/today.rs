@@ -31,7 +31,7 @@ pub fn Today() -> impl IntoView {
                 </For>
             </ul>
         </Show>
-        <div class="actions">
+        <div class="actions sticky">
             <A href="/contacts/new" attr:class="button primary" attr:id="new-contact">
                 <IconSvg icon=Icon::Plus/>
                 <span>{i18n.t(Msg::NewContact)}</span>
