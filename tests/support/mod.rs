@@ -173,6 +173,11 @@ pub struct Browser {
 
 impl Browser {
     pub async fn open(chromedriver: &Chromedriver, profile: &Path, lang: &str) -> Browser {
+        Browser::open_with(chromedriver, profile, lang, &[]).await
+    }
+
+    /// Like [`Browser::open`], with extra Chromium flags.
+    pub async fn open_with(chromedriver: &Chromedriver, profile: &Path, lang: &str, extra: &[&str]) -> Browser {
         let mut caps = DesiredCapabilities::chrome();
         caps.set_binary(&std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()))
             .unwrap();
@@ -192,6 +197,9 @@ impl Browser {
         caps.add_arg(&format!("--user-data-dir={}", profile.display()))
             .unwrap();
         caps.add_arg(&format!("--lang={lang}")).unwrap();
+        for arg in extra {
+            caps.add_arg(arg).unwrap();
+        }
         caps.add_experimental_option(
             "prefs",
             serde_json::json!({ "intl.accept_languages": lang }),
