@@ -60,7 +60,11 @@ mod bench {
         let mut server = Server::start(work.path(), None, "bench-password").await;
         let url = format!("http://127.0.0.1:{}/", server.port);
 
-        let lcp = median((0..3).map(|i| lighthouse_lcp(&url, &work.path().join(format!("lh-{i}.json")))).collect());
+        let lcp = median(
+            (0..3)
+                .map(|i| lighthouse_lcp(&url, &work.path().join(format!("lh-{i}.json"))))
+                .collect(),
+        );
         figures.push(Figure {
             name: "lcp_cold_ms",
             value: lcp.round(),
@@ -101,8 +105,11 @@ mod bench {
             .status()
             .unwrap_or_else(|e| panic!("cannot run {}: {e} (scripts/bench.sh installs it)", bin.display()));
         assert!(status.success(), "lighthouse failed");
-        let report: serde_json::Value = serde_json::from_slice(&std::fs::read(out).unwrap()).unwrap();
-        report["audits"]["largest-contentful-paint"]["numericValue"].as_f64().expect("an LCP figure")
+        let report: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out).unwrap()).unwrap();
+        report["audits"]["largest-contentful-paint"]["numericValue"]
+            .as_f64()
+            .expect("an LCP figure")
     }
 
     async fn save_contact_ms(url: &str, work: &Path) -> f64 {
@@ -130,7 +137,11 @@ mod bench {
                 observer.observe(document.body, { childList: true, subtree: true, characterData: true });
                 document.getElementById('save-contact').click();
             "#;
-            let ms = browser.driver().execute_async(script, vec![serde_json::json!(note)]).await.unwrap();
+            let ms = browser
+                .driver()
+                .execute_async(script, vec![serde_json::json!(note)])
+                .await
+                .unwrap();
             times.push(ms.json().as_f64().expect("a duration"));
         }
         browser.quit().await;
@@ -144,7 +155,10 @@ mod bench {
         );
         for f in figures {
             let ok = if f.value <= f.budget { "yes" } else { "**no**" };
-            md += &format!("| `{}` | {} | {} | {} | {} | {} |\n", f.name, f.value, f.unit, f.budget, ok, f.what);
+            md += &format!(
+                "| `{}` | {} | {} | {} | {} | {} |\n",
+                f.name, f.value, f.unit, f.budget, ok, f.what
+            );
         }
         md += "\n## Transfer size by file (brotli q11, bytes)\n\n| file | bytes |\n|---|---:|\n";
         for (name, n) in sizes {
@@ -152,8 +166,17 @@ mod bench {
         }
         md += &format!(
             "\nMachine: {} cores; `rustc` {}.\n",
-            std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
-            String::from_utf8_lossy(&Command::new("rustc").arg("--version").output().map(|o| o.stdout).unwrap_or_default()).trim()
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(0),
+            String::from_utf8_lossy(
+                &Command::new("rustc")
+                    .arg("--version")
+                    .output()
+                    .map(|o| o.stdout)
+                    .unwrap_or_default()
+            )
+            .trim()
         );
         std::fs::write(root().join("BENCHMARKS.md"), md).unwrap();
     }

@@ -16,12 +16,16 @@ async fn main() {
     let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
     std::fs::create_dir_all(&out).unwrap();
     let chromedriver = Chromedriver::start().await;
-    for (scheme, flags) in [("light", vec![]), ("dark", vec!["--blink-settings=preferredColorScheme=0"])] {
+    for (scheme, flags) in [
+        ("light", vec![]),
+        ("dark", vec!["--blink-settings=preferredColorScheme=0"]),
+    ] {
         // A team of its own for each, so each phone is the coordinator's first.
         let work = tempfile::tempdir().unwrap();
         let server = Server::start(work.path(), None, "screenshot-password").await;
         let url = format!("http://127.0.0.1:{}/", server.port);
-        let browser = Browser::open_with(&chromedriver, &work.path().join(scheme), "sv", &flags).await;
+        let browser =
+            Browser::open_with(&chromedriver, &work.path().join(scheme), "sv", &flags).await;
         browser.goto(&url).await;
         if scheme == "light" {
             browser.screenshot(&out.join("sign-in.png")).await;
@@ -31,8 +35,16 @@ async fn main() {
         browser.fill("passphrase-repeat", "en bra lösenfras").await;
         browser.submit_form().await;
         let synthetic = [
-            ("Centrum", "street", "Samtal vid torget. Intresserad av jobbstöd, ny kontakt på fredag."),
-            ("Skälby", "custom-notification", "Budskapet framfört. Mamma närvarande."),
+            (
+                "Centrum",
+                "street",
+                "Samtal vid torget. Intresserad av jobbstöd, ny kontakt på fredag.",
+            ),
+            (
+                "Skälby",
+                "custom-notification",
+                "Budskapet framfört. Mamma närvarande.",
+            ),
             ("Jakobsberg", "phone", ""),
         ];
         for (area, kind, note) in synthetic {
@@ -41,13 +53,24 @@ async fn main() {
             browser.choose("kind", kind).await;
             browser.fill("note", note).await;
             browser.click("save-contact").await;
-            browser.wait("document.getElementById('contacts') !== null", "the list").await;
+            browser
+                .wait("document.getElementById('contacts') !== null", "the list")
+                .await;
         }
-        browser.wait("document.getElementById('sync-state').dataset.waiting === '0'", "sync").await;
-        browser.screenshot(&out.join(format!("today-{scheme}.png"))).await;
+        browser
+            .wait(
+                "document.getElementById('sync-state').dataset.waiting === '0'",
+                "sync",
+            )
+            .await;
+        browser
+            .screenshot(&out.join(format!("today-{scheme}.png")))
+            .await;
         if scheme == "light" {
             browser.click("new-contact").await;
-            browser.wait("document.getElementById('note') !== null", "the form").await;
+            browser
+                .wait("document.getElementById('note') !== null", "the form")
+                .await;
             browser.screenshot(&out.join("new-contact.png")).await;
         }
         browser.quit().await;

@@ -16,9 +16,15 @@ const CEILING_KB: f64 = 260.0;
 fn the_pwa_fits_its_transfer_ceiling() {
     let dist = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("dist");
     let sizes = support::size::brotli_sizes(&dist);
-    assert!(sizes.iter().any(|(name, _)| name.ends_with(".wasm")), "no wasm in dist/");
+    assert!(
+        sizes.iter().any(|(name, _)| name.ends_with(".wasm")),
+        "no wasm in dist/"
+    );
     let total = support::size::total_kb(&sizes);
-    let detail: Vec<String> = sizes.iter().map(|(name, n)| format!("{name}: {n} B")).collect();
+    let detail: Vec<String> = sizes
+        .iter()
+        .map(|(name, n)| format!("{name}: {n} B"))
+        .collect();
     assert!(
         total <= CEILING_KB,
         "the PWA is {total:.1} KB brotli, over the {CEILING_KB} KB ceiling:\n{}",

@@ -177,7 +177,12 @@ impl Browser {
     }
 
     /// Like [`Browser::open`], with extra Chromium flags.
-    pub async fn open_with(chromedriver: &Chromedriver, profile: &Path, lang: &str, extra: &[&str]) -> Browser {
+    pub async fn open_with(
+        chromedriver: &Chromedriver,
+        profile: &Path,
+        lang: &str,
+        extra: &[&str],
+    ) -> Browser {
         let mut caps = DesiredCapabilities::chrome();
         caps.set_binary(&std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()))
             .unwrap();
