@@ -102,9 +102,9 @@ pub fn LanguageSwitch() -> impl IntoView {
         <fieldset class="language">
             <legend>{i18n.t(Msg::Language)}</legend>
             <button type="button" class="secondary" lang="sv" aria-pressed=move || (i18n.lang() == Lang::Sv).to_string()
-                on:click=move |_| choose(Lang::Sv)>"Svenska"</button>
+                on:click=move |_| choose(Lang::Sv)>{Lang::Sv.endonym()}</button>
             <button type="button" class="secondary" lang="en" aria-pressed=move || (i18n.lang() == Lang::En).to_string()
-                on:click=move |_| choose(Lang::En)>"English"</button>
+                on:click=move |_| choose(Lang::En)>{Lang::En.endonym()}</button>
         </fieldset>
     }
 }

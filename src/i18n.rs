@@ -25,6 +25,15 @@ impl Lang {
         }
     }
 
+    /// The language's own name for itself, shown in the switch whatever the current language,
+    /// so a reader finds their language even in a screen they cannot read.
+    pub fn endonym(self) -> &'static str {
+        match self {
+            Lang::Sv => "Svenska",
+            Lang::En => "English",
+        }
+    }
+
     /// The first of the browser's preferred languages that we speak; Swedish otherwise.
     pub fn from_browser() -> Lang {
         let languages = web_sys::window()
@@ -85,8 +94,6 @@ messages! {
     MainNav => "Huvudmeny", "Main menu";
     Lock => "Lås", "Lock";
     Language => "Språk", "Language";
-    Swedish => "Svenska", "Swedish";
-    English => "Engelska", "English";
     ErrorSummaryTitle => "Det finns ett problem", "There is a problem";
 
     SignInTitle => "Logga in", "Sign in";

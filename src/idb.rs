@@ -4,7 +4,8 @@
 //! Stores (out-of-line string keys):
 //! - `envelopes`: every envelope this device holds (own and pulled), as postcard bytes;
 //! - `outbox`: envelopes not yet accepted by the server, same bytes;
-//! - `quarantine`: envelopes that failed to verify or decrypt, set aside with a reason;
+//! - `quarantine`: envelopes that failed to verify or decrypt, set aside under a key that says
+//!   which way they came (`push:<id>`, `pull:<seq>`), never deleted by the app;
 //! - `meta`: counters and the pull cursor.
 
 use std::cell::RefCell;

@@ -97,6 +97,7 @@ impl OpenVault {
             CryptoError::Decrypt => VaultError::WrongPassphrase,
             _ => VaultError::Storage(StorageError::Failed),
         })?;
+        let plaintext = zeroize::Zeroizing::new(plaintext);
         let contents = postcard::from_bytes(&plaintext)
             .map_err(|_| VaultError::Storage(StorageError::Failed))?;
         Ok(OpenVault {

@@ -7,12 +7,13 @@
 //! | POST | /api/session | none | [`SignInRequest`] → [`SignInResponse`] |
 //! | POST | /api/devices | session | [`EnrolRequest`] → [`MyDevice`] |
 //! | GET | /api/devices/me | session + device | → [`MyDevice`] |
-//! | GET | /api/devices | coordinator device | → [`DeviceList`] |
+//! | GET | /api/devices | approved device | → [`DeviceList`] |
 //! | POST | /api/devices/{id}/approve | coordinator device | [`ApproveRequest`] → [`DeviceInfo`] |
 //! | POST | /api/envelopes | approved device | [`PushRequest`] → [`PushResponse`] |
 //! | GET | /api/envelopes?after=N | approved device | → [`PullResponse`] |
 //!
-//! Every error is a 4xx or 5xx with an [`ApiError`] body.
+//! Every error the API itself produces is a 4xx or 5xx with an [`ApiError`] body (a wrong
+//! HTTP method gets axum's bare 405).
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -94,6 +95,23 @@ impl core::fmt::Debug for SignInResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EnrolRequest {
     pub keys: DevicePublicKeys,
+    /// The device's signature over [`enrol_proof_message`]: proves it holds the signing key,
+    /// so nobody binds a session to a device by knowing its public keys.
+    #[serde(with = "crate::b64::array")]
+    pub proof: [u8; 64],
+}
+
+/// The SHA-256 of a session token, as the server stores it.
+pub fn token_hash(token: &str) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(token.as_bytes()).into()
+}
+
+/// What a device signs when it enrols: ties its keys to this one session.
+pub fn enrol_proof_message(token_hash: &[u8]) -> Vec<u8> {
+    let mut message = b"faltlogg-enrol-v1".to_vec();
+    message.extend_from_slice(token_hash);
+    message
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -150,8 +168,9 @@ pub fn team_key_context(team: Uuid, epoch: u32) -> Vec<u8> {
     context
 }
 
-/// One envelope on the wire: its compact bytes exactly as signed and as stored, base64url in
-/// JSON. Opaque to the JSON layer, so the server relays the very bytes a device signed.
+/// One envelope on the wire: its compact (postcard) bytes, base64url in JSON. Opaque to the JSON
+/// layer; the server decodes, verifies and stores the canonical encoding, which is what it
+/// relays.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct WireEnvelope(#[serde(with = "crate::b64")] pub Vec<u8>);

@@ -5,7 +5,6 @@ use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use faltlogg_core::api::{DeviceStatus, ErrorCode, Role, UserInfo};
 use rand_core::{OsRng, RngCore};
-use sha2::{Digest, Sha256};
 
 use crate::db::DeviceRow;
 use crate::error::Failure;
@@ -21,7 +20,7 @@ pub fn new_token() -> (String, Vec<u8>) {
 }
 
 pub fn hash_token(token: &str) -> Vec<u8> {
-    Sha256::digest(token.as_bytes()).to_vec()
+    faltlogg_core::api::token_hash(token).to_vec()
 }
 
 /// A signed-in caller.

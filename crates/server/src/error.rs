@@ -89,7 +89,8 @@ impl From<JsonRejection> for Failure {
                 "request body too large",
             )
         } else {
-            // The rejection text names the JSON problem (line, column, field), never the input.
+            // The rejection text names the JSON problem (line, column, field); it may quote a
+            // value back to the caller who sent it, and is never logged.
             Failure::malformed(rejection.body_text())
         }
     }

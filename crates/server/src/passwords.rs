@@ -1,5 +1,5 @@
-//! Worker account passwords: Argon2id (the `argon2` crate's defaults, RFC 9106's second
-//! recommended option: 19 MiB, 2 passes), hashed and checked off the async threads.
+//! Worker account passwords: Argon2id with the `argon2` crate's defaults (19 MiB, 2 passes,
+//! 1 lane: OWASP's recommended minimum), hashed and checked off the async threads.
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;

@@ -77,9 +77,7 @@ impl TestServer {
             .http
             .post(format!("{}/api/devices", self.url))
             .bearer_auth(&session.token)
-            .json(&EnrolRequest {
-                keys: secrets.public(),
-            })
+            .json(&enrol_request(&secrets, &session.token))
             .send()
             .await
             .unwrap();
@@ -164,6 +162,13 @@ impl Device {
             hlc: Hlc::default().tick(self.seq),
         };
         Envelope::seal(&change, id, origin, key, &self.secrets, &mut OsRng).unwrap()
+    }
+}
+
+fn enrol_request(secrets: &DeviceSecrets, token: &str) -> EnrolRequest {
+    EnrolRequest {
+        keys: secrets.public(),
+        proof: secrets.sign(&enrol_proof_message(&token_hash(token))),
     }
 }
 
@@ -361,9 +366,7 @@ async fn a_contact_travels_as_ciphertext_from_one_device_to_an_approved_second()
         .post(
             &again,
             "/api/devices",
-            &EnrolRequest {
-                keys: second.secrets.public(),
-            },
+            &enrol_request(&second.secrets, &again.token),
         )
         .await
         .json()
@@ -537,7 +540,20 @@ async fn bad_input_gets_a_json_4xx_and_nothing_is_stored() {
             .error,
         ErrorCode::MalformedRequest
     );
-    let bad_keys = json!({ "keys": { "signing": faltlogg_core::b64::encode(&[0; 32]), "exchange": faltlogg_core::b64::encode(&[0; 32]) } });
+    let stolen = DeviceSecrets::generate(&mut OsRng);
+    let proof_for_another_session = enrol_request(&stolen, "some other token");
+    assert_eq!(
+        error_of(
+            server
+                .post(&device, "/api/devices", &proof_for_another_session)
+                .await
+        )
+        .await
+        .1
+        .error,
+        ErrorCode::BadSignature
+    );
+    let bad_keys = json!({ "keys": { "signing": faltlogg_core::b64::encode(&[0; 32]), "exchange": faltlogg_core::b64::encode(&[0; 32]) }, "proof": faltlogg_core::b64::encode(&[0; 64]) });
     assert_eq!(
         error_of(server.post(&device, "/api/devices", &bad_keys).await)
             .await

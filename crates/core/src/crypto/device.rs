@@ -79,7 +79,7 @@ impl DevicePublicKeys {
     }
 
     /// A short fingerprint that two people compare, read aloud, before a device is approved:
-    /// four groups of four digits from SHA-256 over both public keys (about 44 bits).
+    /// four groups of four digits from SHA-256 over both public keys (about 53 bits).
     pub fn fingerprint(&self) -> String {
         let digest = Sha256::new()
             .chain_update(b"faltlogg-device-fingerprint-v1")

@@ -3,7 +3,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use faltlogg_core::api::{
-    ApproveRequest, DeviceInfo, DeviceList, DeviceStatus, EnrolRequest, ErrorCode, MyDevice,
+    enrol_proof_message, ApproveRequest, DeviceInfo, DeviceList, DeviceStatus, EnrolRequest,
+    ErrorCode, MyDevice,
 };
 use uuid::Uuid;
 
@@ -23,6 +24,14 @@ pub async fn enrol(
     if !request.keys.is_valid() {
         return Err(Failure::malformed("invalid device public keys"));
     }
+    let proof = enrol_proof_message(&session.token_hash);
+    if request.keys.verify(&proof, &request.proof).is_err() {
+        return Err(Failure::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::BadSignature,
+            "the enrolment proof does not verify against the device's key",
+        ));
+    }
     if session.device.is_some() {
         // A session enrols one device; the same keys again are a retry and answered alike.
         let existing = session.device_any_status(&state).await?;
@@ -39,6 +48,12 @@ pub async fn enrol(
         .enrol_device(&session.token_hash, &session.user, &request.keys, now_ms())
         .await?;
     tracing::info!(device = %device.info.id, user = %session.user.id, bootstrap = make_team_key, "device enrolled");
+    if device.info.status == DeviceStatus::Revoked {
+        return Err(Failure::forbidden(
+            ErrorCode::DeviceRevoked,
+            "device revoked",
+        ));
+    }
     Ok(Json(
         my_device(&state, device.info, make_team_key, session.user.team).await?,
     ))

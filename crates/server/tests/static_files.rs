@@ -1,0 +1,82 @@
+//! The PWA as the server serves it: caching by kind of file, deep links, security headers.
+//! Calls `app()` directly, without a socket.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use faltlogg_server::db::sqlite::SqliteStore;
+use faltlogg_server::{app, AppState, Config};
+use tower::ServiceExt;
+
+async fn get(dir: &std::path::Path, path: &str) -> axum::response::Response {
+    let store = Arc::new(SqliteStore::open(&dir.join("db.sqlite3")).await.unwrap());
+    let state = AppState {
+        store,
+        config: Arc::new(Config {
+            dist_dir: dir.join("dist"),
+            session_ttl_ms: Config::DEFAULT_SESSION_TTL_MS,
+        }),
+    };
+    app(state)
+        .oneshot(Request::get(path).body(Body::empty()).unwrap())
+        .await
+        .unwrap()
+}
+
+fn header_of(response: &axum::response::Response, name: header::HeaderName) -> String {
+    response
+        .headers()
+        .get(name)
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn assets_shell_and_api_are_cached_as_they_should_be() {
+    let dir = tempfile::tempdir().unwrap();
+    let dist = dir.path().join("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(
+        dist.join("index.html"),
+        "<!doctype html><title>shell</title>",
+    )
+    .unwrap();
+    std::fs::write(dist.join("sw.js"), "// worker").unwrap();
+    std::fs::write(dist.join("faltlogg-0123456789abcdef_bg.wasm"), b"\0asm").unwrap();
+
+    let asset = get(dir.path(), "/faltlogg-0123456789abcdef_bg.wasm").await;
+    assert_eq!(asset.status(), StatusCode::OK);
+    assert_eq!(
+        header_of(&asset, header::CACHE_CONTROL),
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(header_of(&asset, header::CONTENT_TYPE), "application/wasm");
+
+    for path in ["/", "/sw.js", "/contacts/new"] {
+        let response = get(dir.path(), path).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert_eq!(
+            header_of(&response, header::CACHE_CONTROL),
+            "no-cache",
+            "{path}"
+        );
+        let csp = header_of(&response, header::CONTENT_SECURITY_POLICY);
+        assert!(
+            csp.contains("script-src 'self' 'wasm-unsafe-eval'") && !csp.contains("unsafe-inline"),
+            "{csp}"
+        );
+    }
+    let deep = get(dir.path(), "/contacts/new").await;
+    let body = axum::body::to_bytes(deep.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&body).contains("<title>shell</title>"),
+        "deep links get the shell"
+    );
+
+    let api = get(dir.path(), "/api/health").await;
+    assert_eq!(header_of(&api, header::CACHE_CONTROL), "no-store");
+    assert_eq!(header_of(&api, header::X_CONTENT_TYPE_OPTIONS), "nosniff");
+}
