@@ -2,9 +2,10 @@
 //! (sign in, passphrase, unlock, approval) in front of the screens.
 
 use gloo_storage::{LocalStorage, Storage};
+use leptos::either::{Either, EitherOf4};
 use leptos::ev;
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::components::{Route, Router, Routes};
 use leptos_router::hooks::use_location;
 use leptos_router::path;
 
@@ -48,11 +49,10 @@ pub fn App() -> impl IntoView {
                 // Tracks the language too: switching it renders the app anew in that language.
                 i18n.lang();
                 match ctx.phase.get() {
-                Phase::Starting => view! { <p class="gate">{i18n.t(Msg::Loading)}</p> }.into_any(),
-                Phase::SignedOut => view! { <SignIn/> }.into_any(),
-                Phase::ChoosePassphrase => view! { <ChoosePassphrase/> }.into_any(),
-                Phase::Locked => view! { <Unlock/> }.into_any(),
-                Phase::Unlocked => view! { <Unlocked/> }.into_any(),
+                Phase::SignedOut => EitherOf4::A(view! { <SignIn/> }),
+                Phase::ChoosePassphrase => EitherOf4::B(view! { <ChoosePassphrase/> }),
+                Phase::Locked => EitherOf4::C(view! { <Unlock/> }),
+                Phase::Unlocked => EitherOf4::D(view! { <Unlocked/> }),
                 }
             }}
         </Router>
@@ -103,9 +103,7 @@ fn Unlocked() -> impl IntoView {
     let ctx = use_app();
     let approved = Memo::new(move |_| ctx.approved());
     view! {
-        <Show when=move || approved.get() fallback=|| view! { <Pending/> }>
-            <Layout/>
-        </Show>
+        {move || if approved.get() { Either::Left(view! { <Layout/> }) } else { Either::Right(view! { <Pending/> }) }}
     }
 }
 
@@ -115,7 +113,7 @@ fn Layout() -> impl IntoView {
         <TopBar/>
         <UpdateBanner/>
         <main id="main" tabindex="-1">
-            <Routes fallback=|| view! { <Today/> }>
+            <Routes fallback=|| view! { <p><a href="/">{use_i18n().t(Msg::NotFound)}</a></p> }>
                 <Route path=path!("/") view=Today/>
                 <Route path=path!("/contacts/new") view=NewContact/>
                 <Route path=path!("/more") view=More/>
@@ -179,28 +177,30 @@ fn UpdateBanner() -> impl IntoView {
         }
     };
     view! {
-        <Show when=move || ctx.update_ready.get()>
+        {move || ctx.update_ready.get().then(|| view! {
             <div class="banner update" role="status">
                 <span>{i18n.t(Msg::UpdateReady)}</span>
                 <button type="button" class="secondary" on:click=apply>{i18n.t(Msg::UpdateNow)}</button>
             </div>
-        </Show>
+        })}
     }
 }
 
 #[component]
 fn BottomNav() -> impl IntoView {
     let i18n = use_i18n();
+    let location = use_location();
     view! {
         <nav class="bottom-nav" aria-label=i18n.t(Msg::MainNav)>
-            <A href="/" exact=true>
+            // Plain links: the router handles their clicks; `aria-current` marks the open one.
+            <a href="/" aria-current=move || (location.pathname.get() != "/more").then_some("page")>
                 <IconSvg icon=Icon::Today/>
                 <span>{i18n.t(Msg::NavToday)}</span>
-            </A>
-            <A href="/more">
+            </a>
+            <a href="/more" aria-current=move || (location.pathname.get() == "/more").then_some("page")>
                 <IconSvg icon=Icon::More/>
                 <span>{i18n.t(Msg::NavMore)}</span>
-            </A>
+            </a>
         </nav>
     }
 }

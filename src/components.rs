@@ -44,17 +44,21 @@ pub fn ErrorSummary(errors: ReadSignal<Vec<(&'static str, Msg)>>) -> impl IntoVi
             }
         }
     });
-    view! {
-        <Show when=move || !errors.with(Vec::is_empty)>
-            <div class="error-summary" role="alert" tabindex="-1" node_ref=node>
-                <h2>{i18n.t(Msg::ErrorSummaryTitle)}</h2>
-                <ul>
-                    <For each=move || errors.get() key=|(field, msg)| (*field, *msg as u16) let((field, msg))>
-                        <li><a href=format!("#{field}")>{i18n.t(msg)}</a></li>
-                    </For>
-                </ul>
-            </div>
-        </Show>
+    // Lists here are short and redrawn whole: unkeyed rendering keeps the wasm small.
+    move || {
+        let errors = errors.get();
+        (!errors.is_empty()).then(|| {
+            view! {
+                <div class="error-summary" role="alert" tabindex="-1" node_ref=node>
+                    <h2>{i18n.t(Msg::ErrorSummaryTitle)}</h2>
+                    <ul>
+                        {errors.into_iter().map(|(field, msg)| view! {
+                            <li><a href=format!("#{field}")>{i18n.t(msg)}</a></li>
+                        }).collect_view()}
+                    </ul>
+                </div>
+            }
+        })
     }
 }
 

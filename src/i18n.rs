@@ -88,7 +88,7 @@ macro_rules! messages {
 
 messages! {
     AppName => "Fältlogg", "Fältlogg";
-    Loading => "Startar …", "Starting …";
+    NotFound => "Sidan finns inte. Till Idag", "This page does not exist. Go to Today";
     NavToday => "Idag", "Today";
     NavMore => "Mer", "More";
     MainNav => "Huvudmeny", "Main menu";

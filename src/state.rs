@@ -24,7 +24,6 @@ use crate::vault::{self, OpenVault, VaultContents, VaultError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
-    Starting,
     SignedOut,
     /// Signed in; the worker now chooses the passphrase that will seal the vault.
     ChoosePassphrase,

@@ -25,9 +25,7 @@ pub fn More() -> impl IntoView {
     };
     view! {
         <SyncSection/>
-        <Show when=is_coordinator>
-            <Devices/>
-        </Show>
+        {move || is_coordinator().then(|| view! { <Devices/> })}
         <section>
             <LanguageSwitch/>
         </section>
@@ -58,9 +56,7 @@ fn SyncSection() -> impl IntoView {
             {move || last_sent().map(|t| view! { <p class="muted">{i18n.t(Msg::LastSent)} " " {t}</p> })}
             {move || (set_aside() > 0).then(|| view! { <p class="muted">{set_aside()} " " {i18n.t(Msg::SetAside)}</p> })}
             <Banner msg=problem warning=true/>
-            <Show when=expired>
-                <SignInForm again=true/>
-            </Show>
+            {move || expired().then(|| view! { <SignInForm again=true/> })}
             <button type="button" class="secondary" id="sync-now" disabled=move || ctx.sync.with(|s| s.running)
                 on:click=move |_| leptos::task::spawn_local(state::sync_now(ctx))>
                 <IconSvg icon=Icon::Sync/>
@@ -106,14 +102,14 @@ fn Devices() -> impl IntoView {
             <Banner msg=form.problem warning=true/>
             <Banner msg=ctx.notice/>
             <ul class="cards" id="devices">
-                <For each=move || devices.get() key=|d| (d.id, d.status as u8) let(device)>
+                {move || devices.get().into_iter().map(|device| view! {
                     <li class="card">
                         <p class="card-title">
                             {device.username.clone()}
                             {(Some(device.id) == me).then(|| view! { " · " {i18n.t(Msg::ThisDevice)} })}
                         </p>
                         <p class="fingerprint">{device.keys.fingerprint()}</p>
-                        <p class="muted">{move || status(device.status)}</p>
+                        <p class="muted">{status(device.status)}</p>
                         {(device.status == DeviceStatus::Pending).then(|| {
                             let d = device.clone();
                             view! {
@@ -124,7 +120,7 @@ fn Devices() -> impl IntoView {
                             }
                         })}
                     </li>
-                </For>
+                }).collect_view()}
             </ul>
             <button type="button" class="secondary" on:click=move |_| reload()>{i18n.t(Msg::CheckAgain)}</button>
         </section>

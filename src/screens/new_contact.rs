@@ -3,7 +3,6 @@ use faltlogg_core::envelope::Change;
 use faltlogg_core::ids;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use rand_core::OsRng;
 
@@ -106,7 +105,7 @@ pub fn NewContact() -> impl IntoView {
                 <button type="submit" class="primary" id="save-contact" disabled=move || form.working.get()>
                     {i18n.t(Msg::SaveContact)}
                 </button>
-                <A href="/" attr:class="button secondary">{i18n.t(Msg::Cancel)}</A>
+                <a href="/" class="button secondary">{i18n.t(Msg::Cancel)}</a>
             </div>
         </form>
     }
