@@ -3,7 +3,6 @@
 
 use gloo_storage::{LocalStorage, Storage};
 use leptos::either::{Either, EitherOf4};
-use leptos::ev;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::hooks::use_location;
@@ -64,17 +63,21 @@ pub fn App() -> impl IntoView {
 fn watch_the_world(ctx: AppCtx) {
     let last_activity = StoredValue::new(now_ms());
     let touch = move || last_activity.set_value(now_ms());
-    let _ = window_event_listener(ev::pointerdown, move |_| touch());
-    let _ = window_event_listener(ev::keydown, move |_| touch());
-    let _ = window_event_listener(ev::online, move |_| {
-        leptos::task::spawn_local(state::sync_now(ctx))
-    });
-    let _ = window_event_listener(ev::visibilitychange, move |_| {
-        let hidden = document().hidden();
-        if let Some(body) = document().body() {
-            let _ = body.class_list().toggle_with_force("covered", hidden);
-        }
-    });
+    on_window("pointerdown", Box::new(touch));
+    on_window("keydown", Box::new(touch));
+    on_window(
+        "online",
+        Box::new(move || leptos::task::spawn_local(state::sync_now(ctx))),
+    );
+    on_window(
+        "visibilitychange",
+        Box::new(|| {
+            let hidden = document().hidden();
+            if let Some(body) = document().body() {
+                let _ = body.class_list().toggle_with_force("covered", hidden);
+            }
+        }),
+    );
     let _ = set_interval_with_handle(
         move || {
             if ctx.phase.get_untracked() != Phase::Unlocked {
@@ -93,9 +96,21 @@ fn watch_the_world(ctx: AppCtx) {
         js_sys::Reflect::get(&window(), &"faltloggUpdateReady".into()).is_ok_and(|v| v.is_truthy())
     };
     ctx.update_ready.set(flag());
-    let _ = window_event_listener(ev::Custom::<ev::Event>::new("faltlogg-update"), move |_| {
-        ctx.update_ready.set(true)
-    });
+    on_window(
+        "faltlogg-update",
+        Box::new(move || ctx.update_ready.set(true)),
+    );
+}
+
+/// A listener for the app's whole life. One boxed closure type for all of them keeps the
+/// wasm smaller than a generic listener per event.
+fn on_window(event: &str, handler: Box<dyn Fn()>) {
+    let closure = wasm_bindgen::closure::Closure::<dyn Fn()>::new(handler);
+    let _ = window().add_event_listener_with_callback(
+        event,
+        wasm_bindgen::JsCast::unchecked_ref(closure.as_ref()),
+    );
+    closure.forget();
 }
 
 #[component]

@@ -157,6 +157,17 @@ impl FormState {
         });
     }
 
+    /// Whether the form is busy, for `disabled` (one closure type for every button).
+    pub fn busy(self) -> impl Fn() -> bool + Copy + 'static {
+        move || self.working.get()
+    }
+
+    /// A submit button's words: `idle`, or "Please wait" while busy.
+    pub fn label(self, idle: &'static str) -> impl Fn() -> &'static str + Copy + 'static {
+        let waiting = use_i18n().t(Msg::Working);
+        move || if self.working.get() { waiting } else { idle }
+    }
+
     /// Whether a field is in error, for `aria-invalid`.
     pub fn invalid(self, field: &'static str) -> impl Fn() -> &'static str + Copy {
         move || {

@@ -4,8 +4,8 @@
 use std::collections::VecDeque;
 
 use faltlogg_core::api::{
-    fits_in_push, DeviceInfo, DeviceList, ErrorCode, PullResponse, PushRequest, PushResponse,
-    WireEnvelope, MAX_PUSH_BATCH,
+    fits_in_push, DeviceInfo, DeviceList, ErrorCode, PullResponse, PushRequest, WireEnvelope,
+    MAX_PUSH_BATCH,
 };
 use faltlogg_core::envelope::{Change, Envelope, EnvelopeHeader};
 use wasm_bindgen::JsValue;
@@ -76,7 +76,10 @@ pub async fn push(vault: &VaultContents) -> Result<usize, SyncError> {
                 .map(|(_, bytes)| WireEnvelope(bytes.clone()))
                 .collect(),
         };
-        match api::post::<_, PushResponse>("/api/envelopes", Some(&vault.token), &request).await {
+        // The reply's sequence numbers are not needed here: the pull brings every envelope.
+        match api::post::<_, serde::de::IgnoredAny>("/api/envelopes", Some(&vault.token), &request)
+            .await
+        {
             Ok(_) => {
                 let tx = idb::transaction(&[OUTBOX], true).await?;
                 for (id, _) in &batch {

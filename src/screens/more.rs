@@ -113,7 +113,7 @@ fn Devices() -> impl IntoView {
                         {(device.status == DeviceStatus::Pending).then(|| {
                             let d = device.clone();
                             view! {
-                                <button type="button" class="primary approve" disabled=move || form.working.get()
+                                <button type="button" class="primary approve" disabled=form.busy()
                                     on:click=move |_| approve(d.clone())>
                                     {i18n.t(Msg::ApproveDevice)}
                                 </button>

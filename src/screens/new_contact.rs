@@ -102,7 +102,7 @@ pub fn NewContact() -> impl IntoView {
                     aria-invalid=form.invalid("note") bind:value=note></textarea>
             </div>
             <div class="actions">
-                <button type="submit" class="primary" id="save-contact" disabled=move || form.working.get()>
+                <button type="submit" class="primary" id="save-contact" disabled=form.busy()>
                     {i18n.t(Msg::SaveContact)}
                 </button>
                 <a href="/" class="button secondary">{i18n.t(Msg::Cancel)}</a>

@@ -49,8 +49,8 @@ pub fn ChoosePassphrase() -> impl IntoView {
                     <input id="passphrase-repeat" type="password" autocomplete="off"
                         aria-invalid=form.invalid("passphrase-repeat") bind:value=repeated/>
                 </div>
-                <button type="submit" class="primary" disabled=move || form.working.get()>
-                    {move || if form.working.get() { i18n.t(Msg::Working) } else { i18n.t(Msg::PassphraseSave) }}
+                <button type="submit" class="primary" disabled=form.busy()>
+                    {form.label(i18n.t(Msg::PassphraseSave))}
                 </button>
             </form>
         </main>

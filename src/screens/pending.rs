@@ -48,7 +48,7 @@ pub fn Pending() -> impl IntoView {
             <p class="label">{i18n.t(Msg::Fingerprint)}</p>
             <p class="fingerprint" id="fingerprint">{fingerprint}</p>
             <Banner msg=form.problem/>
-            <button type="button" class="primary" disabled=move || form.working.get() on:click=move |_| check()>
+            <button type="button" class="primary" disabled=form.busy() on:click=move |_| check()>
                 {i18n.t(Msg::CheckAgain)}
             </button>
             <button type="button" class="secondary" on:click=move |_| state::lock(ctx)>{i18n.t(Msg::Lock)}</button>

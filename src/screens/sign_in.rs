@@ -57,8 +57,8 @@ pub fn SignInForm(#[prop(optional)] again: bool) -> impl IntoView {
                 <input id="password" name="password" type="password" autocomplete="current-password"
                     aria-invalid=form.invalid("password") bind:value=password/>
             </div>
-            <button type="submit" class="primary" disabled=move || form.working.get()>
-                {move || if form.working.get() { i18n.t(Msg::Working) } else { i18n.t(Msg::SignInButton) }}
+            <button type="submit" class="primary" disabled=form.busy()>
+                {form.label(i18n.t(Msg::SignInButton))}
             </button>
         </form>
     }

@@ -47,8 +47,8 @@ pub fn Unlock() -> impl IntoView {
                     <input id="passphrase" type="password" autocomplete="off" autofocus
                         aria-invalid=form.invalid("passphrase") bind:value=passphrase/>
                 </div>
-                <button type="submit" class="primary" disabled=move || form.working.get()>
-                    {move || if form.working.get() { i18n.t(Msg::Working) } else { i18n.t(Msg::UnlockButton) }}
+                <button type="submit" class="primary" disabled=form.busy()>
+                    {form.label(i18n.t(Msg::UnlockButton))}
                 </button>
             </form>
             <LanguageSwitch/>
