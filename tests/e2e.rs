@@ -173,6 +173,41 @@ async fn a_contact_recorded_offline_reaches_a_second_device_and_nothing_leaks() 
     b.wait("document.documentElement.lang === 'en'", "English")
         .await;
 
+    // A third device of the team (driven over HTTP with the core crate) sends one envelope
+    // that no member can open, then a good one. The second phone sets the first aside and
+    // still shows the second.
+    let mut c = support::Device::enrol(&url, "admin", PASSWORD).await;
+    a.click("reload-devices").await;
+    a.wait(
+        "document.querySelector('.card .approve') !== null",
+        "the third device, pending",
+    )
+    .await;
+    a.click_css(".card .approve").await;
+    a.wait(
+        "document.querySelector('.card .approve') === null",
+        "the third approval",
+    )
+    .await;
+    c.collect_team_key().await;
+    let second_marker = format!("SECOND{}", uuid_like());
+    c.push_unreadable_then(&second_marker).await;
+    b.click_css("nav a[href='/more']").await;
+    b.click("sync-now").await;
+    b.wait(
+        "document.body.innerText.includes('set aside')",
+        "the unreadable change set aside",
+    )
+    .await;
+    b.click_css("nav a[href='/']").await;
+    b.wait(
+        &format!(
+            "(document.getElementById('contacts')||{{}}).textContent?.includes('{second_marker}')"
+        ),
+        "the good change after the bad one",
+    )
+    .await;
+
     a.quit().await;
     b.quit().await;
     server.stop();

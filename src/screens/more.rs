@@ -122,7 +122,9 @@ fn Devices() -> impl IntoView {
                     </li>
                 }).collect_view()}
             </ul>
-            <button type="button" class="secondary" on:click=move |_| reload()>{i18n.t(Msg::CheckAgain)}</button>
+            <button type="button" class="secondary" id="reload-devices" on:click=move |_| reload()>
+                {i18n.t(Msg::CheckAgain)}
+            </button>
         </section>
     }
 }

@@ -166,6 +166,149 @@ impl Drop for Server {
     }
 }
 
+/// A team device driven over HTTP with the core crate, as a phone would drive it.
+pub struct Device {
+    url: String,
+    http: reqwest::Client,
+    token: String,
+    team: uuid::Uuid,
+    id: uuid::Uuid,
+    secrets: faltlogg_core::crypto::device::DeviceSecrets,
+    team_key: Option<faltlogg_core::crypto::TeamKey>,
+}
+
+impl Device {
+    /// Signs in and enrols fresh keys; the device waits for approval.
+    pub async fn enrol(url: &str, username: &str, password: &str) -> Device {
+        use faltlogg_core::api::*;
+        let http = reqwest::Client::new();
+        let session: SignInResponse = http
+            .post(format!("{url}api/session"))
+            .json(&SignInRequest {
+                username: username.into(),
+                password: password.into(),
+            })
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let secrets = faltlogg_core::crypto::device::DeviceSecrets::generate(&mut rand_core::OsRng);
+        let mut device = Device {
+            url: url.into(),
+            http,
+            token: session.token,
+            team: session.user.team,
+            id: uuid::Uuid::nil(),
+            secrets,
+            team_key: None,
+        };
+        device.id = device.enrol_again().await.device.id;
+        device
+    }
+
+    async fn enrol_again(&self) -> faltlogg_core::api::MyDevice {
+        use faltlogg_core::api::*;
+        let proof = self
+            .secrets
+            .sign(&enrol_proof_message(&token_hash(&self.token)));
+        let request = EnrolRequest {
+            keys: self.secrets.public(),
+            proof,
+        };
+        let response = self
+            .http
+            .post(format!("{}api/devices", self.url))
+            .bearer_auth(&self.token)
+            .json(&request)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            response.status().is_success(),
+            "enrol: {}",
+            response.status()
+        );
+        response.json().await.unwrap()
+    }
+
+    /// Opens the team key a coordinator sealed to this device.
+    pub async fn collect_team_key(&mut self) {
+        use faltlogg_core::crypto::{sealed, SymmetricKey, TeamKey};
+        let me = self.enrol_again().await;
+        let sealed_key = me
+            .sealed_team_keys
+            .last()
+            .expect("approved with a sealed key");
+        let context = faltlogg_core::api::team_key_context(self.team, sealed_key.epoch);
+        let bytes = sealed::open(&self.secrets, &context, &sealed_key.sealed).unwrap();
+        self.team_key = Some(TeamKey {
+            epoch: sealed_key.epoch,
+            key: SymmetricKey::from_bytes(bytes.try_into().unwrap()),
+        });
+    }
+
+    /// Pushes an envelope sealed under a key nobody in the team has (validly signed, so the
+    /// server accepts it), then a readable contact whose note is `note`.
+    pub async fn push_unreadable_then(&self, note: &str) {
+        use faltlogg_core::api::{PushRequest, WireEnvelope};
+        use faltlogg_core::contact::{Contact, ContactKind};
+        use faltlogg_core::crypto::{SymmetricKey, TeamKey};
+        use faltlogg_core::envelope::{Change, Envelope, Origin};
+        let key = self.team_key.clone().expect("collect_team_key first");
+        let wrong = TeamKey {
+            epoch: key.epoch,
+            key: SymmetricKey::generate(&mut rand_core::OsRng),
+        };
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as u64;
+        let mut envelopes = Vec::new();
+        for (seq, key, text) in [(1, &wrong, "unreadable"), (2, &key, note)] {
+            let change = Change::PutContact(Contact {
+                id: faltlogg_core::ids::new_v7(now, &mut rand_core::OsRng),
+                occurred_at_ms: now as i64 - 60_000,
+                area: "Centrum".into(),
+                kind: ContactKind::Phone,
+                note: text.into(),
+            });
+            let hlc = faltlogg_core::hlc::Hlc::default().tick(now + seq);
+            let origin = Origin {
+                team: self.team,
+                device: self.id,
+                device_seq: seq,
+                hlc,
+            };
+            let id = faltlogg_core::ids::new_v7(now + seq, &mut rand_core::OsRng);
+            let envelope = Envelope::seal(
+                &change,
+                id,
+                origin,
+                key,
+                &self.secrets,
+                &mut rand_core::OsRng,
+            )
+            .unwrap();
+            envelopes.push(WireEnvelope::from(&envelope));
+        }
+        let response = self
+            .http
+            .post(format!("{}api/envelopes", self.url))
+            .bearer_auth(&self.token)
+            .json(&PushRequest { envelopes })
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            response.status().is_success(),
+            "push: {}",
+            response.status()
+        );
+    }
+}
+
 /// One Chromium profile driven through chromedriver.
 pub struct Browser {
     driver: WebDriver,
@@ -283,23 +426,21 @@ impl Browser {
     pub async fn click(&self, id: &str) {
         self.wait(&format!("document.getElementById('{id}') !== null"), id)
             .await;
-        self.driver
-            .find(By::Id(id))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        self.click_css(&format!("#{id}")).await;
     }
 
+    /// Scrolls the element to the middle of the screen, as a person would before tapping it
+    /// (chromedriver alone may leave it under the fixed bottom bar), then clicks it.
     pub async fn click_css(&self, css: &str) {
+        let element = self.driver.find(By::Css(css)).await.unwrap();
         self.driver
-            .find(By::Css(css))
-            .await
-            .unwrap()
-            .click()
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center'})",
+                vec![element.to_json().unwrap()],
+            )
             .await
             .unwrap();
+        element.click().await.unwrap();
     }
 
     pub async fn submit_form(&self) {
