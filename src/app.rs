@@ -48,9 +48,11 @@ pub fn App() -> impl IntoView {
                 // Tracks the language too: switching it renders the app anew in that language.
                 i18n.lang();
                 match ctx.phase.get() {
-                Phase::SignedOut => EitherOf4::A(view! { <SignIn/> }),
-                Phase::ChoosePassphrase => EitherOf4::B(view! { <ChoosePassphrase/> }),
-                Phase::Locked => EitherOf4::C(view! { <Unlock/> }),
+                Phase::SignedOut => EitherOf4::A(view! { <main class="gate" id="main"><SignIn/></main> }),
+                Phase::ChoosePassphrase => {
+                    EitherOf4::B(view! { <main class="gate" id="main"><ChoosePassphrase/></main> })
+                }
+                Phase::Locked => EitherOf4::C(view! { <main class="gate" id="main"><Unlock/></main> }),
                 Phase::Unlocked => EitherOf4::D(view! { <Unlocked/> }),
                 }
             }}

@@ -1,5 +1,7 @@
 //! Small pieces shared by the screens: icons, the error summary, form fields.
 
+use std::rc::Rc;
+
 use leptos::html;
 use leptos::prelude::*;
 
@@ -177,5 +179,107 @@ impl FormState {
                 "false"
             }
         }
+    }
+}
+
+/// One labelled input: label, optional hint, the field's error, the input itself.
+pub struct Field {
+    pub id: &'static str,
+    pub label: Msg,
+    pub hint: Option<Msg>,
+    /// The input's `type`.
+    pub kind: &'static str,
+    pub autocomplete: &'static str,
+    pub value: RwSignal<String>,
+    pub readonly: bool,
+    /// Capitalise the first letter on phone keyboards (place names), not for usernames.
+    pub capitalize: bool,
+}
+
+impl Field {
+    pub fn new(id: &'static str, label: Msg, kind: &'static str, value: RwSignal<String>) -> Field {
+        // Off by default: the browser keeps no copy of what is typed here.
+        Field {
+            id,
+            label,
+            hint: None,
+            kind,
+            autocomplete: "off",
+            value,
+            readonly: false,
+            capitalize: false,
+        }
+    }
+
+    pub fn hint(self, hint: Msg) -> Field {
+        Field {
+            hint: Some(hint),
+            ..self
+        }
+    }
+
+    pub fn autocomplete(self, autocomplete: &'static str) -> Field {
+        Field {
+            autocomplete,
+            ..self
+        }
+    }
+
+    pub fn readonly(self, readonly: bool) -> Field {
+        Field { readonly, ..self }
+    }
+
+    pub fn capitalize(self) -> Field {
+        Field {
+            capitalize: true,
+            ..self
+        }
+    }
+}
+
+pub fn input_field(form: FormState, field: Field) -> impl IntoView {
+    let i18n = use_i18n();
+    let Field {
+        id,
+        label,
+        hint,
+        kind,
+        autocomplete,
+        value,
+        readonly,
+        capitalize,
+    } = field;
+    let hint_id = hint.map(|_| format!("{id}-hint"));
+    let autocapitalize = if capitalize { "sentences" } else { "none" };
+    view! {
+        <div class="field">
+            <label for=id>{i18n.t(label)}</label>
+            {hint.map(|h| view! { <p class="hint" id=format!("{id}-hint")>{i18n.t(h)}</p> })}
+            {field_error(form.errors, id)}
+            <input id=id name=id type=kind autocomplete=autocomplete autocapitalize=autocapitalize spellcheck="false"
+                readonly=readonly aria-describedby=hint_id aria-invalid=form.invalid(id) bind:value=value/>
+        </div>
+    }
+}
+
+/// A form of text fields and one submit button, with its error summary and problem banner.
+/// The sign-in, passphrase and unlock screens are all this, with other fields.
+pub fn simple_form(
+    form: FormState,
+    fields: Vec<Field>,
+    submit: Msg,
+    on_submit: Rc<dyn Fn()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <ErrorSummary errors=form.errors/>
+        <Banner msg=form.problem warning=true/>
+        <form novalidate on:submit=move |ev| {
+            ev.prevent_default();
+            on_submit();
+        }>
+            {fields.into_iter().map(|field| input_field(form, field)).collect_view()}
+            <button type="submit" class="primary" disabled=form.busy()>{form.label(i18n.t(submit))}</button>
+        </form>
     }
 }

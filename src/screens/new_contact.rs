@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use rand_core::OsRng;
 
-use crate::components::{field_error, use_form, Banner, ErrorSummary};
+use crate::components::{field_error, input_field, use_form, Banner, ErrorSummary, Field};
 use crate::i18n::{kind_msg, use_i18n, Msg};
 use crate::state::{self, use_app};
 use crate::time::{from_local_input, now_ms, to_local_input};
@@ -71,18 +71,8 @@ pub fn NewContact() -> impl IntoView {
         <ErrorSummary errors=form.errors/>
         <Banner msg=form.problem warning=true/>
         <form on:submit=submit novalidate autocomplete="off" class="contact-form">
-            <div class="field">
-                <label for="occurred-at">{i18n.t(Msg::When)}</label>
-                {field_error(form.errors, "occurred-at")}
-                <input id="occurred-at" type="datetime-local" aria-invalid=form.invalid("occurred-at") bind:value=occurred_at/>
-            </div>
-            <div class="field">
-                <label for="area">{i18n.t(Msg::Area)}</label>
-                <p class="hint" id="area-hint">{i18n.t(Msg::AreaHint)}</p>
-                {field_error(form.errors, "area")}
-                <input id="area" type="text" autocomplete="off" aria-describedby="area-hint"
-                    aria-invalid=form.invalid("area") bind:value=area/>
-            </div>
+            {input_field(form, Field::new("occurred-at", Msg::When, "datetime-local", occurred_at))}
+            {input_field(form, Field::new("area", Msg::Area, "text", area).hint(Msg::AreaHint).capitalize())}
             <div class="field">
                 <label for="kind">{i18n.t(Msg::Kind)}</label>
                 {field_error(form.errors, "kind")}

@@ -1,7 +1,8 @@
-use leptos::ev::SubmitEvent;
+use std::rc::Rc;
+
 use leptos::prelude::*;
 
-use crate::components::{field_error, use_form, Banner, ErrorSummary, LanguageSwitch};
+use crate::components::{simple_form, use_form, Field, LanguageSwitch};
 use crate::i18n::{use_i18n, Msg};
 use crate::state::{self, use_app};
 
@@ -11,8 +12,7 @@ pub fn Unlock() -> impl IntoView {
     let ctx = use_app();
     let form = use_form();
     let passphrase = RwSignal::new(String::new());
-    let submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
+    let submit = move || {
         let p = passphrase.get_untracked();
         if p.is_empty() {
             form.set_errors
@@ -34,25 +34,17 @@ pub fn Unlock() -> impl IntoView {
             leptos::task::spawn_local(state::erase_device(ctx));
         }
     };
+    let fields = vec![Field::new(
+        "passphrase",
+        Msg::Passphrase,
+        "password",
+        passphrase,
+    )];
     view! {
-        <main class="gate" id="main">
-            <h1>{i18n.t(Msg::UnlockTitle)}</h1>
-            <p>{i18n.t(Msg::UnlockIntro)}</p>
-            <ErrorSummary errors=form.errors/>
-            <Banner msg=form.problem warning=true/>
-            <form on:submit=submit novalidate>
-                <div class="field">
-                    <label for="passphrase">{i18n.t(Msg::Passphrase)}</label>
-                    {field_error(form.errors, "passphrase")}
-                    <input id="passphrase" type="password" autocomplete="off" autofocus
-                        aria-invalid=form.invalid("passphrase") bind:value=passphrase/>
-                </div>
-                <button type="submit" class="primary" disabled=form.busy()>
-                    {form.label(i18n.t(Msg::UnlockButton))}
-                </button>
-            </form>
-            <LanguageSwitch/>
-            <button type="button" class="link danger" on:click=erase>{i18n.t(Msg::ForgetDevice)}</button>
-        </main>
+        <h1>{i18n.t(Msg::UnlockTitle)}</h1>
+        <p>{i18n.t(Msg::UnlockIntro)}</p>
+        {simple_form(form, fields, Msg::UnlockButton, Rc::new(submit))}
+        <LanguageSwitch/>
+        <button type="button" class="link danger" on:click=erase>{i18n.t(Msg::ForgetDevice)}</button>
     }
 }
