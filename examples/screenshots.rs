@@ -26,6 +26,7 @@ async fn main() {
         let url = format!("http://127.0.0.1:{}/", server.port);
         let browser =
             Browser::open_with(&chromedriver, &work.path().join(scheme), "sv", &flags).await;
+        browser.phone_screen(412, 915, 1.0).await;
         browser.goto(&url).await;
         if scheme == "light" {
             browser.screenshot(&out.join("sign-in.png")).await;
@@ -72,6 +73,11 @@ async fn main() {
                 .wait("document.getElementById('note') !== null", "the form")
                 .await;
             browser.screenshot(&out.join("new-contact.png")).await;
+            // WCAG reflow: the narrowest phones, and 200 % zoom on a 640 px one, are 320 CSS px.
+            browser.phone_screen(320, 640, 2.0).await;
+            browser.screenshot(&out.join("new-contact-320.png")).await;
+            browser.click_css("nav a[href='/']").await;
+            browser.screenshot(&out.join("today-320.png")).await;
         }
         browser.quit().await;
         drop(server);

@@ -29,6 +29,8 @@ pub fn NewContact() -> impl IntoView {
     let ctx = use_app();
     let form = use_form();
     let navigate = use_navigate();
+    // The last confirmation belongs to the last save, not to this form.
+    ctx.notice.set(None);
     let last_area = ctx
         .records
         .with_untracked(|r| r.contacts_newest_first().first().map(|c| c.area.clone()));

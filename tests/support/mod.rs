@@ -479,6 +479,19 @@ impl Browser {
         self.driver.screenshot(path).await.unwrap();
     }
 
+    /// Emulates a phone screen of `width` × `height` CSS pixels (headless windows cannot be
+    /// narrower than 500 px), at `scale` device pixels per CSS pixel.
+    pub async fn phone_screen(&self, width: u32, height: u32, scale: f64) {
+        self.driver
+            .cdp()
+            .send_raw(
+                "Emulation.setDeviceMetricsOverride",
+                serde_json::json!({ "width": width, "height": height, "deviceScaleFactor": scale, "mobile": true }),
+            )
+            .await
+            .unwrap();
+    }
+
     pub fn driver(&self) -> &WebDriver {
         &self.driver
     }
