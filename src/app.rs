@@ -197,7 +197,7 @@ fn UpdateBanner() -> impl IntoView {
         {move || ctx.update_ready.get().then(|| view! {
             <div class="banner update" role="status">
                 <span>{i18n.t(Msg::UpdateReady)}</span>
-                <button type="button" class="secondary" on:click=apply>{i18n.t(Msg::UpdateNow)}</button>
+                <button type="button" class="secondary" id="apply-update" on:click=apply>{i18n.t(Msg::UpdateNow)}</button>
             </div>
         })}
     }

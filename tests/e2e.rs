@@ -137,6 +137,43 @@ async fn a_contact_recorded_offline_reaches_a_second_device_and_nothing_leaks() 
         "the scan reads the real database"
     );
 
+    // A new version is published while the phone is in use: it installs in the background,
+    // the app says so, and updating keeps what is on the phone.
+    let sw = server.dist_path().join("sw.js");
+    let published = std::fs::read_to_string(&sw)
+        .unwrap()
+        .replace("const VERSION = '", "const VERSION = 'next-");
+    std::fs::write(&sw, published).unwrap();
+    let _ = std::fs::remove_file(server.dist_path().join("sw.js.br"));
+    a.wait_async(
+        "navigator.serviceWorker.getRegistration().then(r => r.update()).then(() => done(true))",
+        "the update check",
+    )
+    .await;
+    a.wait(
+        "document.getElementById('apply-update') !== null",
+        "the update notice",
+    )
+    .await;
+    a.click("apply-update").await;
+    a.wait(
+        "document.getElementById('passphrase') !== null",
+        "the updated app, locked",
+    )
+    .await;
+    a.fill("passphrase", PASSPHRASE_A).await;
+    a.submit_form().await;
+    a.wait(
+        &format!("(document.getElementById('contacts')||{{}}).textContent?.includes('{marker}')"),
+        "the contact after the update",
+    )
+    .await;
+    a.wait_async(
+        "caches.keys().then(k => done(k.length === 1 && k[0].includes('next-')))",
+        "only the new version's cache",
+    )
+    .await;
+
     // A second phone of the team enrols and waits; the coordinator compares codes and approves.
     let profile_b = work.path().join("profile-b");
     let b = Browser::open(&chromedriver, &profile_b, "en").await;

@@ -91,11 +91,16 @@ impl Server {
             "{} is missing: run `cargo build -p faltlogg-server`",
             binary.display()
         );
-        let dist = root().join("dist");
+        let built = root().join("dist");
         assert!(
-            dist.join("index.html").exists(),
+            built.join("index.html").exists(),
             "dist/ is missing: run `trunk build`"
         );
+        // Each server serves its own copy, so a test can publish a "new version" in it.
+        let dist = dir.join("dist");
+        if !dist.exists() {
+            copy_dir(&built, &dist);
+        }
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -135,6 +140,11 @@ impl Server {
                 std::thread::sleep(Duration::from_millis(50));
             }
         }
+    }
+
+    /// The built PWA this server serves (a copy of dist/).
+    pub fn dist_path(&self) -> PathBuf {
+        self.dir.join("dist")
     }
 
     pub fn db_path(&self) -> PathBuf {
@@ -501,6 +511,18 @@ impl Browser {
         self.driver.quit().await.unwrap();
         // Give the browser process a moment to finish writing after the session ends.
         tokio::time::sleep(Duration::from_millis(1500)).await;
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
     }
 }
 
