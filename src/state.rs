@@ -266,6 +266,7 @@ pub async fn ensure_enrolled(ctx: AppCtx) -> Result<(), Msg> {
         ctx.sync.update(|s| s.problem = Some(msg));
         msg
     })?;
+    ctx.sync.update(|s| s.problem = None);
     let mut new_keys: Vec<TeamKey> = Vec::new();
     let held = |epoch: u32| contents.team_keys.iter().any(|k| k.epoch == epoch);
     if me.make_team_key && me.team_epoch > 0 && !held(me.team_epoch) {
