@@ -48,8 +48,8 @@ ensure_base() {
   rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
   apt_install brotli pkg-config
   command -v npm >/dev/null || apt_install nodejs npm
-  if ! wasm-opt --version 2>/dev/null | grep -q "version 132"; then
-    log "npm install binaryen (wasm-opt) into tools/"
+  if ! wasm-opt --version 2>/dev/null | grep -q "version 132" || [ ! -f "$ROOT/tools/node_modules/axe-core/axe.min.js" ]; then
+    log "npm install binaryen (wasm-opt) and axe-core into tools/"
     (cd "$ROOT/tools" && npm install --silent --no-audit --no-fund)
   fi
 

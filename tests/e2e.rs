@@ -31,13 +31,33 @@ async fn a_contact_recorded_offline_reaches_a_second_device_and_nothing_leaks() 
     let profile_a = work.path().join("profile-a");
     let a = Browser::open(&chromedriver, &profile_a, "sv").await;
     a.goto(&url).await;
+    a.wait(
+        "document.getElementById('username') !== null",
+        "the sign-in screen",
+    )
+    .await;
+    a.assert_accessible("the sign-in screen").await;
+    // A wrong password gets a clear message and no way further.
+    a.sign_in("admin", "wrong password").await;
+    a.wait(
+        "document.body.innerText.includes('Fel användarnamn eller lösenord')",
+        "the wrong-password message",
+    )
+    .await;
     a.sign_in("admin", PASSWORD).await;
+    a.wait(
+        "document.getElementById('passphrase-repeat') !== null",
+        "the passphrase screen",
+    )
+    .await;
+    a.assert_accessible("the passphrase screen").await;
     a.choose_passphrase(PASSPHRASE_A).await;
     a.wait(
         "document.getElementById('new-contact') !== null",
         "the Today screen",
     )
     .await;
+    a.assert_accessible("the Today screen").await;
     a.wait_async(
         "navigator.serviceWorker.ready.then(r => caches.keys()).then(k => done(k.length > 0))",
         "the service worker to be ready with its cache",
@@ -55,6 +75,19 @@ async fn a_contact_recorded_offline_reaches_a_second_device_and_nothing_leaks() 
         "the contact form",
     )
     .await;
+    // Saving an empty form: an error summary that links to each field, nothing saved.
+    a.click("save-contact").await;
+    a.wait(
+        "document.querySelector('.error-summary a[href=\"#area\"]') !== null",
+        "the error summary",
+    )
+    .await;
+    a.wait(
+        "document.activeElement?.classList.contains('error-summary')",
+        "focus on the error summary",
+    )
+    .await;
+    a.assert_accessible("the contact form with errors").await;
     a.fill("area", "Centrum").await;
     a.choose("kind", "custom-notification").await;
     a.fill("note", &format!("Pratade länge. {marker}")).await;
@@ -186,6 +219,7 @@ async fn a_contact_recorded_offline_reaches_a_second_device_and_nothing_leaks() 
     )
     .await;
     let code = b.text("fingerprint").await;
+    b.assert_accessible("the waiting screen").await;
 
     // In-app navigation: a page load would lock the app, as it should.
     a.click_css("nav a[href='/more']").await;
@@ -194,6 +228,8 @@ async fn a_contact_recorded_offline_reaches_a_second_device_and_nothing_leaks() 
         "the pending device in the list",
     )
     .await;
+    a.assert_accessible("the More screen with a pending device")
+        .await;
     a.click_css(".card .approve").await;
     a.wait(
         "document.querySelector('.card .approve') === null",

@@ -502,6 +502,28 @@ impl Browser {
             .unwrap();
     }
 
+    /// Runs axe-core's WCAG 2.1 A and AA rules on the page as it is now and fails the test on
+    /// any violation, naming the rule and the elements.
+    pub async fn assert_accessible(&self, screen: &str) {
+        let axe = root().join("tools/node_modules/axe-core/axe.min.js");
+        let source = std::fs::read_to_string(&axe)
+            .unwrap_or_else(|e| panic!("{}: {e} (scripts/setup.sh installs it)", axe.display()));
+        self.driver
+            .execute(&format!("{source}\n;return true;"), vec![])
+            .await
+            .unwrap();
+        let script = "const done = arguments[arguments.length - 1];
+            axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] })
+              .then(r => done(r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))))
+              .catch(e => done(['axe failed: ' + e]));";
+        let violations = self.driver.execute_async(script, vec![]).await.unwrap();
+        let list = violations.json().as_array().cloned().unwrap_or_default();
+        assert!(
+            list.is_empty(),
+            "accessibility violations on {screen}: {list:#?}"
+        );
+    }
+
     pub fn driver(&self) -> &WebDriver {
         &self.driver
     }
