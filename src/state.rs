@@ -2,12 +2,9 @@
 //! passphrase, unlock, enrolment, saving and syncing. Components call these; they never talk
 //! to storage or the server themselves.
 
-use faltlogg_core::api::{
-    enrol_proof_message, team_key_context, token_hash, EnrolRequest, ErrorCode, MyDevice,
-    SignInRequest, SignInResponse,
-};
+use faltlogg_core::api::{EnrolRequest, ErrorCode, MyDevice, SignInRequest, SignInResponse};
 use faltlogg_core::crypto::device::DeviceSecrets;
-use faltlogg_core::crypto::{sealed, SymmetricKey, TeamKey};
+use faltlogg_core::crypto::{SymmetricKey, TeamKey};
 use faltlogg_core::envelope::Change;
 use faltlogg_core::fold::Records;
 use leptos::prelude::*;
@@ -252,13 +249,7 @@ pub async fn ensure_enrolled(ctx: AppCtx) -> Result<(), Msg> {
     };
     // Enrolling the same keys again is how a device rebinds itself to a new session (after
     // its sign-in expired) and learns its status and sealed keys: one call for every case.
-    let proof = contents
-        .secrets
-        .sign(&enrol_proof_message(&token_hash(&contents.token)));
-    let request = EnrolRequest {
-        keys: contents.secrets.public(),
-        proof,
-    };
+    let request = EnrolRequest::new(&contents.secrets, &contents.token);
     let result: Result<MyDevice, ApiFailure> =
         api::post("/api/devices", Some(&contents.token), &request).await;
     let me = result.map_err(|e| {
@@ -279,16 +270,10 @@ pub async fn ensure_enrolled(ctx: AppCtx) -> Result<(), Msg> {
         if held(sealed_key.epoch) {
             continue;
         }
-        let context = team_key_context(contents.user.team, sealed_key.epoch);
         // A sealed key that does not open is not ours to use. It is skipped, and the device
         // stays waiting (see docs/security.md, known defects: approval cannot be repeated yet).
-        if let Ok(bytes) = sealed::open(&contents.secrets, &context, &sealed_key.sealed) {
-            if let Ok(key) = <[u8; 32]>::try_from(bytes.as_slice()) {
-                new_keys.push(TeamKey {
-                    epoch: sealed_key.epoch,
-                    key: SymmetricKey::from_bytes(key),
-                });
-            }
+        if let Ok(key) = sealed_key.open(contents.user.team, &contents.secrets) {
+            new_keys.push(key);
         }
     }
     if contents.device != Some(me.device.id) || !new_keys.is_empty() {
@@ -388,18 +373,13 @@ pub async fn approve_device(
     use faltlogg_core::api::{ApproveRequest, DeviceInfo, SealedTeamKey};
     let contents = ctx.contents().ok_or(Msg::StorageError)?;
     let key = contents.current_team_key().ok_or(Msg::StillPending)?;
-    let context = team_key_context(contents.user.team, key.epoch);
-    let sealed = sealed::seal(
-        &device.keys.exchange,
-        &context,
-        key.key.as_bytes(),
-        &mut OsRng,
-    );
     let request = ApproveRequest {
-        sealed_team_key: SealedTeamKey {
-            epoch: key.epoch,
-            sealed,
-        },
+        sealed_team_key: SealedTeamKey::seal(
+            contents.user.team,
+            key,
+            &device.keys.exchange,
+            &mut OsRng,
+        ),
     };
     let _: DeviceInfo = api::post(
         &format!("/api/devices/{}/approve", device.id),

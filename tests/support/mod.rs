@@ -220,13 +220,7 @@ impl Device {
 
     async fn enrol_again(&self) -> faltlogg_core::api::MyDevice {
         use faltlogg_core::api::*;
-        let proof = self
-            .secrets
-            .sign(&enrol_proof_message(&token_hash(&self.token)));
-        let request = EnrolRequest {
-            keys: self.secrets.public(),
-            proof,
-        };
+        let request = EnrolRequest::new(&self.secrets, &self.token);
         let response = self
             .http
             .post(format!("{}api/devices", self.url))
@@ -245,18 +239,12 @@ impl Device {
 
     /// Opens the team key a coordinator sealed to this device.
     pub async fn collect_team_key(&mut self) {
-        use faltlogg_core::crypto::{sealed, SymmetricKey, TeamKey};
         let me = self.enrol_again().await;
         let sealed_key = me
             .sealed_team_keys
             .last()
             .expect("approved with a sealed key");
-        let context = faltlogg_core::api::team_key_context(self.team, sealed_key.epoch);
-        let bytes = sealed::open(&self.secrets, &context, &sealed_key.sealed).unwrap();
-        self.team_key = Some(TeamKey {
-            epoch: sealed_key.epoch,
-            key: SymmetricKey::from_bytes(bytes.try_into().unwrap()),
-        });
+        self.team_key = Some(sealed_key.open(self.team, &self.secrets).unwrap());
     }
 
     /// Pushes an envelope sealed under a key nobody in the team has (validly signed, so the

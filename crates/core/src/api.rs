@@ -18,9 +18,11 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::crypto::device::DevicePublicKeys;
-use crate::crypto::sealed::SealedBox;
+use crate::crypto::device::{DevicePublicKeys, DeviceSecrets};
+use crate::crypto::sealed::{self, SealedBox};
+use crate::crypto::{CryptoError, SymmetricKey, TeamKey};
 use crate::envelope::{Envelope, EnvelopeError};
+use crate::Csprng;
 
 /// Most envelopes in one push.
 pub const MAX_PUSH_BATCH: usize = 100;
@@ -101,6 +103,17 @@ pub struct EnrolRequest {
     pub proof: [u8; 64],
 }
 
+impl EnrolRequest {
+    /// What a device sends to enrol, or to bind itself to a new session `token`.
+    pub fn new(device: &DeviceSecrets, token: &str) -> EnrolRequest {
+        let proof = device.sign(&enrol_proof_message(&token_hash(token)));
+        EnrolRequest {
+            keys: device.public(),
+            proof,
+        }
+    }
+}
+
 /// The SHA-256 of a session token, as the server stores it.
 pub fn token_hash(token: &str) -> [u8; 32] {
     use sha2::{Digest, Sha256};
@@ -136,6 +149,35 @@ pub struct DeviceInfo {
 pub struct SealedTeamKey {
     pub epoch: u32,
     pub sealed: SealedBox,
+}
+
+impl SealedTeamKey {
+    /// Seals `key` of `team` to a device's X25519 key (`recipient`), bound to team and epoch.
+    pub fn seal(
+        team: Uuid,
+        key: &TeamKey,
+        recipient: &[u8; 32],
+        rng: &mut impl Csprng,
+    ) -> SealedTeamKey {
+        let context = team_key_context(team, key.epoch);
+        SealedTeamKey {
+            epoch: key.epoch,
+            sealed: sealed::seal(recipient, &context, key.key.as_bytes(), rng),
+        }
+    }
+
+    /// Opens a team key sealed to this device.
+    pub fn open(&self, team: Uuid, device: &DeviceSecrets) -> Result<TeamKey, CryptoError> {
+        let bytes = sealed::open(device, &team_key_context(team, self.epoch), &self.sealed)?;
+        let key: [u8; 32] = bytes
+            .as_slice()
+            .try_into()
+            .map_err(|_| CryptoError::Malformed)?;
+        Ok(TeamKey {
+            epoch: self.epoch,
+            key: SymmetricKey::from_bytes(key),
+        })
+    }
 }
 
 /// What a device learns about itself: its status, and the team keys sealed to it.

@@ -6,7 +6,6 @@ use std::sync::Arc;
 use faltlogg_core::api::*;
 use faltlogg_core::contact::{Contact, ContactKind};
 use faltlogg_core::crypto::device::DeviceSecrets;
-use faltlogg_core::crypto::sealed;
 use faltlogg_core::crypto::{SymmetricKey, TeamKey};
 use faltlogg_core::envelope::{Change, Envelope, Origin};
 use faltlogg_core::hlc::Hlc;
@@ -166,10 +165,7 @@ impl Device {
 }
 
 fn enrol_request(secrets: &DeviceSecrets, token: &str) -> EnrolRequest {
-    EnrolRequest {
-        keys: secrets.public(),
-        proof: secrets.sign(&enrol_proof_message(&token_hash(token))),
-    }
+    EnrolRequest::new(secrets, token)
 }
 
 fn wire(envelope: &Envelope) -> WireEnvelope {
@@ -302,18 +298,13 @@ async fn a_contact_travels_as_ciphertext_from_one_device_to_an_approved_second()
         listed.keys.fingerprint(),
         second.secrets.public().fingerprint()
     );
-    let context = team_key_context(first.team, team_key.epoch);
-    let sealed = sealed::seal(
-        &listed.keys.exchange,
-        &context,
-        team_key.key.as_bytes(),
-        &mut OsRng,
-    );
     let approve = ApproveRequest {
-        sealed_team_key: SealedTeamKey {
-            epoch: team_key.epoch,
-            sealed,
-        },
+        sealed_team_key: SealedTeamKey::seal(
+            first.team,
+            &team_key,
+            &listed.keys.exchange,
+            &mut OsRng,
+        ),
     };
     let path = format!("/api/devices/{}/approve", second.me.device.id);
     assert_eq!(
@@ -331,17 +322,22 @@ async fn a_contact_travels_as_ciphertext_from_one_device_to_an_approved_second()
         .await
         .unwrap();
     assert_eq!(me.device.status, DeviceStatus::Approved);
-    let sealed = &me.sealed_team_keys[0];
-    let key_bytes = sealed::open(
-        &second.secrets,
-        &team_key_context(second.team, sealed.epoch),
-        &sealed.sealed,
-    )
-    .unwrap();
-    let received_key = TeamKey {
-        epoch: sealed.epoch,
-        key: SymmetricKey::from_bytes(key_bytes.try_into().unwrap()),
-    };
+    let received_key = me.sealed_team_keys[0]
+        .open(second.team, &second.secrets)
+        .unwrap();
+    assert_eq!(received_key, team_key);
+    assert!(
+        me.sealed_team_keys[0]
+            .open(Uuid::new_v4(), &second.secrets)
+            .is_err(),
+        "bound to its team"
+    );
+    assert!(
+        me.sealed_team_keys[0]
+            .open(second.team, &first.secrets)
+            .is_err(),
+        "only for its device"
+    );
     let pulled = server.pull(&second, 0).await;
     assert!(!pulled.more);
     let got = &pulled.envelopes[0];
