@@ -1,6 +1,6 @@
 //! Calls to the coordination server's JSON API with the browser's fetch.
 
-use faltlogg_core::api::{ApiError, ErrorCode};
+use faltlogg_core::api::ApiError;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::JsCast;
@@ -15,15 +15,6 @@ pub enum ApiFailure {
     Rejected(ApiError),
     /// The server answered with something that is not the API's shape (a proxy error page).
     Unexpected,
-}
-
-impl ApiFailure {
-    pub fn code(&self) -> Option<ErrorCode> {
-        match self {
-            ApiFailure::Rejected(e) => Some(e.error),
-            _ => None,
-        }
-    }
 }
 
 async fn send(

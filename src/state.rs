@@ -104,12 +104,15 @@ impl AppCtx {
 }
 
 pub fn api_msg(failure: &ApiFailure) -> Msg {
-    match failure.code() {
-        _ if *failure == ApiFailure::Offline => Msg::Offline,
-        Some(ErrorCode::SessionExpired) => Msg::SessionExpired,
-        Some(ErrorCode::InvalidCredentials) => Msg::WrongCredentials,
-        Some(ErrorCode::DeviceRevoked) => Msg::DeviceRevoked,
-        _ => Msg::ServerError,
+    match failure {
+        ApiFailure::Offline => Msg::Offline,
+        ApiFailure::Rejected(e) => match e.error {
+            ErrorCode::SessionExpired => Msg::SessionExpired,
+            ErrorCode::InvalidCredentials => Msg::WrongCredentials,
+            ErrorCode::DeviceRevoked => Msg::DeviceRevoked,
+            _ => Msg::ServerError,
+        },
+        ApiFailure::Unexpected => Msg::ServerError,
     }
 }
 

@@ -43,12 +43,11 @@ fn names_one_envelope(code: ErrorCode) -> bool {
     )
 }
 
-async fn set_aside(key: &str, outbox_id: Option<&str>, bytes: &[u8]) -> Result<(), StorageError> {
+/// Moves an envelope the server refused from the outbox to quarantine, in one transaction.
+async fn set_aside(id: &str, bytes: &[u8]) -> Result<(), StorageError> {
     let tx = idb::transaction(&[OUTBOX, QUARANTINE], true).await?;
-    idb::put_bytes(&tx, QUARANTINE, key, bytes)?;
-    if let Some(id) = outbox_id {
-        idb::delete(&tx, OUTBOX, id)?;
-    }
+    idb::put_bytes(&tx, QUARANTINE, &format!("push:{id}"), bytes)?;
+    idb::delete(&tx, OUTBOX, id)?;
     idb::committed(&tx).await
 }
 
@@ -92,7 +91,7 @@ pub async fn push(vault: &VaultContents) -> Result<usize, SyncError> {
                 if names_one_envelope(e.error) && e.index.is_some_and(|i| i < batch.len()) =>
             {
                 let (id, bad) = batch.remove(e.index.expect("checked"));
-                set_aside(&format!("push:{id}"), Some(&id), &bad).await?;
+                set_aside(&id, &bad).await?;
                 for item in batch.into_iter().rev() {
                     queue.push_front(item);
                 }

@@ -74,14 +74,6 @@ pub trait Store: Send + Sync + 'static {
         password_hash: &str,
         now_ms: i64,
     ) -> StoreResult<UserInfo>;
-    async fn create_user(
-        &self,
-        team: Uuid,
-        username: &str,
-        password_hash: &str,
-        role: Role,
-        now_ms: i64,
-    ) -> StoreResult<UserInfo>;
     async fn user_credentials(&self, username: &str) -> StoreResult<Option<UserCredentials>>;
 
     async fn create_session(

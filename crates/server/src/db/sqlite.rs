@@ -138,25 +138,6 @@ impl Store for SqliteStore {
         })
     }
 
-    async fn create_user(
-        &self,
-        team: Uuid,
-        username: &str,
-        password_hash: &str,
-        role: Role,
-        now_ms: i64,
-    ) -> StoreResult<UserInfo> {
-        let _w = self.write.lock().await;
-        let mut tx = self.pool.begin().await?;
-        let mut user = insert_user(&mut tx, team, username, password_hash, role, now_ms).await?;
-        user.team_name = sqlx::query_scalar("SELECT name FROM teams WHERE id = ?")
-            .bind(team.to_string())
-            .fetch_one(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(user)
-    }
-
     async fn user_credentials(&self, username: &str) -> StoreResult<Option<UserCredentials>> {
         let row = sqlx::query(&format!("{USER_SELECT} WHERE u.username = ?"))
             .bind(username)
