@@ -4,15 +4,14 @@
 use gloo_storage::{LocalStorage, Storage};
 use leptos::either::{Either, EitherOf4};
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::Router;
 use leptos_router::hooks::use_location;
-use leptos_router::path;
 
 use crate::components::{Icon, IconSvg};
 use crate::i18n::{use_i18n, I18n, Lang, Msg};
 use crate::screens::{
     more::More, new_contact::NewContact, passphrase::ChoosePassphrase, pending::Pending,
-    sign_in::SignIn, today::Today, unlock::Unlock,
+    sign_in::SignIn, today::Today, unlock::Unlock, Screen,
 };
 use crate::state::{self, use_app, AppCtx, Phase};
 use crate::time::{clock, now_ms};
@@ -67,10 +66,7 @@ fn watch_the_world(ctx: AppCtx) {
     let touch = move || last_activity.set_value(now_ms());
     on_window("pointerdown", Box::new(touch));
     on_window("keydown", Box::new(touch));
-    on_window(
-        "online",
-        Box::new(move || leptos::task::spawn_local(state::sync_now(ctx))),
-    );
+    on_window("online", Box::new(move || state::spawn_sync(ctx)));
     on_window(
         "visibilitychange",
         Box::new(|| {
@@ -88,7 +84,7 @@ fn watch_the_world(ctx: AppCtx) {
             if now_ms() - last_activity.get_value() > IDLE_LOCK_MS {
                 state::lock(ctx);
             } else if !document().hidden() {
-                leptos::task::spawn_local(state::sync_now(ctx));
+                state::spawn_sync(ctx);
             }
         },
         std::time::Duration::from_millis(SYNC_EVERY_MS),
@@ -126,17 +122,22 @@ fn Unlocked() -> impl IntoView {
 
 #[component]
 fn Layout() -> impl IntoView {
+    let location = use_location();
+    let screen = Memo::new(move |_| Screen::at(&location.pathname.get()));
     view! {
-        <TopBar/>
+        <TopBar screen/>
         <UpdateBanner/>
         <main id="main" tabindex="-1">
-            <Routes fallback=|| view! { <p><a href="/">{use_i18n().t(Msg::NotFound)}</a></p> }>
-                <Route path=path!("/") view=Today/>
-                <Route path=path!("/contacts/new") view=NewContact/>
-                <Route path=path!("/more") view=More/>
-            </Routes>
+            {move || match screen.get() {
+                Screen::Today => EitherOf4::A(view! { <Today/> }),
+                Screen::NewContact => EitherOf4::B(view! { <NewContact/> }),
+                Screen::More => EitherOf4::C(view! { <More/> }),
+                Screen::NotFound => EitherOf4::D(view! {
+                    <p><a href=Screen::TODAY>{use_i18n().t(Msg::NotFound)}</a></p>
+                }),
+            }}
         </main>
-        <BottomNav/>
+        <BottomNav screen/>
     }
 }
 
@@ -155,14 +156,13 @@ pub fn sync_words(i18n: I18n, ctx: AppCtx) -> String {
 }
 
 #[component]
-fn TopBar() -> impl IntoView {
+fn TopBar(screen: Memo<Screen>) -> impl IntoView {
     let i18n = use_i18n();
     let ctx = use_app();
-    let location = use_location();
-    let title = move || match location.pathname.get().as_str() {
-        "/contacts/new" => i18n.t(Msg::NewContactTitle),
-        "/more" => i18n.t(Msg::MoreTitle),
-        _ => i18n.t(Msg::TodayTitle),
+    let title = move || match screen.get() {
+        Screen::NewContact => i18n.t(Msg::NewContactTitle),
+        Screen::More => i18n.t(Msg::MoreTitle),
+        Screen::Today | Screen::NotFound => i18n.t(Msg::TodayTitle),
     };
     view! {
         <header class="top-bar">
@@ -204,17 +204,17 @@ fn UpdateBanner() -> impl IntoView {
 }
 
 #[component]
-fn BottomNav() -> impl IntoView {
+fn BottomNav(screen: Memo<Screen>) -> impl IntoView {
     let i18n = use_i18n();
-    let location = use_location();
+    let current = move |tab: Screen| move || (screen.get().tab() == tab).then_some("page");
     view! {
         <nav class="bottom-nav" aria-label=i18n.t(Msg::MainNav)>
             // Plain links: the router handles their clicks; `aria-current` marks the open one.
-            <a href="/" aria-current=move || (location.pathname.get() != "/more").then_some("page")>
+            <a href=Screen::TODAY aria-current=current(Screen::Today)>
                 <IconSvg icon=Icon::Today/>
                 <span>{i18n.t(Msg::NavToday)}</span>
             </a>
-            <a href="/more" aria-current=move || (location.pathname.get() == "/more").then_some("page")>
+            <a href=Screen::MORE aria-current=current(Screen::More)>
                 <IconSvg icon=Icon::More/>
                 <span>{i18n.t(Msg::NavMore)}</span>
             </a>

@@ -214,7 +214,7 @@ async fn after_unlock(ctx: AppCtx) {
     refresh_local(ctx).await;
     if ensure_enrolled(ctx).await.is_ok() {
         // Spawned, not awaited: one copy of the sync state machine in the wasm, not two.
-        leptos::task::spawn_local(sync_now(ctx));
+        spawn_sync(ctx);
     }
 }
 
@@ -287,15 +287,21 @@ pub async fn ensure_enrolled(ctx: AppCtx) -> Result<(), Msg> {
         })?;
         refresh_local(ctx).await;
         if approved_now {
-            leptos::task::spawn_local(sync_now(ctx));
+            spawn_sync(ctx);
         }
     }
     Ok(())
 }
 
+/// Starts a sync in the background.
+#[inline(never)]
+pub fn spawn_sync(ctx: AppCtx) {
+    leptos::task::spawn_local(sync_now(ctx));
+}
+
 /// Pushes the outbox and pulls the team's changes. Safe to call at any time: a second call
 /// while one runs does nothing, and a failure leaves everything stored as it was.
-pub async fn sync_now(ctx: AppCtx) {
+async fn sync_now(ctx: AppCtx) {
     if ctx.sync.with_untracked(|s| s.running) || !ctx.approved() {
         return;
     }
@@ -354,7 +360,7 @@ pub async fn save_change(ctx: AppCtx, change: Change) -> Result<(), Msg> {
         })?;
     ctx.records.update(|r| r.apply(&envelope.header, change));
     ctx.sync.update(|s| s.waiting += 1);
-    leptos::task::spawn_local(sync_now(ctx));
+    spawn_sync(ctx);
     Ok(())
 }
 

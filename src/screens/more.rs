@@ -58,7 +58,7 @@ fn SyncSection() -> impl IntoView {
             <Banner msg=problem warning=true/>
             {move || expired().then(|| view! { <SignInForm again=true/> })}
             <button type="button" class="secondary" id="sync-now" disabled=move || ctx.sync.with(|s| s.running)
-                on:click=move |_| leptos::task::spawn_local(state::sync_now(ctx))>
+                on:click=move |_| state::spawn_sync(ctx)>
                 <IconSvg icon=Icon::Sync/>
                 <span>{i18n.t(Msg::SyncNow)}</span>
             </button>

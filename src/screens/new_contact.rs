@@ -63,7 +63,7 @@ pub fn NewContact() -> impl IntoView {
                     // Clear the typed text at once, so no form state keeps it.
                     note.set(String::new());
                     ctx.notice.set(Some(Msg::ContactSaved));
-                    navigate("/", Default::default());
+                    navigate(super::Screen::TODAY, Default::default());
                     Ok(())
                 });
             }
@@ -97,7 +97,7 @@ pub fn NewContact() -> impl IntoView {
                 <button type="submit" class="primary" id="save-contact" disabled=form.busy()>
                     {i18n.t(Msg::SaveContact)}
                 </button>
-                <a href="/" class="button secondary">{i18n.t(Msg::Cancel)}</a>
+                <a href=super::Screen::TODAY class="button secondary">{i18n.t(Msg::Cancel)}</a>
             </div>
         </form>
     }

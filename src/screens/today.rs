@@ -34,7 +34,7 @@ pub fn Today() -> impl IntoView {
             })
         }}
         <div class="actions sticky">
-            <a href="/contacts/new" class="button primary" id="new-contact">
+            <a href=super::Screen::NEW_CONTACT class="button primary" id="new-contact">
                 <IconSvg icon=Icon::Plus/>
                 <span>{i18n.t(Msg::NewContact)}</span>
             </a>
