@@ -1,9 +1,21 @@
 //! The benchmark command (`scripts/bench.sh` runs it): prints one JSON object per figure,
 //! `{"name", "value", "unit", "budget"}`, and writes BENCHMARKS.md.
 //!
-//! - `pwa_brotli_kb`: wasm + JS + CSS of dist/, brotli q11, KB of 1024 bytes.
+//! - `pwa_brotli_kb`: wasm + JS + CSS + the HTML shell (which carries the stylesheet) of dist/,
+//!   brotli q11, KB of 1024 bytes.
 //! - `lcp_cold_ms`: Largest Contentful Paint of a cold load under Lighthouse's mobile settings
-//!   (simulated Slow 4G, 4× CPU), median of 3, against the real server on loopback.
+//!   (Slow 4G, 4× CPU), median of 3, against the real server on loopback. The LCP element is
+//!   the launch screen of index.html, painted before the wasm arrives.
+//! - `interactive_cold_ms`: from the same runs, Lighthouse's Time to Interactive: when the
+//!   first real screen (sign in) is rendered and answers input. No budget; reported so that
+//!   the launch screen cannot hide a slow app.
+//!
+//! Lighthouse runs with `--throttling-method=devtools`: Slow 4G and the 4× CPU slowdown are
+//! applied to the real load. Its default, simulation, replays the trace of an unthrottled load,
+//! and on loopback the whole wasm arrives within ~50 ms of the page: the app then replaces the
+//! launch screen before Chrome has reported its paint, and the simulation charges the wasm's
+//! download to the LCP (the median swung between 0.8 s and 2.0 s from run to run). Applied
+//! throttling keeps the order of events a phone on a slow network sees.
 //! - `save_contact_ms`: from pressing save to the contact being stored in IndexedDB and shown,
 //!   median of 50, in headless Chromium.
 
@@ -31,7 +43,8 @@ mod bench {
         name: &'static str,
         value: f64,
         unit: &'static str,
-        budget: f64,
+        /// `None` for a figure reported without a budget.
+        budget: Option<f64>,
         what: &'static str,
     }
 
@@ -51,8 +64,8 @@ mod bench {
             name: "pwa_brotli_kb",
             value: (size::total_kb(&sizes) * 10.0).round() / 10.0,
             unit: "KB",
-            budget: 190.0,
-            what: "wasm + JS + CSS of dist/, brotli q11, KB = 1024 B",
+            budget: Some(190.0),
+            what: "wasm + JS + CSS + HTML of dist/, brotli q11, KB = 1024 B",
         });
         print(&figures[0]);
 
@@ -60,29 +73,35 @@ mod bench {
         let mut server = Server::start(work.path(), None, "bench-password").await;
         let url = format!("http://127.0.0.1:{}/", server.port);
 
-        let lcp = median(
-            (0..3)
-                .map(|i| lighthouse_lcp(&url, &work.path().join(format!("lh-{i}.json"))))
-                .collect(),
-        );
+        let runs: Vec<(f64, f64)> = (0..3)
+            .map(|i| lighthouse(&url, &work.path().join(format!("lh-{i}.json"))))
+            .collect();
         figures.push(Figure {
             name: "lcp_cold_ms",
-            value: lcp.round(),
+            value: median(runs.iter().map(|r| r.0).collect()).round(),
             unit: "ms",
-            budget: 1500.0,
-            what: "Lighthouse mobile (Slow 4G, 4x CPU), cold, median of 3",
+            budget: Some(1500.0),
+            what: "Lighthouse mobile (Slow 4G, 4x CPU, applied), cold, median of 3",
         });
         print(&figures[1]);
+        figures.push(Figure {
+            name: "interactive_cold_ms",
+            value: median(runs.iter().map(|r| r.1).collect()).round(),
+            unit: "ms",
+            budget: None,
+            what: "the same runs: Time to Interactive, the sign-in screen rendered and usable",
+        });
+        print(&figures[2]);
 
         let save = save_contact_ms(&url, work.path()).await;
         figures.push(Figure {
             name: "save_contact_ms",
             value: (save * 10.0).round() / 10.0,
             unit: "ms",
-            budget: 16.0,
+            budget: Some(16.0),
             what: "save pressed → stored in IndexedDB and shown, headless Chromium, median of 50",
         });
-        print(&figures[2]);
+        print(&figures[3]);
         server.stop();
         write_markdown(&figures, &sizes);
     }
@@ -94,11 +113,17 @@ mod bench {
         );
     }
 
-    fn lighthouse_lcp(url: &str, out: &Path) -> f64 {
+    /// One cold Lighthouse run: (LCP, Time to Interactive) in ms.
+    fn lighthouse(url: &str, out: &Path) -> (f64, f64) {
         let bin = root().join("tools/bench/node_modules/.bin/lighthouse");
         let status = Command::new(&bin)
             .arg(url)
-            .args(["--only-audits=largest-contentful-paint", "--output=json", "--quiet"])
+            .args([
+                "--only-audits=largest-contentful-paint,interactive",
+                "--throttling-method=devtools",
+                "--output=json",
+                "--quiet",
+            ])
             .arg(format!("--output-path={}", out.display()))
             .arg("--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --no-first-run")
             .env("CHROME_PATH", std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()))
@@ -107,9 +132,12 @@ mod bench {
         assert!(status.success(), "lighthouse failed");
         let report: serde_json::Value =
             serde_json::from_slice(&std::fs::read(out).unwrap()).unwrap();
-        report["audits"]["largest-contentful-paint"]["numericValue"]
-            .as_f64()
-            .expect("an LCP figure")
+        let figure = |audit: &str| {
+            report["audits"][audit]["numericValue"]
+                .as_f64()
+                .unwrap_or_else(|| panic!("no {audit} figure in {}", out.display()))
+        };
+        (figure("largest-contentful-paint"), figure("interactive"))
     }
 
     async fn save_contact_ms(url: &str, work: &Path) -> f64 {
@@ -154,10 +182,14 @@ mod bench {
              | name | value | unit | budget | within | what |\n|---|---:|---|---:|---|---|\n",
         );
         for f in figures {
-            let ok = if f.value <= f.budget { "yes" } else { "**no**" };
+            let (budget, ok) = match f.budget {
+                Some(b) if f.value <= b => (b.to_string(), "yes"),
+                Some(b) => (b.to_string(), "**no**"),
+                None => ("–".to_string(), "–"),
+            };
             md += &format!(
                 "| `{}` | {} | {} | {} | {} | {} |\n",
-                f.name, f.value, f.unit, f.budget, ok, f.what
+                f.name, f.value, f.unit, budget, ok, f.what
             );
         }
         md += "\n## Transfer size by file (brotli q11, bytes)\n\n| file | bytes |\n|---|---:|\n";

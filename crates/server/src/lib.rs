@@ -42,6 +42,7 @@ pub fn now_ms() -> i64 {
 /// The whole HTTP application: the API under `/api`, the PWA everywhere else.
 /// Tests call this directly, without a socket.
 pub fn app(state: AppState) -> Router {
+    let csp = static_files::content_security_policy(&state.config.dist_dir);
     let api = routes::api()
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(SetResponseHeaderLayer::overriding(
@@ -52,7 +53,10 @@ pub fn app(state: AppState) -> Router {
         .nest("/api", api)
         .fallback_service(static_files::service(&state.config.dist_dir))
         .with_state(state)
-        .layer(axum::middleware::from_fn(static_files::headers))
+        .layer(axum::middleware::from_fn_with_state(
+            csp,
+            static_files::headers,
+        ))
         // Spans carry method and path only: no bodies, no query strings, no headers.
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path())

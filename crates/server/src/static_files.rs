@@ -4,16 +4,41 @@
 
 use std::path::Path;
 
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderName, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use sha2::{Digest, Sha256};
 use tower_http::services::{ServeDir, ServeFile};
 
-/// No inline script, no eval beyond compiling our own wasm, nothing from other origins.
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
-     style-src 'self'; img-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; \
-     font-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+/// The Content-Security-Policy for the build in `dist`: no inline script, no eval beyond
+/// compiling our own wasm, nothing from other origins. The one inline thing allowed is the
+/// stylesheet that index.html carries (so that the launch screen paints as soon as the page
+/// arrives, without waiting for a second request), allowed by its hash, read from the built
+/// index.html when the server starts: after a rebuild, restart the server.
+pub fn content_security_policy(dist: &Path) -> HeaderValue {
+    let shell = std::fs::read_to_string(dist.join("index.html")).unwrap_or_default();
+    let hashes: String = inline_styles(&shell)
+        .map(|css| format!(" 'sha256-{}'", STANDARD.encode(Sha256::digest(css))))
+        .collect();
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'{hashes}; \
+         img-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; \
+         font-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+         frame-ancestors 'none'"
+    );
+    HeaderValue::from_str(&policy).expect("a policy of ASCII text")
+}
+
+/// The contents of each `<style>` element, as the browser hashes them. Trunk writes them as
+/// plain `<style>` tags, without attributes.
+fn inline_styles(html: &str) -> impl Iterator<Item = &str> {
+    html.split("<style>")
+        .skip(1)
+        .filter_map(|rest| rest.split_once("</style>").map(|(css, _)| css))
+}
 
 pub fn service(dist: &Path) -> ServeDir<ServeFile> {
     let shell = ServeFile::new(dist.join("index.html")).precompressed_br();
@@ -29,7 +54,7 @@ fn is_hashed_asset(path: &str) -> bool {
         .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-pub async fn headers(request: Request, next: Next) -> Response {
+pub async fn headers(State(csp): State<HeaderValue>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
     let cache = if path.starts_with("/api/") {
         None
@@ -45,10 +70,7 @@ pub async fn headers(request: Request, next: Next) -> Response {
     if let Some(cache) = cache {
         h.insert(header::CACHE_CONTROL, cache);
     }
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
-    );
+    h.insert(header::CONTENT_SECURITY_POLICY, csp);
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -67,7 +89,7 @@ pub async fn headers(request: Request, next: Next) -> Response {
 
 #[cfg(test)]
 mod tests {
-    use super::is_hashed_asset;
+    use super::{inline_styles, is_hashed_asset};
 
     #[test]
     fn hashed_assets_are_recognised() {
@@ -76,5 +98,13 @@ mod tests {
         assert!(!is_hashed_asset("/sw.js"));
         assert!(!is_hashed_asset("/index.html"));
         assert!(!is_hashed_asset("/icons/icon-192.png"));
+    }
+
+    #[test]
+    fn inline_styles_are_found_for_their_hashes() {
+        let html = "<head><style>a{b:c}</style><link><style>\n:root{}\n</style></head>";
+        let styles: Vec<&str> = inline_styles(html).collect();
+        assert_eq!(styles, ["a{b:c}", "\n:root{}\n"]);
+        assert_eq!(inline_styles("<p>no style</p><style>unclosed").count(), 0);
     }
 }

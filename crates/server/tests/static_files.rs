@@ -5,8 +5,11 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
 use faltlogg_server::db::sqlite::SqliteStore;
 use faltlogg_server::{app, AppState, Config};
+use sha2::{Digest, Sha256};
 use tower::ServiceExt;
 
 async fn get(dir: &std::path::Path, path: &str) -> axum::response::Response {
@@ -39,7 +42,7 @@ async fn assets_shell_and_api_are_cached_as_they_should_be() {
     std::fs::create_dir_all(&dist).unwrap();
     std::fs::write(
         dist.join("index.html"),
-        "<!doctype html><title>shell</title>",
+        "<!doctype html><title>shell</title><style>body{margin:0}</style>",
     )
     .unwrap();
     std::fs::write(dist.join("sw.js"), "// worker").unwrap();
@@ -64,6 +67,12 @@ async fn assets_shell_and_api_are_cached_as_they_should_be() {
         let csp = header_of(&response, header::CONTENT_SECURITY_POLICY);
         assert!(
             csp.contains("script-src 'self' 'wasm-unsafe-eval'") && !csp.contains("unsafe-inline"),
+            "{csp}"
+        );
+        // The shell's one inline stylesheet is allowed by its hash, and nothing else inline.
+        let hash = STANDARD.encode(Sha256::digest("body{margin:0}"));
+        assert!(
+            csp.contains(&format!("style-src 'self' 'sha256-{hash}';")),
             "{csp}"
         );
     }
