@@ -356,6 +356,8 @@ pub async fn save_change(ctx: AppCtx, change: Change) -> Result<(), Msg> {
         .await
         .map_err(|e| match e {
             SaveError::NoTeamKey => Msg::StillPending,
+            // Said of this contact, which the worker still sees in the form.
+            SaveError::Storage(StorageError::Quota) => Msg::ContactNotSavedFull,
             SaveError::Storage(s) => storage_msg(s),
         })?;
     ctx.records.update(|r| r.apply(&envelope.header, change));

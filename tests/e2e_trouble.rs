@@ -1,0 +1,197 @@
+//! End to end, when things go wrong on the phone: the sign-in expires, and the phone's storage
+//! is full. Each gets a clear message in the worker's language, and nothing already saved is
+//! lost. Real Chromium against the real server, as in `e2e.rs` (same prerequisites).
+
+#![cfg(not(target_arch = "wasm32"))]
+
+mod support;
+
+use support::{Browser, Server};
+
+const PASSWORD: &str = "trouble-admin-password";
+const PASSPHRASE: &str = "a passphrase for trouble";
+
+fn shows_contact(note: &str) -> String {
+    format!("(document.getElementById('contacts')||{{}}).textContent?.includes('{note}')")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_sign_in_and_a_full_phone_lose_nothing() {
+    let work = tempfile::tempdir().unwrap();
+    let chromedriver = support::Chromedriver::start().await;
+    let mut server = Server::start(work.path(), None, PASSWORD).await;
+    let origin = format!("http://127.0.0.1:{}", server.port);
+    let phone = Browser::open(&chromedriver, &work.path().join("profile"), "sv").await;
+    phone.goto(&format!("{origin}/")).await;
+    phone.sign_in("admin", PASSWORD).await;
+    phone.choose_passphrase(PASSPHRASE).await;
+    phone
+        .wait(
+            "Number(document.getElementById('sync-state')?.dataset.syncs) >= 1",
+            "the first sync",
+        )
+        .await;
+
+    // The sign-in expires on the server (as after the session lifetime), and the worker
+    // records a contact: it is saved on the phone, and the sync that follows is refused.
+    expire_sessions(&server).await;
+    save_contact(&phone, "Centrum", "first-note-kept").await;
+    phone
+        .wait(&shows_contact("first-note-kept"), "the saved contact")
+        .await;
+    phone.click_css("nav a[href='/more']").await;
+    phone
+        .wait(
+            "document.body.innerText.includes('Inloggningen har gått ut')",
+            "the session-expired message, in Swedish",
+        )
+        .await;
+    phone
+        .wait(
+            "document.getElementById('sync-state').dataset.waiting === '1'",
+            "the contact still waiting",
+        )
+        .await;
+    phone
+        .assert_accessible("More, with the sign-in expired")
+        .await;
+    // Signing in again, right there, keeps the device and its data and sends what waited.
+    phone.fill("password", PASSWORD).await;
+    phone.submit_form().await;
+    phone
+        .wait(
+            "document.getElementById('sync-state').dataset.waiting === '0'",
+            "the waiting contact sent after signing in again",
+        )
+        .await;
+    phone
+        .wait(
+            "!document.body.innerText.includes('Inloggningen har gått ut')",
+            "the message gone",
+        )
+        .await;
+
+    // The phone's storage is full: saving fails with a message, the form keeps what was
+    // typed, and what was saved before is still there. With space again, the same save works.
+    set_quota(&phone, &origin, Some(1000)).await;
+    phone.click_css("nav a[href='/']").await;
+    save_contact(&phone, "Norr", "second-note-typed").await;
+    phone
+        .wait(
+            "document.body.innerText.includes('Telefonens lagring är full. Kontakten sparades inte.')",
+            "the storage-full message, in Swedish",
+        )
+        .await;
+    // Nothing was half-written: the outbox holds no new change, the form is still open.
+    let waiting = phone
+        .driver()
+        .execute(
+            "return document.getElementById('sync-state').dataset.waiting",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(waiting.json(), "0", "a change queued that was not stored");
+    phone
+        .wait(
+            "document.getElementById('note').value === 'second-note-typed'",
+            "the typed note kept in the form",
+        )
+        .await;
+    phone
+        .assert_accessible("the contact form, storage full")
+        .await;
+    set_quota(&phone, &origin, None).await;
+    phone.click("save-contact").await;
+    phone
+        .wait(
+            &shows_contact("second-note-typed"),
+            "the contact saved with space again",
+        )
+        .await;
+    phone
+        .wait(
+            &shows_contact("first-note-kept"),
+            "the first contact still there",
+        )
+        .await;
+
+    phone.quit().await;
+    server.stop();
+}
+
+async fn save_contact(phone: &Browser, area: &str, note: &str) {
+    phone.click("new-contact").await;
+    phone.fill("area", area).await;
+    phone.choose("kind", "street").await;
+    phone.fill("note", note).await;
+    phone.click("save-contact").await;
+}
+
+/// Ends every session in the server's database, as their expiry time passing would.
+async fn expire_sessions(server: &Server) {
+    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(server.db_path());
+    let mut db = <sqlx::SqliteConnection as sqlx::Connection>::connect_with(&options)
+        .await
+        .unwrap();
+    let ended = sqlx::query("UPDATE sessions SET expires_at = 0")
+        .execute(&mut db)
+        .await
+        .unwrap();
+    assert!(ended.rows_affected() > 0, "no session to expire");
+}
+
+/// Writes 4 KB into a database of its own and says how that went: "stored" or the error's name.
+const PROBE_WRITE: &str = r#"
+    const done = arguments[arguments.length - 1];
+    const open = indexedDB.open('quota-probe', 1);
+    open.onupgradeneeded = () => open.result.createObjectStore('probe');
+    open.onerror = () => done(open.error ? open.error.name : 'open failed');
+    open.onsuccess = () => {
+        const db = open.result;
+        const tx = db.transaction('probe', 'readwrite');
+        tx.objectStore('probe').put(new Uint8Array(4096), Math.random());
+        tx.oncomplete = () => { db.close(); done('stored'); };
+        tx.onabort = () => { db.close(); done(tx.error ? tx.error.name : 'aborted'); };
+    };
+"#;
+
+/// Sets the origin's storage quota in bytes through the DevTools protocol (`None`: the
+/// browser's own again), and waits until IndexedDB acts on it. A quota below what the origin
+/// already uses (the service worker's cache alone is larger) refuses every write.
+async fn set_quota(phone: &Browser, origin: &str, bytes: Option<u64>) {
+    let mut params = serde_json::json!({ "origin": origin });
+    if let Some(bytes) = bytes {
+        params["quotaSize"] = bytes.into();
+    }
+    phone
+        .driver()
+        .cdp()
+        .send_raw("Storage.overrideQuotaForOrigin", params)
+        .await
+        .unwrap();
+    // IndexedDB learns the new quota a moment later (it caches the space left): a probe
+    // database in the same origin shows when writes are refused, or allowed again.
+    let want = if bytes.is_some() {
+        "QuotaExceededError"
+    } else {
+        "stored"
+    };
+    let start = std::time::Instant::now();
+    loop {
+        let outcome = phone
+            .driver()
+            .execute_async(PROBE_WRITE, vec![])
+            .await
+            .unwrap();
+        if outcome.json() == want {
+            return;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(60),
+            "storage never reached {want}: {:?}",
+            outcome.json()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+}
