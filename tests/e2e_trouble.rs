@@ -1,5 +1,5 @@
-//! End to end, when things go wrong on the phone: the sign-in expires, and the phone's storage
-//! is full. Each gets a clear message in the worker's language, and nothing already saved is
+//! End to end, when things go wrong on the phone: the sign-in expires, the phone's storage is
+//! full, the passphrase is wrong, the server cannot be reached. Each gets a clear message in the worker's language, and nothing already saved is
 //! lost. Real Chromium against the real server, as in `e2e.rs` (same prerequisites).
 
 #![cfg(not(target_arch = "wasm32"))]
@@ -16,7 +16,7 @@ fn shows_contact(note: &str) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_expired_sign_in_and_a_full_phone_lose_nothing() {
+async fn each_trouble_on_the_phone_gets_its_message_and_loses_nothing() {
     let work = tempfile::tempdir().unwrap();
     let chromedriver = support::Chromedriver::start().await;
     let mut server = Server::start(work.path(), None, PASSWORD).await;
@@ -116,8 +116,41 @@ async fn an_expired_sign_in_and_a_full_phone_lose_nothing() {
         )
         .await;
 
-    phone.quit().await;
+    // A wrong passphrase: a message, and the right one opens everything as it was.
+    phone.reload().await;
+    phone.fill("passphrase", "not the passphrase").await;
+    phone.submit_form().await;
+    phone
+        .wait(
+            "document.body.innerText.includes('Fel lösenfras')",
+            "the wrong-passphrase message, in Swedish",
+        )
+        .await;
+    phone.fill("passphrase", PASSPHRASE).await;
+    phone.submit_form().await;
+    phone
+        .wait(
+            &shows_contact("second-note-typed"),
+            "the contacts after unlocking",
+        )
+        .await;
+
+    // The server cannot be reached: a sync says so, and nothing changes on the phone.
     server.stop();
+    phone.click_css("nav a[href='/more']").await;
+    phone.click("sync-now").await;
+    phone
+        .wait(
+            "document.body.innerText.includes('Ingen anslutning')",
+            "the no-connection message, in Swedish",
+        )
+        .await;
+    phone.click_css("nav a[href='/']").await;
+    phone
+        .wait(&shows_contact("first-note-kept"), "the contacts, offline")
+        .await;
+
+    phone.quit().await;
 }
 
 async fn save_contact(phone: &Browser, area: &str, note: &str) {
