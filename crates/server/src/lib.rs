@@ -42,7 +42,7 @@ pub fn now_ms() -> i64 {
 /// The whole HTTP application: the API under `/api`, the PWA everywhere else.
 /// Tests call this directly, without a socket.
 pub fn app(state: AppState) -> Router {
-    let csp = static_files::content_security_policy(&state.config.dist_dir);
+    let csp = static_files::ContentSecurityPolicy::for_dist(&state.config.dist_dir);
     let api = routes::api()
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(SetResponseHeaderLayer::overriding(

@@ -2,7 +2,9 @@
 //! service worker, the manifest) revalidated on every load, deep links answered with the
 //! shell, and strict security headers on every response, the API's included.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
 
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderName, HeaderValue};
@@ -16,11 +18,45 @@ use tower_http::services::{ServeDir, ServeFile};
 /// The Content-Security-Policy for the build in `dist`: no inline script, no eval beyond
 /// compiling our own wasm, nothing from other origins. The one inline thing allowed is the
 /// stylesheet that index.html carries (so that the launch screen paints as soon as the page
-/// arrives, without waiting for a second request), allowed by its hash, read from the built
-/// index.html when the server starts: after a rebuild, restart the server.
-pub fn content_security_policy(dist: &Path) -> HeaderValue {
-    let shell = std::fs::read_to_string(dist.join("index.html")).unwrap_or_default();
-    let hashes: String = inline_styles(&shell)
+/// arrives, without waiting for a second request), by its hash. The policy follows the built
+/// index.html: when a new build replaces it, the next response carries the new hash, with no
+/// restart.
+#[derive(Clone)]
+pub struct ContentSecurityPolicy {
+    shell: Arc<PathBuf>,
+    /// The policy, and the modification time of the index.html it was made from.
+    current: Arc<Mutex<(Option<SystemTime>, HeaderValue)>>,
+}
+
+impl ContentSecurityPolicy {
+    pub fn for_dist(dist: &Path) -> ContentSecurityPolicy {
+        let shell = dist.join("index.html");
+        let current = (modified(&shell), policy_for(&shell));
+        ContentSecurityPolicy {
+            shell: Arc::new(shell),
+            current: Arc::new(Mutex::new(current)),
+        }
+    }
+
+    /// The policy for the index.html on disk now: one `stat` per response, a read and a hash
+    /// only after a new build.
+    fn header(&self) -> HeaderValue {
+        let now = modified(&self.shell);
+        let mut current = self.current.lock().unwrap_or_else(|e| e.into_inner());
+        if current.0 != now {
+            *current = (now, policy_for(&self.shell));
+        }
+        current.1.clone()
+    }
+}
+
+fn modified(path: &Path) -> Option<SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+fn policy_for(shell: &Path) -> HeaderValue {
+    let html = std::fs::read_to_string(shell).unwrap_or_default();
+    let hashes: String = inline_styles(&html)
         .map(|css| format!(" 'sha256-{}'", STANDARD.encode(Sha256::digest(css))))
         .collect();
     let policy = format!(
@@ -54,7 +90,11 @@ fn is_hashed_asset(path: &str) -> bool {
         .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-pub async fn headers(State(csp): State<HeaderValue>, request: Request, next: Next) -> Response {
+pub async fn headers(
+    State(csp): State<ContentSecurityPolicy>,
+    request: Request,
+    next: Next,
+) -> Response {
     let path = request.uri().path();
     let cache = if path.starts_with("/api/") {
         None
@@ -70,7 +110,7 @@ pub async fn headers(State(csp): State<HeaderValue>, request: Request, next: Nex
     if let Some(cache) = cache {
         h.insert(header::CACHE_CONTROL, cache);
     }
-    h.insert(header::CONTENT_SECURITY_POLICY, csp);
+    h.insert(header::CONTENT_SECURITY_POLICY, csp.header());
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

@@ -12,19 +12,29 @@ use faltlogg_server::{app, AppState, Config};
 use sha2::{Digest, Sha256};
 use tower::ServiceExt;
 
-async fn get(dir: &std::path::Path, path: &str) -> axum::response::Response {
+async fn app_for(dir: &std::path::Path) -> axum::Router {
     let store = Arc::new(SqliteStore::open(&dir.join("db.sqlite3")).await.unwrap());
-    let state = AppState {
+    app(AppState {
         store,
         config: Arc::new(Config {
             dist_dir: dir.join("dist"),
             session_ttl_ms: Config::DEFAULT_SESSION_TTL_MS,
         }),
-    };
-    app(state)
-        .oneshot(Request::get(path).body(Body::empty()).unwrap())
+    })
+}
+
+async fn get(dir: &std::path::Path, path: &str) -> axum::response::Response {
+    get_from(app_for(dir).await, path).await
+}
+
+async fn get_from(app: axum::Router, path: &str) -> axum::response::Response {
+    app.oneshot(Request::get(path).body(Body::empty()).unwrap())
         .await
         .unwrap()
+}
+
+fn style_hash(css: &str) -> String {
+    format!("'sha256-{}'", STANDARD.encode(Sha256::digest(css)))
 }
 
 fn header_of(response: &axum::response::Response, name: header::HeaderName) -> String {
@@ -70,11 +80,8 @@ async fn assets_shell_and_api_are_cached_as_they_should_be() {
             "{csp}"
         );
         // The shell's one inline stylesheet is allowed by its hash, and nothing else inline.
-        let hash = STANDARD.encode(Sha256::digest("body{margin:0}"));
-        assert!(
-            csp.contains(&format!("style-src 'self' 'sha256-{hash}';")),
-            "{csp}"
-        );
+        let hash = style_hash("body{margin:0}");
+        assert!(csp.contains(&format!("style-src 'self' {hash};")), "{csp}");
     }
     let deep = get(dir.path(), "/contacts/new").await;
     let body = axum::body::to_bytes(deep.into_body(), 1 << 20)
@@ -88,4 +95,32 @@ async fn assets_shell_and_api_are_cached_as_they_should_be() {
     let api = get(dir.path(), "/api/health").await;
     assert_eq!(header_of(&api, header::CACHE_CONTROL), "no-store");
     assert_eq!(header_of(&api, header::X_CONTENT_TYPE_OPTIONS), "nosniff");
+}
+
+#[tokio::test]
+async fn a_new_build_brings_the_hash_of_its_style_without_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let dist = dir.path().join("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    let shell = dist.join("index.html");
+    std::fs::write(&shell, "<style>a{color:red}</style>").unwrap();
+    let app = app_for(dir.path()).await;
+    let before = get_from(app.clone(), "/").await;
+    assert!(
+        header_of(&before, header::CONTENT_SECURITY_POLICY).contains(&style_hash("a{color:red}"))
+    );
+
+    std::fs::write(&shell, "<style>a{color:blue}</style>").unwrap();
+    // A later modification time, whatever the file system's clock resolution.
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(2);
+    std::fs::File::options()
+        .write(true)
+        .open(&shell)
+        .unwrap()
+        .set_modified(later)
+        .unwrap();
+    let after = get_from(app, "/").await;
+    let csp = header_of(&after, header::CONTENT_SECURITY_POLICY);
+    assert!(csp.contains(&style_hash("a{color:blue}")), "{csp}");
+    assert!(!csp.contains(&style_hash("a{color:red}")), "{csp}");
 }
