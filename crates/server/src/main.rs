@@ -1,5 +1,6 @@
 //! `faltlogg-server`: the coordination server's command line.
 
+use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -41,6 +42,9 @@ async fn main() -> std::process::ExitCode {
         .with_env_filter(
             EnvFilter::try_from_env("FALTLOGG_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
         )
+        // Colours for a terminal only: a log file or the journal gets plain text.
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(std::io::stderr)
         .init();
     match run(Args::parse()).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
