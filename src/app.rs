@@ -159,11 +159,7 @@ pub fn sync_words(i18n: I18n, ctx: AppCtx) -> String {
 fn TopBar(screen: Memo<Screen>) -> impl IntoView {
     let i18n = use_i18n();
     let ctx = use_app();
-    let title = move || match screen.get() {
-        Screen::NewContact => i18n.t(Msg::NewContactTitle),
-        Screen::More => i18n.t(Msg::MoreTitle),
-        Screen::Today | Screen::NotFound => i18n.t(Msg::TodayTitle),
-    };
+    let title = move || i18n.t(screen.get().title());
     view! {
         <header class="top-bar">
             <div class="top-bar-text">
@@ -206,7 +202,15 @@ fn UpdateBanner() -> impl IntoView {
 #[component]
 fn BottomNav(screen: Memo<Screen>) -> impl IntoView {
     let i18n = use_i18n();
-    let current = move |tab: Screen| move || (screen.get().tab() == tab).then_some("page");
+    // "page" on the tab that is the open screen; "true" on the tab a screen opened from it
+    // belongs to (Today, while a new contact is written).
+    let current = move |tab: Screen| {
+        move || match screen.get() {
+            open if open == tab => Some("page"),
+            open if open.tab() == tab => Some("true"),
+            _ => None,
+        }
+    };
     view! {
         <nav class="bottom-nav" aria-label=i18n.t(Msg::MainNav)>
             // Plain links: the router handles their clicks; `aria-current` marks the open one.

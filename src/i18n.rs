@@ -129,6 +129,7 @@ messages! {
     StillPending => "Inte godkänd än.", "Not approved yet.";
 
     TodayTitle => "Idag", "Today";
+    NotFoundTitle => "Sidan finns inte", "Page not found";
     NewContact => "Ny kontakt", "New contact";
     NoContacts => "Inga kontakter ännu. Ny kontakt?", "No contacts yet. New contact?";
     ContactSaved => "Kontakten är sparad.", "The contact is saved.";

@@ -1,5 +1,5 @@
 fn main() {
-    // index.html carries a static shell for the first paint; the app replaces it.
+    // index.html carries the launch screen for the first paint; the app replaces it.
     if let Some(shell) = leptos::prelude::document().get_element_by_id("shell") {
         shell.remove();
     }

@@ -46,24 +46,14 @@ async fn each_trouble_on_the_phone_gets_its_message_and_loses_nothing() {
             "the session-expired message, in Swedish",
         )
         .await;
-    phone
-        .wait(
-            "document.getElementById('sync-state').dataset.waiting === '1'",
-            "the contact still waiting",
-        )
-        .await;
+    assert_waiting(&phone, 1, "the contact still waiting").await;
     phone
         .assert_accessible("More, with the sign-in expired")
         .await;
     // Signing in again, right there, keeps the device and its data and sends what waited.
     phone.fill("password", PASSWORD).await;
     phone.submit_form().await;
-    phone
-        .wait(
-            "document.getElementById('sync-state').dataset.waiting === '0'",
-            "the waiting contact sent after signing in again",
-        )
-        .await;
+    assert_waiting(&phone, 0, "the waiting contact sent after signing in again").await;
     phone
         .wait(
             "!document.body.innerText.includes('Inloggningen har gått ut')",
@@ -82,15 +72,8 @@ async fn each_trouble_on_the_phone_gets_its_message_and_loses_nothing() {
             "the storage-full message, in Swedish",
         )
         .await;
-    // Nothing was half-written: the outbox holds no new change, the form is still open.
-    let waiting = phone
-        .driver()
-        .execute(
-            "return document.getElementById('sync-state').dataset.waiting",
-            vec![],
-        )
-        .await
-        .unwrap();
+    // Nothing was half-written: the outbox holds no new change, now.
+    let waiting = phone.driver().execute(WAITING, vec![]).await.unwrap();
     assert_eq!(waiting.json(), "0", "a change queued that was not stored");
     phone
         .wait(
@@ -134,10 +117,24 @@ async fn each_trouble_on_the_phone_gets_its_message_and_loses_nothing() {
             "the contacts after unlocking",
         )
         .await;
+    // Unlocking starts a sync; it must be over before the server goes, or it would be the
+    // one to fail (or succeed) instead of the one asked for below.
+    phone
+        .wait(
+            "Number(document.getElementById('sync-state').dataset.syncs) >= 1",
+            "the sync after unlocking",
+        )
+        .await;
 
     // The server cannot be reached: a sync says so, and nothing changes on the phone.
     server.stop();
     phone.click_css("nav a[href='/more']").await;
+    phone
+        .wait(
+            "document.getElementById('sync-now')?.disabled === false",
+            "the sync button ready",
+        )
+        .await;
     phone.click("sync-now").await;
     phone
         .wait(
@@ -151,6 +148,15 @@ async fn each_trouble_on_the_phone_gets_its_message_and_loses_nothing() {
         .await;
 
     phone.quit().await;
+}
+
+/// How many changes the top bar counts as waiting to be sent.
+const WAITING: &str = "return document.getElementById('sync-state').dataset.waiting";
+
+/// Waits until the top bar counts `n` changes waiting to be sent.
+async fn assert_waiting(phone: &Browser, n: u32, what: &str) {
+    let expression = format!("(() => {{ {WAITING} }})() === '{n}'");
+    phone.wait(&expression, what).await;
 }
 
 async fn save_contact(phone: &Browser, area: &str, note: &str) {

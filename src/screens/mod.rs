@@ -14,6 +14,8 @@ pub mod sign_in;
 pub mod today;
 pub mod unlock;
 
+use crate::i18n::Msg;
+
 /// A screen behind the bottom navigation, found from the location's path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
@@ -34,6 +36,16 @@ impl Screen {
             Self::NEW_CONTACT => Screen::NewContact,
             Self::MORE => Screen::More,
             _ => Screen::NotFound,
+        }
+    }
+
+    /// The title in the top bar.
+    pub fn title(self) -> Msg {
+        match self {
+            Screen::Today => Msg::TodayTitle,
+            Screen::NewContact => Msg::NewContactTitle,
+            Screen::More => Msg::MoreTitle,
+            Screen::NotFound => Msg::NotFoundTitle,
         }
     }
 

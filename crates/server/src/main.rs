@@ -42,8 +42,9 @@ async fn main() -> std::process::ExitCode {
         .with_env_filter(
             EnvFilter::try_from_env("FALTLOGG_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
         )
-        // Colours for a terminal only: a log file or the journal gets plain text.
-        .with_ansi(std::io::stderr().is_terminal())
+        // Colours for a terminal only (and never with NO_COLOR): a log file or the journal
+        // gets plain text.
+        .with_ansi(std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none())
         .with_writer(std::io::stderr)
         .init();
     match run(Args::parse()).await {

@@ -24,56 +24,83 @@ use tower_http::services::{ServeDir, ServeFile};
 #[derive(Clone)]
 pub struct ContentSecurityPolicy {
     shell: Arc<PathBuf>,
-    /// The policy, and the modification time of the index.html it was made from.
-    current: Arc<Mutex<(Option<SystemTime>, HeaderValue)>>,
+    /// The policy, and the index.html it was made from (modification time and length).
+    current: Arc<Mutex<(Option<Stamp>, HeaderValue)>>,
 }
+
+/// What tells one build's index.html from the next: modification time and length (a copy
+/// that keeps times, or a coarse clock, still changes the length with the stylesheet).
+type Stamp = (SystemTime, u64);
 
 impl ContentSecurityPolicy {
     pub fn for_dist(dist: &Path) -> ContentSecurityPolicy {
-        let shell = dist.join("index.html");
-        let current = (modified(&shell), policy_for(&shell));
-        ContentSecurityPolicy {
-            shell: Arc::new(shell),
-            current: Arc::new(Mutex::new(current)),
-        }
+        let csp = ContentSecurityPolicy {
+            shell: Arc::new(dist.join("index.html")),
+            current: Arc::new(Mutex::new((None, policy("")))),
+        };
+        csp.header();
+        csp
     }
 
     /// The policy for the index.html on disk now: one `stat` per response, a read and a hash
-    /// only after a new build.
+    /// only after a new build. A shell that cannot be read (a deploy half done) keeps the
+    /// policy it had, and is read again on the next response.
     fn header(&self) -> HeaderValue {
-        let now = modified(&self.shell);
+        let stamp = std::fs::metadata(&*self.shell)
+            .and_then(|m| Ok((m.modified()?, m.len())))
+            .ok();
         let mut current = self.current.lock().unwrap_or_else(|e| e.into_inner());
-        if current.0 != now {
-            *current = (now, policy_for(&self.shell));
+        if stamp.is_some() && current.0 != stamp {
+            match std::fs::read_to_string(&*self.shell) {
+                Ok(html) => {
+                    let hashes = style_hashes(&html);
+                    if html.contains("<style") && hashes.is_empty() {
+                        tracing::warn!("index.html has a <style> the policy cannot allow");
+                    }
+                    tracing::info!(
+                        styles = hashes.len(),
+                        "content security policy for the shell"
+                    );
+                    *current = (stamp, policy(&hashes));
+                }
+                Err(e) => tracing::warn!(error = %e, "index.html cannot be read"),
+            }
         }
         current.1.clone()
     }
 }
 
-fn modified(path: &Path) -> Option<SystemTime> {
-    std::fs::metadata(path).and_then(|m| m.modified()).ok()
-}
-
-fn policy_for(shell: &Path) -> HeaderValue {
-    let html = std::fs::read_to_string(shell).unwrap_or_default();
-    let hashes: String = inline_styles(&html)
-        .map(|css| format!(" 'sha256-{}'", STANDARD.encode(Sha256::digest(css))))
-        .collect();
+fn policy(style_hashes: &str) -> HeaderValue {
     let policy = format!(
-        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'{hashes}; \
-         img-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; \
-         font-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'; \
-         frame-ancestors 'none'"
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+         style-src 'self'{style_hashes}; img-src 'self'; connect-src 'self'; worker-src 'self'; \
+         manifest-src 'self'; font-src 'none'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'"
     );
     HeaderValue::from_str(&policy).expect("a policy of ASCII text")
 }
 
-/// The contents of each `<style>` element, as the browser hashes them. Trunk writes them as
-/// plain `<style>` tags, without attributes.
+/// `'sha256-…'` sources, each after a space, for every inline stylesheet of `html`.
+fn style_hashes(html: &str) -> String {
+    inline_styles(html)
+        .map(|css| {
+            // The HTML parser turns CR LF and lone CR into LF before the browser hashes.
+            let css = css.replace("\r\n", "\n").replace('\r', "\n");
+            format!(" 'sha256-{}'", STANDARD.encode(Sha256::digest(css)))
+        })
+        .collect()
+}
+
+/// The text of each `<style>` element (with or without attributes), as the page holds it.
 fn inline_styles(html: &str) -> impl Iterator<Item = &str> {
-    html.split("<style>")
-        .skip(1)
-        .filter_map(|rest| rest.split_once("</style>").map(|(css, _)| css))
+    html.split("<style").skip(1).filter_map(|rest| {
+        let (tag, rest) = rest.split_once('>')?;
+        // `<styles>` or `<style-x>` are other elements.
+        if !(tag.is_empty() || tag.starts_with(char::is_whitespace)) {
+            return None;
+        }
+        rest.split_once("</style>").map(|(css, _)| css)
+    })
 }
 
 pub fn service(dist: &Path) -> ServeDir<ServeFile> {
@@ -129,7 +156,7 @@ pub async fn headers(
 
 #[cfg(test)]
 mod tests {
-    use super::{inline_styles, is_hashed_asset};
+    use super::{inline_styles, is_hashed_asset, style_hashes};
 
     #[test]
     fn hashed_assets_are_recognised() {
@@ -142,9 +169,15 @@ mod tests {
 
     #[test]
     fn inline_styles_are_found_for_their_hashes() {
-        let html = "<head><style>a{b:c}</style><link><style>\n:root{}\n</style></head>";
+        let html = "<head><style>a{b:c}</style><link><style nonce=\"x\">\n:root{}\n</style></head>";
         let styles: Vec<&str> = inline_styles(html).collect();
         assert_eq!(styles, ["a{b:c}", "\n:root{}\n"]);
         assert_eq!(inline_styles("<p>no style</p><style>unclosed").count(), 0);
+        assert_eq!(inline_styles("<styles>a</style>").count(), 0);
+        // Line ends as the browser sees them after parsing.
+        assert_eq!(
+            style_hashes("<style>a\r\nb</style>"),
+            style_hashes("<style>a\nb</style>")
+        );
     }
 }
