@@ -57,10 +57,8 @@ impl ContentSecurityPolicy {
                     if html.contains("<style") && hashes.is_empty() {
                         tracing::warn!("index.html has a <style> the policy cannot allow");
                     }
-                    tracing::info!(
-                        styles = hashes.len(),
-                        "content security policy for the shell"
-                    );
+                    let styles = hashes.matches(" 'sha256-").count();
+                    tracing::info!(styles, "content security policy for the shell");
                     *current = (stamp, policy(&hashes));
                 }
                 Err(e) => tracing::warn!(error = %e, "index.html cannot be read"),
