@@ -74,10 +74,7 @@ impl Session {
                 ErrorCode::DeviceNotApproved,
                 "device not approved yet",
             )),
-            DeviceStatus::Revoked => Err(Failure::forbidden(
-                ErrorCode::DeviceRevoked,
-                "device revoked",
-            )),
+            DeviceStatus::Revoked => Err(Failure::revoked()),
         }
     }
 

@@ -44,6 +44,11 @@ impl Failure {
         Failure::new(StatusCode::FORBIDDEN, error, message)
     }
 
+    /// The device was revoked: it may do nothing more with the server.
+    pub fn revoked() -> Self {
+        Failure::forbidden(ErrorCode::DeviceRevoked, "device revoked")
+    }
+
     pub fn internal(context: &str, error: &dyn std::fmt::Display) -> Self {
         // The detail goes to the operator's log; the client learns only that it failed.
         tracing::error!(%error, "{context}");

@@ -2,6 +2,8 @@
 //! 1 lane: OWASP's recommended minimum), hashed and checked off the async threads.
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use std::sync::LazyLock;
+
 use argon2::Argon2;
 use rand_core::OsRng;
 
@@ -18,8 +20,8 @@ pub fn hash(password: &str) -> String {
 pub async fn verify(password: String, hash: Option<String>) -> bool {
     tokio::task::spawn_blocking(move || {
         let known = hash.is_some();
-        let hash = hash.unwrap_or_else(|| DUMMY.with(|d| d.clone()));
-        let Ok(parsed) = PasswordHash::new(&hash) else {
+        let hash = hash.as_deref().unwrap_or(&DUMMY);
+        let Ok(parsed) = PasswordHash::new(hash) else {
             return false;
         };
         Argon2::default()
@@ -31,6 +33,6 @@ pub async fn verify(password: String, hash: Option<String>) -> bool {
     .unwrap_or(false)
 }
 
-thread_local! {
-    static DUMMY: String = hash("not a password anyone has");
-}
+/// Made once per process, on the first unknown username: one per blocking thread would cost
+/// a second hash now and then, and give the difference away.
+static DUMMY: LazyLock<String> = LazyLock::new(|| hash("not a password anyone has"));

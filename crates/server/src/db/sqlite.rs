@@ -75,8 +75,9 @@ fn user_info(row: &SqliteRow) -> StoreResult<UserInfo> {
     })
 }
 
-const USER_SELECT: &str = "SELECT u.id AS user_id, u.username, u.role, u.password_hash, \
-     t.id AS team_id, t.name AS team_name FROM users u JOIN teams t ON t.id = u.team_id";
+/// What `user_info` reads, from `users u` joined with `teams t`.
+const USER_COLUMNS: &str =
+    "u.id AS user_id, u.username, u.role, u.password_hash, t.id AS team_id, t.name AS team_name";
 
 const DEVICE_SELECT: &str = "SELECT d.id, d.team_id, d.user_id, d.signing_key, d.exchange_key, \
      d.status, d.enrolled_at, u.username FROM devices d JOIN users u ON u.id = d.user_id";
@@ -139,10 +140,13 @@ impl Store for SqliteStore {
     }
 
     async fn user_credentials(&self, username: &str) -> StoreResult<Option<UserCredentials>> {
-        let row = sqlx::query(&format!("{USER_SELECT} WHERE u.username = ?"))
-            .bind(username)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM users u JOIN teams t ON t.id = u.team_id \
+             WHERE u.username = ?"
+        ))
+        .bind(username)
+        .fetch_optional(&self.pool)
+        .await?;
         row.map(|row| {
             Ok(UserCredentials {
                 user: user_info(&row)?,
@@ -178,22 +182,24 @@ impl Store for SqliteStore {
     }
 
     async fn session(&self, token_hash: &[u8], now_ms: i64) -> StoreResult<Option<SessionRow>> {
+        // One query: a second one for the device could miss a session deleted in between.
         let row = sqlx::query(&format!(
-            "{USER_SELECT} JOIN sessions s ON s.user_id = u.id WHERE s.token_hash = ? AND s.expires_at > ?"
+            "SELECT {USER_COLUMNS}, s.device_id AS session_device FROM sessions s \
+             JOIN users u ON u.id = s.user_id JOIN teams t ON t.id = u.team_id \
+             WHERE s.token_hash = ? AND s.expires_at > ?"
         ))
         .bind(token_hash)
         .bind(now_ms)
         .fetch_optional(&self.pool)
         .await?;
         let Some(row) = row else { return Ok(None) };
-        let device: Option<String> =
-            sqlx::query_scalar("SELECT device_id FROM sessions WHERE token_hash = ?")
-                .bind(token_hash)
-                .fetch_one(&self.pool)
-                .await?;
+        let device = match row.try_get::<Option<String>, _>("session_device")? {
+            Some(_) => Some(uuid(&row, "session_device")?),
+            None => None,
+        };
         Ok(Some(SessionRow {
             user: user_info(&row)?,
-            device: device.and_then(|d| Uuid::from_str(&d).ok()),
+            device,
         }))
     }
 
@@ -223,7 +229,10 @@ impl Store for SqliteStore {
             .bind(device.info.id.to_string())
             .fetch_optional(&mut *tx)
             .await?;
-            bind_session(&mut tx, token_hash, device.info.id).await?;
+            // A revoked device gets no session to act with (the caller refuses it).
+            if device.info.status != DeviceStatus::Revoked {
+                bind_session(&mut tx, token_hash, device.info.id).await?;
+            }
             tx.commit().await?;
             // The device that bootstrapped the team (approved by nobody) may still need to
             // make the key, if its first reply was lost: the client ignores this if it has one.

@@ -1,4 +1,4 @@
-use axum::extract::rejection::JsonRejection;
+use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
@@ -47,24 +47,21 @@ pub async fn enrol(
         .store
         .enrol_device(&session.token_hash, &session.user, &request.keys, now_ms())
         .await?;
-    tracing::info!(device = %device.info.id, user = %session.user.id, bootstrap = make_team_key, "device enrolled");
-    if device.info.status == DeviceStatus::Revoked {
-        return Err(Failure::forbidden(
-            ErrorCode::DeviceRevoked,
-            "device revoked",
-        ));
-    }
-    Ok(Json(
-        my_device(&state, device.info, make_team_key, session.user.team).await?,
-    ))
+    let reply = my_device(&state, device.info, make_team_key, session.user.team).await?;
+    tracing::info!(device = %reply.device.id, user = %session.user.id, bootstrap = make_team_key, "device enrolled");
+    Ok(Json(reply))
 }
 
+/// What a device learns about itself; a revoked device learns only that it is revoked.
 async fn my_device(
     state: &AppState,
     device: DeviceInfo,
     make_team_key: bool,
     team: Uuid,
 ) -> ApiResult<MyDevice> {
+    if device.status == DeviceStatus::Revoked {
+        return Err(Failure::revoked());
+    }
     Ok(MyDevice {
         sealed_team_keys: state.store.sealed_team_keys(device.id).await?,
         team_epoch: state.store.team_epoch(team).await?,
@@ -75,12 +72,6 @@ async fn my_device(
 
 pub async fn me(State(state): State<AppState>, session: Session) -> ApiResult<Json<MyDevice>> {
     let device = session.device_any_status(&state).await?;
-    if device.info.status == DeviceStatus::Revoked {
-        return Err(Failure::forbidden(
-            ErrorCode::DeviceRevoked,
-            "device revoked",
-        ));
-    }
     Ok(Json(
         my_device(&state, device.info, false, session.user.team).await?,
     ))
@@ -100,10 +91,14 @@ pub async fn list(State(state): State<AppState>, session: Session) -> ApiResult<
 pub async fn approve(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    id: Result<Path<String>, PathRejection>,
     json: Result<Json<ApproveRequest>, JsonRejection>,
 ) -> ApiResult<Json<DeviceInfo>> {
-    let target = Uuid::parse_str(&id).map_err(|_| Failure::malformed("device id is not a UUID"))?;
+    // Any id that is not a UUID, bad percent-encoding included, gets the API's JSON error.
+    let target = id
+        .ok()
+        .and_then(|Path(id)| Uuid::parse_str(&id).ok())
+        .ok_or_else(|| Failure::malformed("device id is not a UUID"))?;
     let request = body(json)?;
     session.require_coordinator()?;
     let approver = session.approved_device(&state).await?;
