@@ -87,7 +87,6 @@ macro_rules! messages {
 }
 
 messages! {
-    AppName => "Fältlogg", "Fältlogg";
     NotFound => "Sidan finns inte. Till Idag", "This page does not exist. Go to Today";
     NavToday => "Idag", "Today";
     NavMore => "Mer", "More";
@@ -178,6 +177,7 @@ messages! {
     QuotaExceeded => "Telefonens lagring är full. Inget du redan sparat går förlorat. Frigör utrymme och försök igen.", "The phone's storage is full. Nothing you have saved is lost. Free some space and try again.";
     ContactNotSavedFull => "Telefonens lagring är full. Kontakten sparades inte. Frigör utrymme och försök igen.", "The phone's storage is full. The contact was not saved. Free some space and try again.";
     StorageError => "Kunde inte spara på telefonen. Försök igen.", "Could not save on this phone. Try again.";
+    VaultUnreadable => "Appens data på telefonen går inte att läsa. Logga ut och radera data på telefonen, och logga sedan in igen.", "The app's data on this phone cannot be read. Sign out and erase the data on this phone, then sign in again.";
     BadEnvelopes => "Några ändringar från servern kunde inte läsas och har satts åt sidan.", "Some changes from the server could not be read and were set aside.";
 
     DevicesHeading => "Enheter", "Devices";
@@ -187,7 +187,6 @@ messages! {
     StatusApproved => "Godkänd", "Approved";
     StatusRevoked => "Spärrad", "Revoked";
     ThisDevice => "Den här telefonen", "This phone";
-    NoDevices => "Inga enheter.", "No devices.";
     Approved => "Enheten är godkänd.", "The device is approved.";
 
     UpdateReady => "En ny version är klar.", "A new version is ready.";

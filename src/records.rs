@@ -122,7 +122,7 @@ pub fn observe(remote: Hlc) {
 }
 
 /// Opens one stored envelope.
-pub fn open(bytes: &[u8], keys: &[TeamKey]) -> Result<(Envelope, Change), EnvelopeError> {
+fn open(bytes: &[u8], keys: &[TeamKey]) -> Result<(Envelope, Change), EnvelopeError> {
     let envelope = Envelope::from_bytes(bytes)?;
     let change = envelope.open(keys)?;
     Ok((envelope, change))

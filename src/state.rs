@@ -16,7 +16,7 @@ use crate::i18n::Msg;
 use crate::idb::{self, StorageError, META, OUTBOX, QUARANTINE};
 use crate::records::{self, SaveError};
 use crate::sync::{self, SyncError};
-use crate::time::now_ms;
+use crate::time::{after_next_paint, now_ms};
 use crate::vault::{self, OpenVault, VaultContents, VaultError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +60,11 @@ pub fn use_app() -> AppCtx {
 }
 
 impl AppCtx {
+    /// Why the last contact with the server (or the storage it fed) failed, if it did.
+    pub fn sync_problem(self) -> Signal<Option<Msg>> {
+        Signal::derive(move || self.sync.with(|s| s.problem))
+    }
+
     /// The state at start-up: locked if this device has a vault, signed out if not.
     pub fn from_device() -> AppCtx {
         AppCtx {
@@ -126,7 +131,7 @@ pub fn storage_msg(e: StorageError) -> Msg {
 fn vault_msg(e: VaultError) -> Msg {
     match e {
         VaultError::WrongPassphrase => Msg::WrongPassphrase,
-        VaultError::Missing => Msg::StorageError,
+        VaultError::Unreadable => Msg::VaultUnreadable,
         VaultError::Storage(s) => storage_msg(s),
     }
 }
@@ -170,6 +175,7 @@ pub async fn choose_passphrase(ctx: AppCtx, passphrase: String) -> Result<(), Ms
         secrets: DeviceSecrets::generate(&mut OsRng),
         team_keys: Vec::new(),
     };
+    after_next_paint().await;
     let open = OpenVault::create(&passphrase, contents).map_err(vault_msg)?;
     ctx.pending_sign_in.set(None);
     ctx.vault.set(Some(open));
@@ -179,6 +185,7 @@ pub async fn choose_passphrase(ctx: AppCtx, passphrase: String) -> Result<(), Ms
 }
 
 pub async fn unlock(ctx: AppCtx, passphrase: String) -> Result<(), Msg> {
+    after_next_paint().await;
     let open = OpenVault::unlock(&passphrase).map_err(vault_msg)?;
     ctx.vault.set(Some(open));
     ctx.phase.set(Phase::Unlocked);
@@ -203,9 +210,9 @@ pub fn lock(ctx: AppCtx) {
 /// database has to wait for another tab of the app to close.
 pub async fn erase_device(ctx: AppCtx) {
     vault::erase();
+    // With the vault gone, lock() leaves the app signed out.
     lock(ctx);
     ctx.sync.set(SyncState::default());
-    ctx.phase.set(Phase::SignedOut);
     let _ = idb::erase().await;
 }
 
@@ -245,8 +252,18 @@ async fn refresh_counts(ctx: AppCtx) {
     });
 }
 
-/// Enrols the device if it is not yet, and collects team keys sealed to it.
+/// Enrols the device if it is not yet, and collects team keys sealed to it. A failure, from
+/// the server or from the phone's storage, is also shown as the sync problem: callers in the
+/// background drop the result.
 pub async fn ensure_enrolled(ctx: AppCtx) -> Result<(), Msg> {
+    let result = enrol(ctx).await;
+    if let Err(msg) = result {
+        ctx.sync.update(|s| s.problem = Some(msg));
+    }
+    result
+}
+
+async fn enrol(ctx: AppCtx) -> Result<(), Msg> {
     let Some(contents) = ctx.contents() else {
         return Ok(());
     };
@@ -255,11 +272,7 @@ pub async fn ensure_enrolled(ctx: AppCtx) -> Result<(), Msg> {
     let request = EnrolRequest::new(&contents.secrets, &contents.token);
     let result: Result<MyDevice, ApiFailure> =
         api::post("/api/devices", Some(&contents.token), &request).await;
-    let me = result.map_err(|e| {
-        let msg = api_msg(&e);
-        ctx.sync.update(|s| s.problem = Some(msg));
-        msg
-    })?;
+    let me = result.map_err(|e| api_msg(&e))?;
     ctx.sync.update(|s| s.problem = None);
     let mut new_keys: Vec<TeamKey> = Vec::new();
     let held = |epoch: u32| contents.team_keys.iter().any(|k| k.epoch == epoch);
@@ -285,8 +298,9 @@ pub async fn ensure_enrolled(ctx: AppCtx) -> Result<(), Msg> {
             v.device = Some(me.device.id);
             v.team_keys.extend(new_keys);
         })?;
-        refresh_local(ctx).await;
+        // Only a new key can open records not shown yet.
         if approved_now {
+            refresh_local(ctx).await;
             spawn_sync(ctx);
         }
     }

@@ -52,11 +52,9 @@ async fn set_aside(id: &str, bytes: &[u8]) -> Result<(), StorageError> {
 }
 
 /// Sends everything in the outbox, oldest first, in batches under the server's limits.
-/// Returns how many envelopes the server accepted.
-pub async fn push(vault: &VaultContents) -> Result<usize, SyncError> {
+pub async fn push(vault: &VaultContents) -> Result<(), SyncError> {
     // Oldest first: outbox keys are UUIDv7, which sort by time.
     let mut queue: VecDeque<(String, Vec<u8>)> = idb::all_bytes(OUTBOX).await?.into();
-    let mut pushed = 0;
     while !queue.is_empty() {
         let mut batch = Vec::new();
         let mut size = 64;
@@ -85,7 +83,6 @@ pub async fn push(vault: &VaultContents) -> Result<usize, SyncError> {
                     idb::delete(&tx, OUTBOX, id)?;
                 }
                 idb::committed(&tx).await?;
-                pushed += batch.len();
             }
             Err(ApiFailure::Rejected(e))
                 if names_one_envelope(e.error) && e.index.is_some_and(|i| i < batch.len()) =>
@@ -99,7 +96,7 @@ pub async fn push(vault: &VaultContents) -> Result<usize, SyncError> {
             Err(e) => return Err(e.into()),
         }
     }
-    Ok(pushed)
+    Ok(())
 }
 
 /// What a pull brought: the changes that opened, and how many were set aside.
@@ -116,14 +113,15 @@ pub async fn pull(vault: &VaultContents) -> Result<Pulled, SyncError> {
     let mut pulled = Pulled::default();
     // The team's devices, fetched when an envelope names one not seen yet.
     let mut senders: Option<Vec<DeviceInfo>> = None;
+    // Read once: each page's transaction stores the cursor it moves on to.
+    let mut after = {
+        let tx = idb::transaction(&[META], false).await?;
+        idb::get(&tx, META, "pull_after")
+            .await?
+            .as_f64()
+            .unwrap_or(0.0) as i64
+    };
     loop {
-        let after = {
-            let tx = idb::transaction(&[META], false).await?;
-            idb::get(&tx, META, "pull_after")
-                .await?
-                .as_f64()
-                .unwrap_or(0.0) as i64
-        };
         let page: PullResponse =
             api::get(&format!("/api/envelopes?after={after}"), &vault.token).await?;
         let envelopes: Vec<(i64, Option<Envelope>)> = page
@@ -178,6 +176,7 @@ pub async fn pull(vault: &VaultContents) -> Result<Pulled, SyncError> {
         }
         idb::put_value(&tx, META, "pull_after", &JsValue::from_f64(last as f64))?;
         idb::committed(&tx).await?;
+        after = last;
         if !page.more || page.envelopes.is_empty() {
             return Ok(pulled);
         }

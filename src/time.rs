@@ -1,6 +1,9 @@
-//! Time, through the browser's clock and its local time zone (js `Date`).
+//! Time, through the browser's clock and its local time zone (js `Date`), and the browser's
+//! frames.
 
-use js_sys::Date;
+use js_sys::{Date, Function, Promise};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 
 pub fn now_ms() -> i64 {
     Date::now() as i64
@@ -54,4 +57,22 @@ pub fn clock(ms: i64) -> String {
 /// `YYYY-MM-DD HH:MM` in local time: unambiguous in both languages.
 pub fn date_time(ms: i64) -> String {
     to_local_input(ms).replace('T', " ")
+}
+
+/// Resolves once the browser has painted the page as it is now (a frame, then a task after
+/// it). Work that holds the main thread, such as Argon2 when unlocking, waits for this so
+/// that "Please wait" is on the screen before it starts. A page in the background paints no
+/// frames, so this waits until it is shown again.
+pub async fn after_next_paint() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let promise = Promise::new(&mut |resolve: Function, _reject| {
+        let w = window.clone();
+        let after_frame = Closure::once_into_js(move || {
+            let _ = w.set_timeout_with_callback(&resolve);
+        });
+        let _ = window.request_animation_frame(after_frame.unchecked_ref());
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }

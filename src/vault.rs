@@ -42,7 +42,8 @@ impl VaultContents {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VaultError {
     WrongPassphrase,
-    Missing,
+    /// No vault, or one that does not decode: nothing a passphrase can fix.
+    Unreadable,
     Storage(StorageError),
 }
 
@@ -92,14 +93,14 @@ impl OpenVault {
 
     /// Opens the stored vault with `passphrase`.
     pub fn unlock(passphrase: &str) -> Result<OpenVault, VaultError> {
-        let sealed: SealedVault = LocalStorage::get(VAULT_KEY).map_err(|_| VaultError::Missing)?;
+        let sealed: SealedVault =
+            LocalStorage::get(VAULT_KEY).map_err(|_| VaultError::Unreadable)?;
         let (kek, plaintext) = sealed.unlock(passphrase).map_err(|e| match e {
             CryptoError::Decrypt => VaultError::WrongPassphrase,
-            _ => VaultError::Storage(StorageError::Failed),
+            _ => VaultError::Unreadable,
         })?;
         let plaintext = zeroize::Zeroizing::new(plaintext);
-        let contents = postcard::from_bytes(&plaintext)
-            .map_err(|_| VaultError::Storage(StorageError::Failed))?;
+        let contents = postcard::from_bytes(&plaintext).map_err(|_| VaultError::Unreadable)?;
         Ok(OpenVault {
             kek,
             salt: sealed.salt,

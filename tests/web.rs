@@ -88,7 +88,7 @@ async fn the_vault_opens_only_with_its_passphrase_and_is_ciphertext_at_rest() {
     vault::erase();
     assert_eq!(
         OpenVault::unlock("en lång lösenfras").err(),
-        Some(VaultError::Missing)
+        Some(VaultError::Unreadable)
     );
 }
 

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use crate::app::sync_words;
 use crate::components::{use_form, Banner, Icon, IconSvg, LanguageSwitch};
 use crate::i18n::{use_i18n, Msg};
-use crate::screens::sign_in::SignInForm;
+use crate::screens::sign_in::SyncProblem;
 use crate::state::{self, use_app};
 use crate::time::date_time;
 
@@ -45,8 +45,6 @@ pub fn More() -> impl IntoView {
 fn SyncSection() -> impl IntoView {
     let i18n = use_i18n();
     let ctx = use_app();
-    let problem = Signal::derive(move || ctx.sync.with(|s| s.problem));
-    let expired = move || ctx.sync.with(|s| s.problem == Some(Msg::SessionExpired));
     let last_sent = move || ctx.sync.with(|s| s.last_sent_ms).map(date_time);
     let set_aside = move || ctx.sync.with(|s| s.set_aside);
     view! {
@@ -55,8 +53,7 @@ fn SyncSection() -> impl IntoView {
             <p id="sync-summary">{move || sync_words(i18n, ctx)}</p>
             {move || last_sent().map(|t| view! { <p class="muted">{i18n.t(Msg::LastSent)} " " {t}</p> })}
             {move || (set_aside() > 0).then(|| view! { <p class="muted">{set_aside()} " " {i18n.t(Msg::SetAside)}</p> })}
-            <Banner msg=problem warning=true/>
-            {move || expired().then(|| view! { <SignInForm again=true/> })}
+            <SyncProblem/>
             <button type="button" class="secondary" id="sync-now" disabled=move || ctx.sync.with(|s| s.running)
                 on:click=move |_| state::spawn_sync(ctx)>
                 <IconSvg icon=Icon::Sync/>

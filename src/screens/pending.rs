@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use crate::components::{use_form, Banner};
 use crate::i18n::{use_i18n, Msg};
-use crate::screens::sign_in::SignInForm;
+use crate::screens::sign_in::SyncProblem;
 use crate::state::{self, use_app};
 
 /// How often a waiting device asks whether it has been approved.
@@ -49,13 +49,7 @@ pub fn Pending() -> impl IntoView {
             <p class="label">{i18n.t(Msg::Fingerprint)}</p>
             <p class="fingerprint" id="fingerprint">{fingerprint}</p>
             <Banner msg=form.problem/>
-            // Why the last contact with the server failed; after an expired sign-in, the form
-            // to sign in again, which keeps this device and its keys.
-            <Banner msg=Signal::derive(move || ctx.sync.with(|s| s.problem)) warning=true/>
-            {move || {
-                (ctx.sync.with(|s| s.problem) == Some(Msg::SessionExpired))
-                    .then(|| view! { <SignInForm again=true/> })
-            }}
+            <SyncProblem/>
             <button type="button" class="primary" disabled=form.busy() on:click=move |_| check()>
                 {i18n.t(Msg::CheckAgain)}
             </button>

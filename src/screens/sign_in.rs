@@ -2,7 +2,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
-use crate::components::{simple_form, use_form, Field, LanguageSwitch};
+use crate::components::{simple_form, use_form, Banner, Field, LanguageSwitch};
 use crate::i18n::{use_i18n, Msg};
 use crate::state::{self, use_app};
 
@@ -57,5 +57,16 @@ pub fn SignIn() -> impl IntoView {
         <p>{i18n.t(Msg::SignInIntro)}</p>
         <SignInForm/>
         <LanguageSwitch/>
+    }
+}
+
+/// Why the last sync failed, and after an expired sign-in the form to sign in again, which
+/// keeps this device, its keys and its data. On More and on the waiting screen.
+#[component]
+pub fn SyncProblem() -> impl IntoView {
+    let problem = use_app().sync_problem();
+    view! {
+        <Banner msg=problem warning=true/>
+        {move || (problem.get() == Some(Msg::SessionExpired)).then(|| view! { <SignInForm again=true/> })}
     }
 }

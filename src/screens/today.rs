@@ -11,10 +11,9 @@ use crate::time::date_time;
 pub fn Today() -> impl IntoView {
     let i18n = use_i18n();
     let ctx = use_app();
-    let problem = Signal::derive(move || ctx.sync.with(|s| s.problem));
     view! {
         <Banner msg=ctx.notice/>
-        <Banner msg=problem warning=true/>
+        <Banner msg=ctx.sync_problem() warning=true/>
         <h2 class="section">{i18n.t(Msg::ContactsHeading)}</h2>
         {move || {
             let contacts = ctx.records.with(|r| r.contacts_newest_first());
