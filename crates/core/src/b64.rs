@@ -12,7 +12,7 @@ pub fn encode(bytes: &[u8]) -> String {
 }
 
 /// Decodes base64url without padding.
-pub fn decode(text: &str) -> Result<Vec<u8>, base64::DecodeError> {
+fn decode(text: &str) -> Result<Vec<u8>, base64::DecodeError> {
     URL_SAFE_NO_PAD.decode(text)
 }
 

@@ -11,13 +11,6 @@ pub fn new_v7(unix_ms: u64, rng: &mut impl Csprng) -> Uuid {
     Builder::from_unix_timestamp_millis(unix_ms, &random).into_uuid()
 }
 
-/// A new random UUIDv4 (for things whose creation time is not worth revealing).
-pub fn new_v4(rng: &mut impl Csprng) -> Uuid {
-    let mut random = [0u8; 16];
-    rng.fill_bytes(&mut random);
-    Builder::from_random_bytes(random).into_uuid()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -29,6 +22,5 @@ mod tests {
         let b = new_v7(1_700_000_000_001, &mut OsRng);
         assert!(a < b);
         assert_eq!(a.get_version_num(), 7);
-        assert_eq!(new_v4(&mut OsRng).get_version_num(), 4);
     }
 }

@@ -1,7 +1,7 @@
 use std::path::PathBuf;
 
 /// What the server needs to know, from the command line or the environment.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct Config {
     /// Where the built PWA is (trunk's `dist/`).
     pub dist_dir: PathBuf,
@@ -12,13 +12,4 @@ pub struct Config {
 
 impl Config {
     pub const DEFAULT_SESSION_TTL_MS: i64 = 30 * 24 * 60 * 60 * 1000;
-}
-
-impl std::fmt::Debug for Config {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Config")
-            .field("dist_dir", &self.dist_dir)
-            .field("session_ttl_ms", &self.session_ttl_ms)
-            .finish()
-    }
 }

@@ -135,11 +135,13 @@ pub(crate) fn status_str(s: DeviceStatus) -> &'static str {
     }
 }
 
-pub(crate) fn parse_status(s: &str) -> DeviceStatus {
+/// `None` for text no version of the schema writes: the caller reports bad data.
+pub(crate) fn parse_status(s: &str) -> Option<DeviceStatus> {
     match s {
-        "approved" => DeviceStatus::Approved,
-        "revoked" => DeviceStatus::Revoked,
-        _ => DeviceStatus::Pending,
+        "pending" => Some(DeviceStatus::Pending),
+        "approved" => Some(DeviceStatus::Approved),
+        "revoked" => Some(DeviceStatus::Revoked),
+        _ => None,
     }
 }
 
@@ -150,9 +152,11 @@ pub(crate) fn role_str(r: Role) -> &'static str {
     }
 }
 
-pub(crate) fn parse_role(s: &str) -> Role {
+/// `None` for text no version of the schema writes: the caller reports bad data.
+pub(crate) fn parse_role(s: &str) -> Option<Role> {
     match s {
-        "coordinator" => Role::Coordinator,
-        _ => Role::Worker,
+        "coordinator" => Some(Role::Coordinator),
+        "worker" => Some(Role::Worker),
+        _ => None,
     }
 }

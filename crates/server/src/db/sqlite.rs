@@ -58,18 +58,23 @@ fn uuid(row: &SqliteRow, col: &str) -> StoreResult<Uuid> {
     Uuid::from_str(&text).map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))
 }
 
+/// A stored value the code cannot read: an internal error, never a guess.
+fn bad_data(what: &'static str) -> StoreError {
+    StoreError::Database(sqlx::Error::Decode(what.into()))
+}
+
 fn key32(row: &SqliteRow, col: &str) -> StoreResult<[u8; 32]> {
     let bytes: Vec<u8> = row.try_get(col)?;
     bytes
         .try_into()
-        .map_err(|_| StoreError::Database(sqlx::Error::Decode("key is not 32 bytes".into())))
+        .map_err(|_| bad_data("key is not 32 bytes"))
 }
 
 fn user_info(row: &SqliteRow) -> StoreResult<UserInfo> {
     Ok(UserInfo {
         id: uuid(row, "user_id")?,
         username: row.try_get("username")?,
-        role: parse_role(row.try_get::<&str, _>("role")?),
+        role: parse_role(row.try_get("role")?).ok_or_else(|| bad_data("unknown role"))?,
         team: uuid(row, "team_id")?,
         team_name: row.try_get("team_name")?,
     })
@@ -89,7 +94,8 @@ fn device_row(row: &SqliteRow) -> StoreResult<DeviceRow> {
         info: DeviceInfo {
             id: uuid(row, "id")?,
             username: row.try_get("username")?,
-            status: parse_status(row.try_get::<&str, _>("status")?),
+            status: parse_status(row.try_get("status")?)
+                .ok_or_else(|| bad_data("unknown device status"))?,
             keys: DevicePublicKeys {
                 signing: key32(row, "signing_key")?,
                 exchange: key32(row, "exchange_key")?,
