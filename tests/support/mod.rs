@@ -218,23 +218,27 @@ impl Device {
         device
     }
 
-    async fn enrol_again(&self) -> faltlogg_core::api::MyDevice {
-        use faltlogg_core::api::*;
-        let request = EnrolRequest::new(&self.secrets, &self.token);
+    /// Posts `body` to the API with this device's session; the call must succeed.
+    async fn post(&self, path: &str, body: &impl serde::Serialize) -> reqwest::Response {
         let response = self
             .http
-            .post(format!("{}api/devices", self.url))
+            .post(format!("{}api/{path}", self.url))
             .bearer_auth(&self.token)
-            .json(&request)
+            .json(body)
             .send()
             .await
             .unwrap();
         assert!(
             response.status().is_success(),
-            "enrol: {}",
+            "{path}: {}",
             response.status()
         );
-        response.json().await.unwrap()
+        response
+    }
+
+    async fn enrol_again(&self) -> faltlogg_core::api::MyDevice {
+        let request = faltlogg_core::api::EnrolRequest::new(&self.secrets, &self.token);
+        self.post("devices", &request).await.json().await.unwrap()
     }
 
     /// Opens the team key a coordinator sealed to this device.
@@ -291,19 +295,7 @@ impl Device {
             .unwrap();
             envelopes.push(WireEnvelope::from(&envelope));
         }
-        let response = self
-            .http
-            .post(format!("{}api/envelopes", self.url))
-            .bearer_auth(&self.token)
-            .json(&PushRequest { envelopes })
-            .send()
-            .await
-            .unwrap();
-        assert!(
-            response.status().is_success(),
-            "push: {}",
-            response.status()
-        );
+        self.post("envelopes", &PushRequest { envelopes }).await;
     }
 }
 
