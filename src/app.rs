@@ -2,7 +2,7 @@
 //! (sign in, passphrase, unlock, approval) in front of the screens.
 
 use gloo_storage::{LocalStorage, Storage};
-use leptos::either::{Either, EitherOf4};
+use leptos::either::{Either, EitherOf4, EitherOf8};
 use leptos::prelude::*;
 use leptos_router::components::Router;
 use leptos_router::hooks::use_location;
@@ -11,8 +11,10 @@ use crate::components::{Icon, IconSvg};
 use crate::i18n::{use_i18n, I18n, Lang, Msg};
 use crate::screens::{
     more::More, new_contact::NewContact, passphrase::ChoosePassphrase, pending::Pending,
-    sign_in::SignIn, today::Today, unlock::Unlock, Screen,
+    person::PersonForm, person::PersonPage, persons::Persons, sign_in::SignIn, today::Today,
+    unlock::Unlock, Screen,
 };
+use crate::state::records::use_records;
 use crate::state::{self, use_app, AppCtx, Phase};
 use crate::time::{clock, now_ms};
 
@@ -46,7 +48,7 @@ pub fn App() -> impl IntoView {
             {move || {
                 // Tracks the language too: switching it renders the app anew in that language.
                 i18n.lang();
-                match ctx.phase.get() {
+                match ctx.phase() {
                 Phase::SignedOut => EitherOf4::A(view! { <main class="gate" id="main"><SignIn/></main> }),
                 Phase::ChoosePassphrase => {
                     EitherOf4::B(view! { <main class="gate" id="main"><ChoosePassphrase/></main> })
@@ -78,7 +80,7 @@ fn watch_the_world(ctx: AppCtx) {
     );
     let _ = set_interval_with_handle(
         move || {
-            if ctx.phase.get_untracked() != Phase::Unlocked {
+            if !ctx.unlocked_untracked() {
                 return;
             }
             if now_ms() - last_activity.get_value() > IDLE_LOCK_MS {
@@ -93,10 +95,10 @@ fn watch_the_world(ctx: AppCtx) {
     let flag = || {
         js_sys::Reflect::get(&window(), &"faltloggUpdateReady".into()).is_ok_and(|v| v.is_truthy())
     };
-    ctx.update_ready.set(flag());
+    ctx.set_update_ready(flag());
     on_window(
         "faltlogg-update",
-        Box::new(move || ctx.update_ready.set(true)),
+        Box::new(move || ctx.set_update_ready(true)),
     );
 }
 
@@ -129,10 +131,14 @@ fn Layout() -> impl IntoView {
         <UpdateBanner/>
         <main id="main" tabindex="-1">
             {move || match screen.get() {
-                Screen::Today => EitherOf4::A(view! { <Today/> }),
-                Screen::NewContact => EitherOf4::B(view! { <NewContact/> }),
-                Screen::More => EitherOf4::C(view! { <More/> }),
-                Screen::NotFound => EitherOf4::D(view! {
+                Screen::Today => EitherOf8::A(view! { <Today/> }),
+                Screen::NewContact => EitherOf8::B(view! { <NewContact/> }),
+                Screen::Persons => EitherOf8::C(view! { <Persons/> }),
+                Screen::NewPerson => EitherOf8::D(view! { <PersonForm id=None/> }),
+                Screen::Person(id) => EitherOf8::E(view! { <PersonPage id/> }),
+                Screen::EditPerson(id) => EitherOf8::F(view! { <EditPerson id/> }),
+                Screen::More => EitherOf8::G(view! { <More/> }),
+                Screen::NotFound => EitherOf8::H(view! {
                     <p><a href=Screen::TODAY>{use_i18n().t(Msg::NotFound)}</a></p>
                 }),
             }}
@@ -141,9 +147,21 @@ fn Layout() -> impl IntoView {
     }
 }
 
+/// The edit form, once the person is loaded (after an unlock the records arrive a moment
+/// later; a deep link must not open an empty form). It is drawn once: a sync meanwhile does not
+/// wipe what is being typed.
+#[component]
+fn EditPerson(id: uuid::Uuid) -> impl IntoView {
+    let records = use_records();
+    let loaded = Memo::new(move |_| {
+        records.with(|f| f.get::<faltlogg_core::record::person::Person>(id).is_some())
+    });
+    move || loaded.get().then(|| view! { <PersonForm id=Some(id)/> })
+}
+
 /// The sync state in words, for the top bar: "3 changes waiting", "All sent 14:02".
 pub fn sync_words(i18n: I18n, ctx: AppCtx) -> String {
-    let s = ctx.sync.get();
+    let s = ctx.sync().get();
     if s.running {
         return i18n.t(Msg::Syncing).to_string();
     }
@@ -165,8 +183,8 @@ fn TopBar(screen: Memo<Screen>) -> impl IntoView {
             <div class="top-bar-text">
                 <h1>{title}</h1>
                 <p class="sync-state" id="sync-state" role="status" aria-live="polite"
-                    data-waiting=move || ctx.sync.with(|s| s.waiting.to_string())
-                    data-syncs=move || ctx.sync.with(|s| s.completed.to_string())>
+                    data-waiting=move || ctx.sync().with(|s| s.waiting.to_string())
+                    data-syncs=move || ctx.sync().with(|s| s.completed.to_string())>
                     {move || sync_words(i18n, ctx)}
                 </p>
             </div>
@@ -190,7 +208,7 @@ fn UpdateBanner() -> impl IntoView {
         }
     };
     view! {
-        {move || ctx.update_ready.get().then(|| view! {
+        {move || ctx.update_ready().get().then(|| view! {
             <div class="banner update" role="status">
                 <span>{i18n.t(Msg::UpdateReady)}</span>
                 <button type="button" class="secondary" id="apply-update" on:click=apply>{i18n.t(Msg::UpdateNow)}</button>
@@ -217,6 +235,10 @@ fn BottomNav(screen: Memo<Screen>) -> impl IntoView {
             <a href=Screen::TODAY aria-current=current(Screen::Today)>
                 <IconSvg icon=Icon::Today/>
                 <span>{i18n.t(Msg::NavToday)}</span>
+            </a>
+            <a href=Screen::PERSONS aria-current=current(Screen::Persons)>
+                <IconSvg icon=Icon::Persons/>
+                <span>{i18n.t(Msg::NavPersons)}</span>
             </a>
             <a href=Screen::MORE aria-current=current(Screen::More)>
                 <IconSvg icon=Icon::More/>

@@ -15,6 +15,7 @@ pub enum Icon {
     Lock,
     Plus,
     Sync,
+    Persons,
 }
 
 #[component]
@@ -24,6 +25,7 @@ pub fn IconSvg(icon: Icon) -> impl IntoView {
         Icon::More => "M4 6h16v2H4zm0 5h16v2H4zm0 5h16v2H4z",
         Icon::Lock => "M12 2a5 5 0 0 0-5 5v3H5v12h14V10h-2V7a5 5 0 0 0-5-5zm-3 8V7a3 3 0 0 1 6 0v3z",
         Icon::Plus => "M11 4h2v7h7v2h-7v7h-2v-7H4v-2h7z",
+        Icon::Persons => "M9 4a4 4 0 1 0 0 8 4 4 0 0 0 0-8zm8 2a3 3 0 1 0 0 6 3 3 0 0 0 0-6zM9 14c-4 0-7 2-7 5v1h14v-1c0-3-3-5-7-5zm8 0c-.6 0-1.2.1-1.7.2A6 6 0 0 1 18 19v1h4v-1c0-3-2-5-5-5z",
         Icon::Sync => "M12 4a8 8 0 0 1 7.4 5H17l3 4 3-4h-1.5A10 10 0 0 0 3 8l1.8.9A8 8 0 0 1 12 4zm-9 7-3 4h1.5A10 10 0 0 0 21 16l-1.8-.9A8 8 0 0 1 4.6 15H7z",
     };
     view! {
@@ -159,6 +161,16 @@ impl FormState {
         });
     }
 
+    /// Shows the problems a record's validation found, at their fields and in the summary.
+    pub fn show_errors(self, errors: Vec<faltlogg_core::record::FieldError>) {
+        self.set_errors.set(
+            errors
+                .into_iter()
+                .map(|e| (e.field, crate::i18n::problem_msg(e)))
+                .collect(),
+        );
+    }
+
     /// Whether the form is busy, for `disabled` (one closure type for every button).
     pub fn busy(self) -> impl Fn() -> bool + Copy + 'static {
         move || self.working.get()
@@ -194,6 +206,8 @@ pub struct Field {
     pub readonly: bool,
     /// Capitalise the first letter on phone keyboards (place names), not for usernames.
     pub capitalize: bool,
+    /// The phone keyboard to show (`numeric` for dates, times and years).
+    pub inputmode: &'static str,
 }
 
 impl Field {
@@ -208,6 +222,14 @@ impl Field {
             value,
             readonly: false,
             capitalize: false,
+            inputmode: "text",
+        }
+    }
+
+    pub fn numeric(self) -> Field {
+        Field {
+            inputmode: "numeric",
+            ..self
         }
     }
 
@@ -248,6 +270,7 @@ pub fn input_field(form: FormState, field: Field) -> impl IntoView {
         value,
         readonly,
         capitalize,
+        inputmode,
     } = field;
     let hint_id = hint.map(|_| format!("{id}-hint"));
     let autocapitalize = if capitalize { "sentences" } else { "none" };
@@ -256,7 +279,7 @@ pub fn input_field(form: FormState, field: Field) -> impl IntoView {
             <label for=id>{i18n.t(label)}</label>
             {hint.map(|h| view! { <p class="hint" id=format!("{id}-hint")>{i18n.t(h)}</p> })}
             {field_error(form.errors, id)}
-            <input id=id name=id type=kind autocomplete=autocomplete autocapitalize=autocapitalize spellcheck="false"
+            <input id=id name=id type=kind autocomplete=autocomplete autocapitalize=autocapitalize spellcheck="false" inputmode=inputmode
                 readonly=readonly aria-describedby=hint_id aria-invalid=form.invalid(id) bind:value=value/>
         </div>
     }
@@ -281,5 +304,45 @@ pub fn simple_form(
             {fields.into_iter().map(|field| input_field(form, field)).collect_view()}
             <button type="submit" class="primary" disabled=form.busy()>{form.label(i18n.t(submit))}</button>
         </form>
+    }
+}
+
+/// A labelled checkbox (the whole row is the touch target).
+pub fn check_box(id: impl Into<String>, label: Msg, value: RwSignal<bool>) -> impl IntoView {
+    check_box_text(id, use_i18n().t(label).to_string(), value)
+}
+
+/// A checkbox labelled with record text (a person's alias).
+pub fn check_box_text(
+    id: impl Into<String>,
+    label: String,
+    value: RwSignal<bool>,
+) -> impl IntoView {
+    let id = id.into();
+    view! {
+        <label class="check" for=id.clone()>
+            <input type="checkbox" id=id.clone() prop:checked=move || value.get()
+                on:change=move |ev| value.set(event_target_checked(&ev))/>
+            <span>{label}</span>
+        </label>
+    }
+}
+
+/// A textarea for a note: no autocomplete, no spellcheck (the browser keeps no copy).
+pub fn note_field(
+    form: FormState,
+    id: &'static str,
+    label: Msg,
+    value: RwSignal<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="field">
+            <label for=id>{i18n.t(label)}</label>
+            <p class="hint" id=format!("{id}-hint")>{i18n.t(Msg::NoteHint)}</p>
+            {field_error(form.errors, id)}
+            <textarea id=id rows="4" autocomplete="off" spellcheck="false" aria-describedby=format!("{id}-hint")
+                aria-invalid=form.invalid(id) bind:value=value></textarea>
+        </div>
     }
 }

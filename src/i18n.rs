@@ -1,6 +1,8 @@
 //! Every word the user sees, in Swedish and English. Components ask for a [`Msg`]; nothing
 //! user-facing is written in a component. Swedish is the default when the browser prefers it.
 
+use faltlogg_core::record::contact::{ContactKind, Message};
+use faltlogg_core::record::{follow_up, Agency, FieldError, Problem};
 use leptos::prelude::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,10 +147,7 @@ messages! {
     SaveContact => "Spara kontakten", "Save the contact";
     Cancel => "Avbryt", "Cancel";
     ErrOccurredAtMissing => "Ange när kontakten skedde.", "Enter when the contact happened.";
-    ErrOccurredAtInFuture => "Tiden kan inte vara i framtiden.", "The time cannot be in the future.";
     ErrAreaMissing => "Ange ett område.", "Enter an area.";
-    ErrAreaTooLong => "Området får ha högst 60 tecken.", "The area can have at most 60 characters.";
-    ErrKindMissing => "Välj typ av kontakt.", "Choose a kind of contact.";
     ErrNoteTooLong => "Anteckningen får ha högst 2 000 tecken.", "The note can have at most 2,000 characters.";
 
     KindStreet => "Möte på gatan", "Street encounter";
@@ -159,6 +158,99 @@ messages! {
     KindHospital => "Sjukhus / akuten", "Hospital / ER visit";
     KindSchool => "Skola", "School";
     KindPrison => "Anstaltsbesök", "Prison visit";
+    KindOther => "Annat", "Other";
+
+    Date => "Datum", "Date";
+    DateHint => "ÅÅÅÅ-MM-DD", "YYYY-MM-DD";
+    Time => "Klockslag", "Time";
+    TimeHint => "TT:MM, 24 timmar", "HH:MM, 24-hour";
+    PersonsMet => "Personer du träffade (valfritt)", "Persons you met (optional)";
+    PersonsSearch => "Sök person", "Search for a person";
+    NoPersonsFound => "Ingen person hittades.", "No person found.";
+    Message => "GVI-budskapet", "The GVI message";
+    MessageNo => "Inte framfört", "Not delivered";
+    MessageAttempted => "Försökt (personligt budskap)", "Attempted (custom notification)";
+    MessageDelivered => "Framfört", "Delivered";
+    SafetyConcern => "Oro för säkerheten", "Safety concern";
+    Workers => "Medarbetare som var med (valfritt)", "Workers present (optional)";
+    Agencies => "Samverkansparter som var med", "Partner agencies present";
+    AgencySocial => "Socialtjänsten", "Social services";
+    AgencyPolice => "Polisen", "Police";
+    AgencyPrisonProbation => "Kriminalvården", "Prison and Probation Service";
+    AgencySchool => "Skolan", "School";
+    AgencyHealth => "Hälso- och sjukvården", "Health care";
+    AgencyOther => "Annan", "Other";
+    FollowUpDue => "Uppföljning senast (valfritt)", "Follow up by (optional)";
+    FollowUpDueHint => "Ett datum planerar en uppföljning med personerna ovan.", "A date plans a follow-up with the persons above.";
+    DraftSaved => "Utkast sparat", "Draft saved";
+
+    ErrMissing => "Fyll i det här fältet.", "Fill in this field.";
+    ErrChoose => "Välj ett alternativ.", "Choose an option.";
+    ErrTooLong => "Högst 60 tecken.", "At most 60 characters.";
+    ErrInvalidText => "Texten har osynliga styrtecken som inte kan sparas. Skriv om den.", "The text has invisible control characters that cannot be saved. Type it again.";
+    ErrDateFormat => "Skriv datumet som ÅÅÅÅ-MM-DD.", "Write the date as YYYY-MM-DD.";
+    ErrTimeFormat => "Skriv tiden som TT:MM.", "Write the time as HH:MM.";
+    ErrInFuture => "Kan inte vara i framtiden.", "Cannot be in the future.";
+    ErrDueInPast => "Datumet har redan passerat. Välj idag eller senare.", "That date has passed. Choose today or later.";
+    ErrBirthYear => "Skriv ett födelseår med fyra siffror, för en person som är 8–80 år.", "Enter a birth year of four digits, for a person aged 8–80.";
+    ErrIdentityNumber => "Det liknar ett personnummer. Personnummer sparas aldrig: skriv ett alias eller initialer.", "That looks like a personal identity number. Those are never stored: write an alias or initials.";
+    ErrBeforePrevious => "Datumet kan inte vara före föregående steg.", "The date cannot be before the previous step.";
+    ErrAttemptOnly => "”Försökt” gäller bara personligt budskap.", "“Attempted” is only for a custom notification.";
+    ErrIllegalStep => "Det steget går inte från nuvarande status.", "That step is not possible from the current status.";
+    ErrUnknownRecord => "Det finns inte på den här telefonen.", "That is not on this phone.";
+    ErrFollowUpNeedsPerson => "Välj minst en person för uppföljningen.", "Choose at least one person for the follow-up.";
+    RecordNotSavedFull => "Telefonens lagring är full. Inget sparades. Frigör utrymme och försök igen.", "The phone's storage is full. Nothing was saved. Free some space and try again.";
+    Saved => "Sparat.", "Saved.";
+
+    NavPersons => "Personer", "Persons";
+    PersonsTitle => "Personer", "Persons";
+    PersonTitle => "Person", "Person";
+    NewPerson => "Ny person", "New person";
+    EditPerson => "Ändra", "Edit";
+    NoPersons => "Inga personer ännu. Ny person?", "No persons yet. New person?";
+    Alias => "Alias eller initialer", "Alias or initials";
+    AliasHint => "Aldrig personnummer eller fullständigt namn.", "Never an identity number or a full name.";
+    BirthYear => "Födelseår (valfritt)", "Birth year (optional)";
+    AreaOptional => "Område (valfritt)", "Area (optional)";
+    ConsentGiven => "Samtycke till att dela med samverkansparter", "Consent to share with partner agencies";
+    ConsentDate => "Datum för samtycke", "Date of consent";
+    ConsentScope => "Samtycket gäller", "The consent covers";
+    Risk => "Förhöjd risk", "Elevated risk";
+    SavePerson => "Spara personen", "Save the person";
+    PersonSaved => "Personen är sparad.", "The person is saved.";
+    LikelyDuplicate => "Det finns redan en person med samma alias, födelseår och område. Spara ändå?", "There is already a person with the same alias, birth year and area. Save anyway?";
+    SaveAnyway => "Spara ändå", "Save anyway";
+    FilterOpenOffer => "Öppen insats", "Open offer";
+    FilterOverdue => "Uppföljning försenad", "Follow-up overdue";
+    FilterNoConsent => "Samtycke saknas", "Consent missing";
+    Filters => "Visa bara", "Show only";
+    Born => "född", "born";
+    Timeline => "Tidslinje", "Timeline";
+    History => "Ändringar", "Changes";
+    Changed => "ändrade", "changed";
+    Created => "skapade", "created";
+    Conflict => "Konflikt: två ändringar gjordes samtidigt. Välj vilken som gäller.", "Conflict: two changes were made at the same time. Choose which applies.";
+    ChooseThis => "Välj den här", "Choose this";
+    Archive => "Arkivera", "Archive";
+    Archived => "Arkiverad", "Archived";
+    Unarchive => "Ta tillbaka", "Restore";
+    ArchiveConfirm => "Arkivera? Posten döljs men finns kvar.", "Archive? The record is hidden but kept.";
+    Yes => "Ja", "Yes";
+    No => "Nej", "No";
+    NotShown => "–", "–";
+
+    FollowUpsHeading => "Uppföljningar", "Follow-ups";
+    NoFollowUpsToday => "Inga uppföljningar idag. Ny kontakt?", "No follow-ups today. New contact?";
+    Overdue => "Försenad", "Overdue";
+    DueToday => "Idag", "Today";
+    DueOn => "senast", "by";
+    FollowUpPlanned => "Planerad", "Planned";
+    FollowUpDone => "Gjord", "Done";
+    FollowUpMissed => "Missad", "Missed";
+    FollowUpCancelled => "Inställd", "Cancelled";
+    MarkDone => "Gjord", "Done";
+    MarkMissed => "Missad", "Missed";
+    OffersHeading => "Stödinsatser", "Support offers";
 
     MoreTitle => "Mer", "More";
     SyncHeading => "Synkning", "Sync";
@@ -197,8 +289,8 @@ messages! {
 }
 
 /// The words for a kind of contact.
-pub fn kind_msg(kind: faltlogg_core::contact::ContactKind) -> Msg {
-    use faltlogg_core::contact::ContactKind as K;
+pub fn kind_msg(kind: ContactKind) -> Msg {
+    use ContactKind as K;
     match kind {
         K::StreetEncounter => Msg::KindStreet,
         K::HomeVisit => Msg::KindHome,
@@ -208,6 +300,64 @@ pub fn kind_msg(kind: faltlogg_core::contact::ContactKind) -> Msg {
         K::HospitalVisit => Msg::KindHospital,
         K::School => Msg::KindSchool,
         K::PrisonVisit => Msg::KindPrison,
+        K::Other => Msg::KindOther,
+    }
+}
+
+pub fn agency_msg(agency: Agency) -> Msg {
+    match agency {
+        Agency::SocialServices => Msg::AgencySocial,
+        Agency::Police => Msg::AgencyPolice,
+        Agency::PrisonProbation => Msg::AgencyPrisonProbation,
+        Agency::School => Msg::AgencySchool,
+        Agency::Health => Msg::AgencyHealth,
+        Agency::Other => Msg::AgencyOther,
+    }
+}
+
+pub fn message_msg(message: Message) -> Msg {
+    match message {
+        Message::NotDelivered => Msg::MessageNo,
+        Message::Attempted => Msg::MessageAttempted,
+        Message::Delivered => Msg::MessageDelivered,
+    }
+}
+
+pub fn follow_up_status_msg(status: follow_up::Status) -> Msg {
+    use follow_up::Status as S;
+    match status {
+        S::Planned => Msg::FollowUpPlanned,
+        S::Done => Msg::FollowUpDone,
+        S::Missed => Msg::FollowUpMissed,
+        S::Cancelled => Msg::FollowUpCancelled,
+    }
+}
+
+/// The words for a problem with a form field: specific where the field says more.
+pub fn problem_msg(e: FieldError) -> Msg {
+    let date_field = matches!(
+        e.field,
+        "occurred-date" | "consent-date" | "due" | "offered-on" | "step-date"
+    );
+    match (e.field, e.problem) {
+        ("occurred-date", Problem::Missing) => Msg::ErrOccurredAtMissing,
+        ("area", Problem::Missing) => Msg::ErrAreaMissing,
+        ("kind", Problem::Missing) | ("category", Problem::Missing) => Msg::ErrChoose,
+        ("note", Problem::TooLong) => Msg::ErrNoteTooLong,
+        ("occurred-time", _) => Msg::ErrTimeFormat,
+        ("birth-year", _) => Msg::ErrBirthYear,
+        (_, Problem::Invalid) if date_field => Msg::ErrDateFormat,
+        (_, Problem::Missing) => Msg::ErrMissing,
+        (_, Problem::TooLong) => Msg::ErrTooLong,
+        (_, Problem::Invalid) => Msg::ErrInvalidText,
+        (_, Problem::InFuture) => Msg::ErrInFuture,
+        (_, Problem::InPast) => Msg::ErrDueInPast,
+        (_, Problem::OutOfRange) => Msg::ErrBirthYear,
+        (_, Problem::IdentityNumber) => Msg::ErrIdentityNumber,
+        (_, Problem::BeforePrevious) => Msg::ErrBeforePrevious,
+        (_, Problem::AttemptOnlyForNotification) => Msg::ErrAttemptOnly,
+        (_, Problem::IllegalStep) => Msg::ErrIllegalStep,
+        (_, Problem::UnknownRecord) => Msg::ErrUnknownRecord,
     }
 }
 

@@ -10,7 +10,7 @@ pub mod app;
 pub mod components;
 pub mod i18n;
 pub mod idb;
-pub mod records;
+pub mod journal;
 pub mod screens;
 pub mod state;
 pub mod sync;

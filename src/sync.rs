@@ -7,7 +7,8 @@ use faltlogg_core::api::{
     fits_in_push, DeviceInfo, DeviceList, ErrorCode, PullResponse, PushRequest, WireEnvelope,
     MAX_PUSH_BATCH,
 };
-use faltlogg_core::envelope::{Change, Envelope, EnvelopeHeader};
+use faltlogg_core::change::Change;
+use faltlogg_core::envelope::{Envelope, EnvelopeHeader};
 use wasm_bindgen::JsValue;
 
 use crate::api::{self, ApiFailure};

@@ -1,6 +1,7 @@
 //! Time, through the browser's clock and its local time zone (js `Date`), and the browser's
 //! frames.
 
+use faltlogg_core::record::date::Date as Day;
 use js_sys::{Date, Function, Promise};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -17,46 +18,57 @@ fn two(n: u32) -> String {
     }
 }
 
-/// `YYYY-MM-DDTHH:MM` in local time, the value format of `<input type="datetime-local">`.
-pub fn to_local_input(ms: i64) -> String {
+/// The local calendar date of a Unix time.
+pub fn local_date(ms: i64) -> Day {
     let d = Date::new(&(ms as f64).into());
-    format!(
-        "{}-{}-{}T{}:{}",
-        d.get_full_year(),
-        two(d.get_month() + 1),
-        two(d.get_date()),
-        two(d.get_hours()),
-        two(d.get_minutes())
-    )
+    Day::from_unix_ms(ms, -(d.get_timezone_offset() as i32))
 }
 
-/// Parses a `datetime-local` value as local time. `None` for anything malformed.
-pub fn from_local_input(value: &str) -> Option<i64> {
-    let (date, time) = value.split_once('T')?;
-    let mut d = date.splitn(3, '-').map(|p| p.parse::<u32>().ok());
-    let (y, mo, day) = (d.next()??, d.next()??, d.next()??);
-    let mut t = time
-        .splitn(3, ':')
-        .map(|p| p.get(..2).unwrap_or(p).parse::<u32>().ok());
-    let (h, mi) = (t.next()??, t.next()??);
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&day) || h > 23 || mi > 59 {
-        return None;
-    }
-    let date =
-        Date::new_with_year_month_day_hr_min(y, mo as i32 - 1, day as i32, h as i32, mi as i32);
-    let ms = date.get_time();
-    (!ms.is_nan()).then_some(ms as i64)
+/// Today, in the phone's time zone.
+pub fn today() -> Day {
+    local_date(now_ms())
 }
 
-/// `HH:MM` in local time.
+/// `HH:MM` in local time, 24-hour.
 pub fn clock(ms: i64) -> String {
     let d = Date::new(&(ms as f64).into());
     format!("{}:{}", two(d.get_hours()), two(d.get_minutes()))
 }
 
-/// `YYYY-MM-DD HH:MM` in local time: unambiguous in both languages.
+/// `YYYY-MM-DD HH:MM` in local time, 24-hour: the Swedish written form, and unambiguous in
+/// English too. The app writes dates itself rather than through the browser's locale, which
+/// may be neither language (a native date input showed "11/25/2026, 02:40 PM" in Swedish).
 pub fn date_time(ms: i64) -> String {
-    to_local_input(ms).replace('T', " ")
+    format!("{} {}", local_date(ms).iso(), clock(ms))
+}
+
+/// Parses `HH:MM` (or `H:MM`, `HHMM`) into hours and minutes.
+pub fn parse_clock(value: &str) -> Option<(u32, u32)> {
+    let v = value.trim();
+    let (h, m) = match v.split_once(['.', ':']) {
+        Some(parts) => parts,
+        None if v.len() == 4 => v.split_at(2),
+        None => return None,
+    };
+    let num = |p: &str| {
+        (!p.is_empty() && p.len() <= 2 && p.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| p.parse::<u32>().ok())?
+    };
+    let (h, m) = (num(h)?, num(m)?);
+    (h < 24 && m < 60 && m.to_string().len() <= 2).then_some((h, m))
+}
+
+/// The Unix time of a local date and time of day.
+pub fn local_ms(day: Day, (hours, minutes): (u32, u32)) -> i64 {
+    let (y, mo, d) = day.ymd();
+    let date = Date::new_with_year_month_day_hr_min(
+        y as u32,
+        mo as i32 - 1,
+        d as i32,
+        hours as i32,
+        minutes as i32,
+    );
+    date.get_time() as i64
 }
 
 /// Resolves once the browser has painted the page as it is now (a frame, then a task after

@@ -5,13 +5,14 @@
 #![cfg(target_arch = "wasm32")]
 
 use faltlogg::idb::{self, StorageError, ENVELOPES, META, OUTBOX};
-use faltlogg::records;
+use faltlogg::journal;
 use faltlogg::vault::{self, OpenVault, VaultContents, VaultError};
 use faltlogg_core::api::{Role, UserInfo};
-use faltlogg_core::contact::{Contact, ContactKind};
 use faltlogg_core::crypto::device::DeviceSecrets;
 use faltlogg_core::crypto::{SymmetricKey, TeamKey};
-use faltlogg_core::envelope::Change;
+use faltlogg_core::fold;
+use faltlogg_core::hlc::Hlc;
+use faltlogg_core::record::contact::{Contact, ContactKind};
 use rand_core::OsRng;
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
@@ -95,18 +96,26 @@ async fn the_vault_opens_only_with_its_passphrase_and_is_ciphertext_at_rest() {
 #[wasm_bindgen_test]
 async fn a_saved_contact_is_stored_sealed_queued_and_read_back() {
     idb::erase().await.unwrap();
-    records::forget();
     let vault = contents();
     let marker = "hemlig-anteckning-42";
-    let change = Change::PutContact(Contact {
-        id: Uuid::from_u128(5),
-        occurred_at_ms: 1_700_000_000_000,
-        area: "Centrum".into(),
-        kind: ContactKind::HomeVisit,
-        note: marker.into(),
-    });
-    let envelope = records::save(&change, &vault).await.unwrap();
+    let change = fold::create(&Contact::simple(
+        Uuid::from_u128(5),
+        1_700_000_000_000,
+        "Centrum",
+        ContactKind::HomeVisit,
+        marker,
+    ));
+    let before = journal::counters().await.unwrap();
+    assert_eq!(before.device_seq, 0);
+    let (envelope, after) = journal::save(&change, &vault, before, Hlc::default())
+        .await
+        .unwrap();
     assert_eq!(envelope.header.device_seq, 1);
+    assert_eq!(
+        journal::counters().await.unwrap().device_seq,
+        1,
+        "stored with the change"
+    );
     let stored = idb::all_bytes(ENVELOPES).await.unwrap();
     assert_eq!(stored.len(), 1);
     assert!(
@@ -118,15 +127,23 @@ async fn a_saved_contact_is_stored_sealed_queued_and_read_back() {
     );
     assert_eq!(idb::count(OUTBOX).await.unwrap(), 1);
 
-    let second = records::save(&change, &vault).await.unwrap();
+    // A change seen from a device whose clock runs ahead: the next save is stamped after it.
+    let ahead = Hlc {
+        wall_ms: 4_000_000_000_000,
+        counter: 7,
+    };
+    let (second, _) = journal::save(&change, &vault, after, ahead).await.unwrap();
     assert_eq!(second.header.device_seq, 2);
-    assert!(second.header.hlc > envelope.header.hlc);
+    assert!(second.header.hlc > ahead && second.header.hlc > envelope.header.hlc);
 
-    let view = records::load(&vault.team_keys).await.unwrap();
-    assert_eq!(view.contacts_newest_first()[0].note, marker);
-    let without_key = records::load(&[]).await.unwrap();
+    let view = journal::load(&vault.team_keys).await.unwrap();
     assert_eq!(
-        without_key.contact_count(),
+        view.get::<Contact>(Uuid::from_u128(5)).unwrap().note,
+        marker
+    );
+    let without_key = journal::load(&[]).await.unwrap();
+    assert_eq!(
+        without_key.count(faltlogg_core::record::Kind::Contact),
         0,
         "nothing opens without the team key"
     );

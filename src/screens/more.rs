@@ -1,4 +1,4 @@
-use faltlogg_core::api::{DeviceInfo, DeviceStatus, Role};
+use faltlogg_core::api::{DeviceInfo, DeviceStatus};
 use leptos::prelude::*;
 
 use crate::app::sync_words;
@@ -13,16 +13,8 @@ use crate::time::date_time;
 pub fn More() -> impl IntoView {
     let i18n = use_i18n();
     let ctx = use_app();
-    let is_coordinator = move || {
-        ctx.vault.with(|v| {
-            v.as_ref()
-                .is_some_and(|v| v.contents.user.role == Role::Coordinator)
-        })
-    };
-    let username = move || {
-        ctx.vault
-            .with(|v| v.as_ref().map(|v| v.contents.user.username.clone()))
-    };
+    let is_coordinator = move || ctx.is_coordinator();
+    let username = move || ctx.username();
     view! {
         <SyncSection/>
         {move || is_coordinator().then(|| view! { <Devices/> })}
@@ -45,8 +37,8 @@ pub fn More() -> impl IntoView {
 fn SyncSection() -> impl IntoView {
     let i18n = use_i18n();
     let ctx = use_app();
-    let last_sent = move || ctx.sync.with(|s| s.last_sent_ms).map(date_time);
-    let set_aside = move || ctx.sync.with(|s| s.set_aside);
+    let last_sent = move || ctx.sync().with(|s| s.last_sent_ms).map(date_time);
+    let set_aside = move || ctx.sync().with(|s| s.set_aside);
     view! {
         <section>
             <h2 class="section">{i18n.t(Msg::SyncHeading)}</h2>
@@ -54,7 +46,7 @@ fn SyncSection() -> impl IntoView {
             {move || last_sent().map(|t| view! { <p class="muted">{i18n.t(Msg::LastSent)} " " {t}</p> })}
             {move || (set_aside() > 0).then(|| view! { <p class="muted">{set_aside()} " " {i18n.t(Msg::SetAside)}</p> })}
             <SyncProblem/>
-            <button type="button" class="secondary" id="sync-now" disabled=move || ctx.sync.with(|s| s.running)
+            <button type="button" class="secondary" id="sync-now" disabled=move || ctx.sync().with(|s| s.running)
                 on:click=move |_| state::spawn_sync(ctx)>
                 <IconSvg icon=Icon::Sync/>
                 <span>{i18n.t(Msg::SyncNow)}</span>
@@ -69,9 +61,7 @@ fn Devices() -> impl IntoView {
     let ctx = use_app();
     let form = use_form();
     let devices = RwSignal::new(Vec::<DeviceInfo>::new());
-    let me = ctx
-        .vault
-        .with_untracked(|v| v.as_ref().and_then(|v| v.contents.device));
+    let me = ctx.device_id();
     let reload = move || {
         form.run(async move {
             devices.set(state::team_devices(ctx).await?);
@@ -83,7 +73,6 @@ fn Devices() -> impl IntoView {
         form.run(async move {
             state::approve_device(ctx, device).await?;
             devices.set(state::team_devices(ctx).await?);
-            ctx.notice.set(Some(Msg::Approved));
             Ok(())
         })
     };
@@ -97,7 +86,7 @@ fn Devices() -> impl IntoView {
             <h2 class="section">{i18n.t(Msg::DevicesHeading)}</h2>
             <p>{i18n.t(Msg::DevicesIntro)}</p>
             <Banner msg=form.problem warning=true/>
-            <Banner msg=ctx.notice/>
+            <Banner msg=ctx.notice()/>
             <ul class="cards" id="devices">
                 {move || devices.get().into_iter().map(|device| view! {
                     <li class="card">

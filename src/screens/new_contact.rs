@@ -1,98 +1,191 @@
-use faltlogg_core::contact::{ContactDraft, ContactError, ContactKind};
-use faltlogg_core::envelope::Change;
+//! A new contact, built for one hand and one minute: the time is now, the area is the last one
+//! used, persons come from recent contacts and a search, and a follow-up can be planned from
+//! the same form. From Today it takes five taps: *New contact*, the kind (two on a phone's
+//! picker), a recent person, *Save*.
+
+use faltlogg_core::fold::Fold;
 use faltlogg_core::ids;
+use faltlogg_core::record::contact::{Contact, ContactDraft, ContactKind, Message};
+use faltlogg_core::record::date::Date;
+use faltlogg_core::record::follow_up::FollowUpDraft;
+use faltlogg_core::record::person::Person;
+use faltlogg_core::record::{Agency, Coded, FieldError, Problem};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use rand_core::OsRng;
+use uuid::Uuid;
 
-use crate::components::{field_error, input_field, use_form, Banner, ErrorSummary, Field};
-use crate::i18n::{kind_msg, use_i18n, Msg};
-use crate::state::{self, use_app};
-use crate::time::{from_local_input, now_ms, to_local_input};
+use super::persons::PersonPicker;
+use crate::components::{
+    check_box, field_error, input_field, note_field, use_form, Banner, ErrorSummary, Field,
+};
+use crate::i18n::{agency_msg, kind_msg, message_msg, use_i18n, Msg};
+use crate::state::records::{save_record, use_records};
+use crate::state::use_app;
+use crate::time::{clock, local_ms, now_ms, parse_clock, today};
 
-fn error_msg(e: ContactError) -> Msg {
-    match e {
-        ContactError::OccurredAtMissing => Msg::ErrOccurredAtMissing,
-        ContactError::OccurredAtInFuture => Msg::ErrOccurredAtInFuture,
-        ContactError::AreaMissing => Msg::ErrAreaMissing,
-        ContactError::AreaTooLong => Msg::ErrAreaTooLong,
-        ContactError::KindMissing => Msg::ErrKindMissing,
-        ContactError::NoteTooLong => Msg::ErrNoteTooLong,
-    }
+/// The area of the newest contact, to start the next one with.
+fn last_area(fold: &Fold) -> String {
+    fold.live::<Contact>()
+        .max_by_key(|c| c.occurred_at_ms)
+        .map(|c| c.area)
+        .unwrap_or_default()
 }
 
-/// A new contact, in one short form: when (now), area (the last one used), kind, note.
 #[component]
 pub fn NewContact() -> impl IntoView {
     let i18n = use_i18n();
     let ctx = use_app();
+    let records = use_records();
     let form = use_form();
     let navigate = use_navigate();
-    // The last confirmation belongs to the last save, not to this form.
-    ctx.notice.set(None);
-    let last_area = ctx
-        .records
-        .with_untracked(|r| r.contacts_newest_first().first().map(|c| c.area.clone()));
-    let occurred_at = RwSignal::new(to_local_input(now_ms()));
-    let area = RwSignal::new(last_area.unwrap_or_default());
+    let now = now_ms();
+    let date = RwSignal::new(today().iso());
+    let time = RwSignal::new(clock(now));
+    let area = RwSignal::new(records.with_untracked(last_area));
     let kind = RwSignal::new(String::new());
+    let persons = RwSignal::new(Vec::<Uuid>::new());
+    let message = RwSignal::new(Message::NotDelivered.code().to_string());
+    let workers = RwSignal::new(String::new());
+    let agencies: Vec<(Agency, RwSignal<bool>)> = Agency::ALL
+        .iter()
+        .map(|&a| (a, RwSignal::new(false)))
+        .collect();
+    let safety = RwSignal::new(false);
     let note = RwSignal::new(String::new());
+    let follow_up_due = RwSignal::new(String::new());
 
+    let chosen_agencies = agencies.clone();
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
+        let now = now_ms();
+        let mut errors: Vec<FieldError> = Vec::new();
+        let day = Date::parse(&date.get_untracked());
+        if day.is_none() {
+            errors.push(FieldError {
+                field: "occurred-date",
+                problem: Problem::Invalid,
+            });
+        }
+        let hm = parse_clock(&time.get_untracked());
+        if hm.is_none() {
+            errors.push(FieldError {
+                field: "occurred-time",
+                problem: Problem::Invalid,
+            });
+        }
         let draft = ContactDraft {
-            occurred_at_ms: from_local_input(&occurred_at.get_untracked()),
+            occurred_at_ms: day.zip(hm).map(|(d, hm)| local_ms(d, hm)),
             area: area.get_untracked(),
             kind: ContactKind::from_code(&kind.get_untracked()),
+            persons: persons.get_untracked(),
+            workers: workers.get_untracked(),
+            agencies: chosen_agencies
+                .iter()
+                .filter(|(_, on)| on.get_untracked())
+                .map(|(a, _)| *a)
+                .collect(),
+            message: Message::from_code(&message.get_untracked()).unwrap_or_default(),
+            safety_concern: safety.get_untracked(),
             note: note.get_untracked(),
         };
-        let now = now_ms();
-        match draft.validate(ids::new_v7(now as u64, &mut OsRng), now) {
-            Err(errors) => form.set_errors.set(
-                errors
-                    .into_iter()
-                    .map(|e| (e.field(), error_msg(e)))
-                    .collect(),
-            ),
-            Ok(contact) => {
-                form.set_errors.set(Vec::new());
-                let navigate = navigate.clone();
-                form.run(async move {
-                    state::save_change(ctx, Change::PutContact(contact)).await?;
-                    // Clear the typed text at once, so no form state keeps it.
-                    note.set(String::new());
-                    ctx.notice.set(Some(Msg::ContactSaved));
-                    navigate(super::Screen::TODAY, Default::default());
-                    Ok(())
+        let exists = |id| records.with_untracked(|f| f.get::<Person>(id).is_some());
+        let contact_id = ids::new_v7(now as u64, &mut OsRng);
+        let contact = draft.validate(contact_id, now, exists);
+        // A planned follow-up per person met, assigned to whoever logs the contact.
+        let due = follow_up_due.get_untracked();
+        let mut follow_ups = Vec::new();
+        if !due.trim().is_empty() {
+            if draft.persons.is_empty() {
+                errors.push(FieldError {
+                    field: "follow-up-due",
+                    problem: Problem::Missing,
                 });
             }
+            for &person in &draft.persons {
+                let plan = FollowUpDraft {
+                    person: Some(person),
+                    due: due.clone(),
+                    assigned: ctx.username().unwrap_or_default(),
+                    link: Some(contact_id),
+                };
+                match plan.validate(ids::new_v7(now as u64, &mut OsRng), today(), exists) {
+                    Ok(f) => follow_ups.push(f),
+                    Err(e) => {
+                        errors.extend(e.into_iter().map(|e| FieldError {
+                            field: "follow-up-due",
+                            ..e
+                        }));
+                        break;
+                    }
+                }
+            }
         }
+        let contact = match contact {
+            Err(e) => {
+                errors.splice(0..0, e);
+                None
+            }
+            Ok(c) => Some(c),
+        };
+        let Some(contact) = contact.filter(|_| errors.is_empty()) else {
+            errors.dedup_by_key(|e| e.field);
+            return form.show_errors(errors);
+        };
+        form.set_errors.set(Vec::new());
+        let navigate = navigate.clone();
+        form.run(async move {
+            save_record(ctx, None, contact).await?;
+            for f in follow_ups {
+                save_record(ctx, None, f).await?;
+            }
+            // Clear the typed text at once, so no form state keeps it.
+            note.set(String::new());
+            ctx.say(Msg::ContactSaved);
+            navigate(super::Screen::TODAY, Default::default());
+            Ok(())
+        });
     };
     view! {
         <ErrorSummary errors=form.errors/>
         <Banner msg=form.problem warning=true/>
         <form on:submit=submit novalidate autocomplete="off" class="contact-form">
-            {input_field(form, Field::new("occurred-at", Msg::When, "datetime-local", occurred_at))}
-            {input_field(form, Field::new("area", Msg::Area, "text", area).hint(Msg::AreaHint).capitalize())}
+            <div class="row">
+                {input_field(form, Field::new("occurred-date", Msg::Date, "text", date).hint(Msg::DateHint).numeric())}
+                {input_field(form, Field::new("occurred-time", Msg::Time, "text", time).hint(Msg::TimeHint).numeric())}
+            </div>
             <div class="field">
                 <label for="kind">{i18n.t(Msg::Kind)}</label>
                 {field_error(form.errors, "kind")}
                 <select id="kind" aria-invalid=form.invalid("kind") prop:value=move || kind.get()
                     on:change=move |ev| kind.set(event_target_value(&ev))>
                     <option value="">{i18n.t(Msg::ChooseKind)}</option>
-                    {ContactKind::ALL.into_iter().map(|k| view! {
+                    {ContactKind::ALL.iter().map(|&k| view! {
                         <option value=k.code()>{i18n.t(kind_msg(k))}</option>
                     }).collect_view()}
                 </select>
             </div>
+            <PersonPicker form selected=persons/>
+            {input_field(form, Field::new("area", Msg::Area, "text", area).hint(Msg::AreaHint).capitalize())}
             <div class="field">
-                <label for="note">{i18n.t(Msg::Note)}</label>
-                <p class="hint" id="note-hint">{i18n.t(Msg::NoteHint)}</p>
-                {field_error(form.errors, "note")}
-                <textarea id="note" rows="4" autocomplete="off" aria-describedby="note-hint"
-                    aria-invalid=form.invalid("note") bind:value=note></textarea>
+                <label for="message">{i18n.t(Msg::Message)}</label>
+                {field_error(form.errors, "message")}
+                <select id="message" aria-invalid=form.invalid("message") prop:value=move || message.get()
+                    on:change=move |ev| message.set(event_target_value(&ev))>
+                    {Message::ALL.iter().map(|&m| view! {
+                        <option value=m.code()>{i18n.t(message_msg(m))}</option>
+                    }).collect_view()}
+                </select>
             </div>
+            {check_box("safety-concern", Msg::SafetyConcern, safety)}
+            {input_field(form, Field::new("workers", Msg::Workers, "text", workers).capitalize())}
+            <fieldset class="choices">
+                <legend>{i18n.t(Msg::Agencies)}</legend>
+                {agencies.into_iter().map(|(a, on)| check_box(format!("agency-{}", a.code()), agency_msg(a), on)).collect_view()}
+            </fieldset>
+            {note_field(form, "note", Msg::Note, note)}
+            {input_field(form, Field::new("follow-up-due", Msg::FollowUpDue, "text", follow_up_due).hint(Msg::FollowUpDueHint).numeric())}
             <div class="actions">
                 <button type="submit" class="primary" id="save-contact" disabled=form.busy()>
                     {i18n.t(Msg::SaveContact)}

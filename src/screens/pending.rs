@@ -14,12 +14,7 @@ pub fn Pending() -> impl IntoView {
     let i18n = use_i18n();
     let ctx = use_app();
     let form = use_form();
-    let fingerprint = move || {
-        ctx.vault.with(|v| {
-            v.as_ref()
-                .map(|v| v.contents.secrets.public().fingerprint())
-        })
-    };
+    let fingerprint = move || ctx.fingerprint();
     let check = move || {
         form.run(async move {
             state::ensure_enrolled(ctx).await?;

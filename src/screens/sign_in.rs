@@ -12,9 +12,7 @@ use crate::state::{self, use_app};
 pub fn SignInForm(#[prop(optional)] again: bool) -> impl IntoView {
     let ctx = use_app();
     let form = use_form();
-    let known = ctx
-        .vault
-        .with_untracked(|v| v.as_ref().map(|v| v.contents.user.username.clone()));
+    let known = ctx.username_untracked();
     let username = RwSignal::new(known.unwrap_or_default());
     let password = RwSignal::new(String::new());
     let submit = move || {

@@ -255,9 +255,9 @@ impl Device {
     /// server accepts it), then a readable contact whose note is `note`.
     pub async fn push_unreadable_then(&self, note: &str) {
         use faltlogg_core::api::{PushRequest, WireEnvelope};
-        use faltlogg_core::contact::{Contact, ContactKind};
         use faltlogg_core::crypto::{SymmetricKey, TeamKey};
-        use faltlogg_core::envelope::{Change, Envelope, Origin};
+        use faltlogg_core::envelope::{Envelope, Origin};
+        use faltlogg_core::record::contact::{Contact, ContactKind};
         let key = self.team_key.clone().expect("collect_team_key first");
         let wrong = TeamKey {
             epoch: key.epoch,
@@ -269,13 +269,13 @@ impl Device {
             .as_millis() as u64;
         let mut envelopes = Vec::new();
         for (seq, key, text) in [(1, &wrong, "unreadable"), (2, &key, note)] {
-            let change = Change::PutContact(Contact {
-                id: faltlogg_core::ids::new_v7(now, &mut rand_core::OsRng),
-                occurred_at_ms: now as i64 - 60_000,
-                area: "Centrum".into(),
-                kind: ContactKind::Phone,
-                note: text.into(),
-            });
+            let change = faltlogg_core::fold::create(&Contact::simple(
+                faltlogg_core::ids::new_v7(now, &mut rand_core::OsRng),
+                now as i64 - 60_000,
+                "Centrum",
+                ContactKind::Phone,
+                text,
+            ));
             let hlc = faltlogg_core::hlc::Hlc::default().tick(now + seq);
             let origin = Origin {
                 team: self.team,

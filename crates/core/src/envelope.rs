@@ -12,7 +12,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::contact::Contact;
+use crate::change::Change;
 use crate::crypto::device::{DevicePublicKeys, DeviceSecrets};
 use crate::crypto::{aead_open, aead_seal, random_nonce, TeamKey, NONCE_LEN};
 use crate::hlc::Hlc;
@@ -25,13 +25,6 @@ pub const MAX_BUCKET: usize = 64 * 1024;
 pub const TAG_LEN: usize = 16;
 const LEN_PREFIX: usize = 4;
 const SIGNING_CONTEXT: &[u8] = b"faltlogg-envelope-v1";
-
-/// One immutable change to one record: what an envelope carries.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Change {
-    /// Creates the contact, or replaces it whole (last writer by HLC wins).
-    PutContact(Contact),
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EnvelopeHeader {
@@ -119,6 +112,14 @@ fn unpad(padded: &[u8]) -> Result<&[u8], EnvelopeError> {
 }
 
 impl EnvelopeHeader {
+    /// Where and when the change was made, as the fold orders it.
+    pub fn stamp(&self) -> crate::change::Stamp {
+        crate::change::Stamp {
+            hlc: self.hlc,
+            device: self.device,
+        }
+    }
+
     fn aad(&self) -> Vec<u8> {
         postcard::to_allocvec(self).expect("a header always serializes")
     }
@@ -224,8 +225,10 @@ fn signing_bytes(header: &EnvelopeHeader, ciphertext: &[u8]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::contact::ContactKind;
+    use crate::change::LegacyContact;
     use crate::crypto::SymmetricKey;
+    use crate::record::contact::{field, ContactKind};
+    use crate::record::{Kind, Value};
     use rand_core::OsRng;
 
     fn fixture(note: &str) -> (Envelope, TeamKey, DeviceSecrets) {
@@ -234,13 +237,15 @@ mod tests {
             key: SymmetricKey::generate(&mut OsRng),
         };
         let device = DeviceSecrets::generate(&mut OsRng);
-        let change = Change::PutContact(Contact {
-            id: Uuid::from_u128(7),
-            occurred_at_ms: 1_700_000_000_000,
-            area: "Centrum".into(),
-            kind: ContactKind::StreetEncounter,
-            note: note.into(),
-        });
+        let change = crate::fold::Fold::default().set(
+            Kind::Contact,
+            Uuid::from_u128(7),
+            vec![
+                (field::AREA, Value::text("Centrum")),
+                (field::NOTE, Value::text(note)),
+            ],
+            Uuid::from_u128(2),
+        );
         let origin = Origin {
             team: Uuid::from_u128(1),
             device: Uuid::from_u128(2),
@@ -268,9 +273,36 @@ mod tests {
         let back: Envelope = serde_json::from_str(&json).unwrap();
         assert_eq!(back, env);
         assert_eq!(Envelope::from_bytes(&env.to_bytes()).unwrap(), env);
-        match env.open(&[key]).unwrap() {
-            Change::PutContact(c) => assert_eq!(c.note, "hej"),
-        }
+        let (_, _, writes) = env.open(&[key]).unwrap().into_writes();
+        assert_eq!(writes[1].value, Value::text("hej"));
+    }
+
+    /// The skeleton's whole-contact change keeps its encoding (variant 0) and opens as field
+    /// writes, so contacts saved before field-level changes are not lost.
+    #[test]
+    fn the_legacy_contact_change_still_decodes() {
+        let legacy = Change::PutContact(LegacyContact {
+            id: Uuid::from_u128(7),
+            occurred_at_ms: 5,
+            area: "Centrum".into(),
+            kind: ContactKind::Phone,
+            note: "hej".into(),
+        });
+        let bytes = postcard::to_allocvec(&legacy).unwrap();
+        assert_eq!(bytes[0], 0, "variant 0, as the skeleton wrote it");
+        let mut fold = crate::fold::Fold::default();
+        fold.apply(
+            crate::change::Stamp {
+                hlc: Hlc::default().tick(1),
+                device: Uuid::from_u128(2),
+            },
+            postcard::from_bytes(&bytes).unwrap(),
+        );
+        let contact: crate::record::contact::Contact = fold.get(Uuid::from_u128(7)).unwrap();
+        assert_eq!(
+            (contact.kind, contact.note.as_str(), contact.area.as_str()),
+            (ContactKind::Phone, "hej", "Centrum")
+        );
     }
 
     #[test]

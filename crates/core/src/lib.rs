@@ -7,12 +7,13 @@
 
 pub mod api;
 pub mod b64;
-pub mod contact;
+pub mod change;
 pub mod crypto;
 pub mod envelope;
 pub mod fold;
 pub mod hlc;
 pub mod ids;
+pub mod record;
 
 pub use rand_core::{CryptoRng, RngCore};
 

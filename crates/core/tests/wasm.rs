@@ -4,13 +4,15 @@
 #![cfg(target_arch = "wasm32")]
 
 use faltlogg_core::api::team_key_context;
-use faltlogg_core::contact::{Contact, ContactKind};
+use faltlogg_core::change::Change;
 use faltlogg_core::crypto::device::DeviceSecrets;
 use faltlogg_core::crypto::vault::{derive_kek, new_salt, KdfParams, SealedVault};
 use faltlogg_core::crypto::{sealed, CryptoError, SymmetricKey, TeamKey};
-use faltlogg_core::envelope::{Change, Envelope, EnvelopeError, Origin};
+use faltlogg_core::envelope::{Envelope, EnvelopeError, Origin};
+use faltlogg_core::fold;
 use faltlogg_core::hlc::Hlc;
 use faltlogg_core::ids;
+use faltlogg_core::record::contact::{Contact, ContactKind};
 use rand_core::OsRng;
 use uuid::Uuid;
 use wasm_bindgen_test::*;
@@ -18,13 +20,13 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn contact(note: &str) -> Change {
-    Change::PutContact(Contact {
-        id: Uuid::from_u128(1),
-        occurred_at_ms: 1_700_000_000_000,
-        area: "Centrum".into(),
-        kind: ContactKind::CallIn,
-        note: note.into(),
-    })
+    fold::create(&Contact::simple(
+        Uuid::from_u128(1),
+        1_700_000_000_000,
+        "Centrum",
+        ContactKind::CallIn,
+        note,
+    ))
 }
 
 #[wasm_bindgen_test]

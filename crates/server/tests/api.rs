@@ -4,12 +4,13 @@
 use std::sync::Arc;
 
 use faltlogg_core::api::*;
-use faltlogg_core::contact::{Contact, ContactKind};
 use faltlogg_core::crypto::device::DeviceSecrets;
 use faltlogg_core::crypto::{SymmetricKey, TeamKey};
-use faltlogg_core::envelope::{Change, Envelope, Origin};
+use faltlogg_core::envelope::{Envelope, Origin};
+use faltlogg_core::fold::{self, Fold};
 use faltlogg_core::hlc::Hlc;
 use faltlogg_core::ids;
+use faltlogg_core::record::contact::{Contact, ContactKind};
 use faltlogg_server::db::sqlite::SqliteStore;
 use faltlogg_server::{bootstrap, AppState, Config};
 use rand_core::OsRng;
@@ -147,13 +148,13 @@ impl Device {
 
     fn envelope_with_id(&mut self, key: &TeamKey, note: &str, id: Uuid) -> Envelope {
         self.seq += 1;
-        let change = Change::PutContact(Contact {
-            id: Uuid::new_v4(),
-            occurred_at_ms: 1_700_000_000_000,
-            area: "Centrum".into(),
-            kind: ContactKind::StreetEncounter,
-            note: note.into(),
-        });
+        let change = fold::create(&Contact::simple(
+            Uuid::new_v4(),
+            1_700_000_000_000,
+            "Centrum",
+            ContactKind::StreetEncounter,
+            note,
+        ));
         let origin = Origin {
             team: self.team,
             device: self.me.device.id,
@@ -343,9 +344,11 @@ async fn a_contact_travels_as_ciphertext_from_one_device_to_an_approved_second()
     let got = &pulled.envelopes[0];
     let envelope = got.envelope.decode().unwrap();
     envelope.verify(&first.secrets.public()).unwrap();
-    match envelope.open(&[received_key]).unwrap() {
-        Change::PutContact(contact) => assert_eq!(contact.note, "marker-7f3a"),
-    }
+    let mut view = Fold::default();
+    let change = envelope.open(&[received_key]).unwrap();
+    let (_, id) = change.record();
+    view.apply(envelope.header.stamp(), change);
+    assert_eq!(view.get::<Contact>(id).unwrap().note, "marker-7f3a");
     assert!(server.pull(&second, got.seq).await.envelopes.is_empty());
 
     // After its session expires, a device signs in again and enrols the same keys: it gets

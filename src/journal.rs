@@ -1,11 +1,11 @@
-//! Records on the device: saving a change (sealed, stored and queued in one transaction) and
-//! reading every held envelope back into the in-memory view.
+//! The device's journal of changes: saving one (sealed, stored and queued in one transaction)
+//! and reading every held envelope back into the fold. The counters that place a change in this
+//! device's history are kept by the caller (`state`), not here.
 
-use std::cell::Cell;
-
+use faltlogg_core::change::Change;
 use faltlogg_core::crypto::TeamKey;
-use faltlogg_core::envelope::{Change, Envelope, EnvelopeError, Origin};
-use faltlogg_core::fold::Records;
+use faltlogg_core::envelope::{Envelope, EnvelopeError, Origin};
+use faltlogg_core::fold::Fold;
 use faltlogg_core::hlc::Hlc;
 use faltlogg_core::ids;
 use rand_core::OsRng;
@@ -22,28 +22,20 @@ pub struct Counters {
     pub hlc: Hlc,
 }
 
-thread_local! {
-    static COUNTERS: Cell<Option<Counters>> = const { Cell::new(None) };
-}
-
 fn meta_number(value: JsValue) -> u64 {
     value.as_f64().unwrap_or(0.0) as u64
 }
 
-async fn counters() -> Result<Counters, StorageError> {
-    if let Some(c) = COUNTERS.with(Cell::get) {
-        return Ok(c);
-    }
+/// The counters as stored, read once per unlock.
+pub async fn counters() -> Result<Counters, StorageError> {
     let tx = idb::transaction(&[META], false).await?;
     let device_seq = meta_number(idb::get(&tx, META, "device_seq").await?);
     let wall_ms = meta_number(idb::get(&tx, META, "hlc_wall").await?);
     let counter = meta_number(idb::get(&tx, META, "hlc_counter").await?) as u32;
-    let c = Counters {
+    Ok(Counters {
         device_seq,
         hlc: Hlc { wall_ms, counter },
-    };
-    COUNTERS.with(|cell| cell.set(Some(c)));
-    Ok(c)
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,16 +46,23 @@ pub enum SaveError {
 }
 
 /// Seals `change` and stores it with its outbox entry and the advanced counters, all in one
-/// transaction: either everything is on the device afterwards, or nothing is.
-pub async fn save(change: &Change, vault: &VaultContents) -> Result<Envelope, SaveError> {
+/// transaction: either everything is on the device afterwards, or nothing is. The change is
+/// stamped after `before` and after `seen` (the greatest HLC merged here), so that an edit sorts
+/// after every write it saw, whatever this phone's clock says. Gives the envelope and the new
+/// counters.
+pub async fn save(
+    change: &Change,
+    vault: &VaultContents,
+    before: Counters,
+    seen: Hlc,
+) -> Result<(Envelope, Counters), SaveError> {
     let (Some(key), Some(device)) = (vault.current_team_key(), vault.device) else {
         return Err(SaveError::NoTeamKey);
     };
-    let before = counters().await.map_err(SaveError::Storage)?;
     let now = now_ms() as u64;
     let next = Counters {
         device_seq: before.device_seq + 1,
-        hlc: before.hlc.tick(now),
+        hlc: before.hlc.max(seen).tick(now),
     };
     let origin = Origin {
         team: vault.user.team,
@@ -107,18 +106,7 @@ pub async fn save(change: &Change, vault: &VaultContents) -> Result<Envelope, Sa
         idb::committed(&tx).await
     };
     write.await.map_err(SaveError::Storage)?;
-    COUNTERS.with(|cell| cell.set(Some(next)));
-    Ok(envelope)
-}
-
-/// Moves the local clock past a remote change, so later local edits sort after it.
-pub fn observe(remote: Hlc) {
-    COUNTERS.with(|cell| {
-        if let Some(mut c) = cell.get() {
-            c.hlc = c.hlc.observe(remote, now_ms() as u64);
-            cell.set(Some(c));
-        }
-    });
+    Ok((envelope, next))
 }
 
 /// Opens one stored envelope.
@@ -128,19 +116,14 @@ fn open(bytes: &[u8], keys: &[TeamKey]) -> Result<(Envelope, Change), EnvelopeEr
     Ok((envelope, change))
 }
 
-/// Reads every envelope held on the device into the in-memory view. Envelopes that do not
-/// open (a key not held yet) are skipped here, never deleted.
-pub async fn load(keys: &[TeamKey]) -> Result<Records, StorageError> {
-    let mut records = Records::default();
+/// Reads every envelope held on the device into the fold. Envelopes that do not open (a key
+/// not held yet) are skipped here, never deleted.
+pub async fn load(keys: &[TeamKey]) -> Result<Fold, StorageError> {
+    let mut fold = Fold::default();
     for (_, bytes) in idb::all_bytes(ENVELOPES).await? {
         if let Ok((envelope, change)) = open(&bytes, keys) {
-            records.apply(&envelope.header, change);
+            fold.apply(envelope.header.stamp(), change);
         }
     }
-    Ok(records)
-}
-
-/// Forgets the in-memory counters (on lock or erase); they are read again from storage.
-pub fn forget() {
-    COUNTERS.with(|cell| cell.set(None));
+    Ok(fold)
 }

@@ -1,0 +1,186 @@
+//! The app's shared state ([`AppCtx`], one context) and the flows that change it, one module
+//! per concern:
+//! - `session`: sign in, passphrase, unlock, lock, erase;
+//! - `enrol`: the device's enrolment, its team keys, and the coordinator's device list;
+//! - `syncing`: the background sync and the counts the top bar shows;
+//! - `records`: saving changes to records, and the record hooks screens read;
+//! - `errors`: every failure mapped to words ([`Msg`]).
+//!
+//! Screens call these; they never talk to storage or the server themselves, and they read the
+//! state only through the accessors here (no signal is set from a screen).
+
+mod enrol;
+mod errors;
+pub mod records;
+mod session;
+mod syncing;
+
+pub use enrol::{approve_device, ensure_enrolled, team_devices};
+pub use errors::storage_msg;
+pub use session::{choose_passphrase, erase_device, lock, sign_in, unlock};
+pub use syncing::spawn_sync;
+
+use faltlogg_core::api::{Role, SignInResponse};
+use faltlogg_core::fold::Fold;
+use leptos::prelude::*;
+
+use crate::i18n::Msg;
+use crate::journal::Counters;
+use crate::vault::{self, OpenVault, VaultContents};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    SignedOut,
+    /// Signed in; the worker now chooses the passphrase that will seal the vault.
+    ChoosePassphrase,
+    Locked,
+    Unlocked,
+}
+
+/// What the top bar and the More screen say about sync.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncState {
+    pub waiting: u32,
+    pub set_aside: u32,
+    pub last_sent_ms: Option<i64>,
+    pub running: bool,
+    /// Syncs that finished without a problem since the app started.
+    pub completed: u32,
+    /// Why the last sync did not finish, in words for the user.
+    pub problem: Option<Msg>,
+}
+
+#[derive(Clone, Copy)]
+pub struct AppCtx {
+    phase: RwSignal<Phase>,
+    /// The open vault, only while unlocked.
+    vault: RwSignal<Option<OpenVault>>,
+    /// A sign-in waiting for its passphrase (in memory only).
+    pending_sign_in: RwSignal<Option<SignInResponse>>,
+    records: RwSignal<Fold>,
+    sync: RwSignal<SyncState>,
+    /// A short confirmation shown once ("The contact is saved").
+    notice: RwSignal<Option<Msg>>,
+    update_ready: RwSignal<bool>,
+    /// This device's place in its own history, read from storage at the first save after
+    /// unlocking and kept here until it locks.
+    counters: StoredValue<Option<Counters>>,
+}
+
+pub fn use_app() -> AppCtx {
+    expect_context::<AppCtx>()
+}
+
+impl AppCtx {
+    /// The state at start-up: locked if this device has a vault, signed out if not.
+    pub fn from_device() -> AppCtx {
+        AppCtx {
+            phase: RwSignal::new(if vault::exists() {
+                Phase::Locked
+            } else {
+                Phase::SignedOut
+            }),
+            vault: RwSignal::new(None),
+            pending_sign_in: RwSignal::new(None),
+            records: RwSignal::new(Fold::default()),
+            sync: RwSignal::new(SyncState::default()),
+            notice: RwSignal::new(None),
+            update_ready: RwSignal::new(false),
+            counters: StoredValue::new(None),
+        }
+    }
+
+    /// The phase, tracked.
+    pub fn phase(self) -> Phase {
+        self.phase.get()
+    }
+
+    pub fn unlocked_untracked(self) -> bool {
+        self.phase.get_untracked() == Phase::Unlocked
+    }
+
+    /// The sync state, tracked.
+    pub fn sync(self) -> ReadSignal<SyncState> {
+        self.sync.read_only()
+    }
+
+    /// Why the last contact with the server (or the storage it fed) failed, if it did.
+    pub fn sync_problem(self) -> Signal<Option<Msg>> {
+        Signal::derive(move || self.sync.with(|s| s.problem))
+    }
+
+    /// The one-off confirmation, for a banner.
+    pub fn notice(self) -> RwSignal<Option<Msg>> {
+        self.notice
+    }
+
+    pub fn say(self, msg: Msg) {
+        self.notice.set(Some(msg));
+    }
+
+    pub fn update_ready(self) -> ReadSignal<bool> {
+        self.update_ready.read_only()
+    }
+
+    /// The service worker installed a new version.
+    pub fn set_update_ready(self, ready: bool) {
+        self.update_ready.set(ready);
+    }
+
+    /// Whether this device holds a team key and so can record and sync.
+    pub fn approved(self) -> bool {
+        self.vault.with(|v| {
+            v.as_ref().is_some_and(|v| {
+                v.contents.device.is_some() && v.contents.current_team_key().is_some()
+            })
+        })
+    }
+
+    pub fn is_coordinator(self) -> bool {
+        self.vault.with(|v| {
+            v.as_ref()
+                .is_some_and(|v| v.contents.user.role == Role::Coordinator)
+        })
+    }
+
+    /// The signed-in user's name, tracked.
+    pub fn username(self) -> Option<String> {
+        self.vault
+            .with(|v| v.as_ref().map(|v| v.contents.user.username.clone()))
+    }
+
+    pub fn username_untracked(self) -> Option<String> {
+        self.vault
+            .with_untracked(|v| v.as_ref().map(|v| v.contents.user.username.clone()))
+    }
+
+    /// This device's id, once enrolled.
+    pub fn device_id(self) -> Option<uuid::Uuid> {
+        self.vault
+            .with_untracked(|v| v.as_ref().and_then(|v| v.contents.device))
+    }
+
+    /// This device's fingerprint (the code compared at approval), tracked.
+    pub fn fingerprint(self) -> Option<String> {
+        self.vault.with(|v| {
+            v.as_ref()
+                .map(|v| v.contents.secrets.public().fingerprint())
+        })
+    }
+
+    fn contents(self) -> Option<VaultContents> {
+        self.vault
+            .with_untracked(|v| v.as_ref().map(|v| v.contents.clone()))
+    }
+
+    /// Changes the open vault's contents and seals the result to storage.
+    fn update_vault(self, change: impl FnOnce(&mut VaultContents)) -> Result<(), Msg> {
+        let Some(mut open) = self.vault.get_untracked() else {
+            return Ok(());
+        };
+        change(&mut open.contents);
+        open.save().map_err(errors::vault_msg)?;
+        self.vault.set(Some(open));
+        Ok(())
+    }
+}

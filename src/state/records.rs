@@ -1,0 +1,88 @@
+//! Saving changes to records, and what screens read of them.
+
+use faltlogg_core::change::Change;
+use faltlogg_core::fold::Fold;
+use faltlogg_core::record::{Kind, Record};
+use leptos::prelude::*;
+use uuid::Uuid;
+
+use super::errors::storage_msg;
+use super::{syncing, use_app, AppCtx};
+use crate::i18n::Msg;
+use crate::idb::StorageError;
+use crate::journal::{self, SaveError};
+
+/// Saves a change on the device (sealed, stored and queued at once), shows it, then tries to
+/// send it.
+pub async fn save(ctx: AppCtx, change: Change) -> Result<(), Msg> {
+    let contents = ctx.contents().ok_or(Msg::StorageError)?;
+    let before = match ctx.counters.get_value() {
+        Some(c) => c,
+        None => journal::counters().await.map_err(storage_msg)?,
+    };
+    let seen = ctx.records.with_untracked(Fold::max_hlc);
+    let (envelope, next) = journal::save(&change, &contents, before, seen)
+        .await
+        .map_err(|e| match e {
+            SaveError::NoTeamKey => Msg::StillPending,
+            // Said of this record, which the worker still sees in the form.
+            SaveError::Storage(StorageError::Quota) => Msg::ContactNotSavedFull,
+            SaveError::Storage(s) => storage_msg(s),
+        })?;
+    ctx.counters.set_value(Some(next));
+    ctx.records
+        .update(|r| r.apply(envelope.header.stamp(), change));
+    ctx.sync.update(|s| s.waiting += 1);
+    syncing::spawn_sync(ctx);
+    Ok(())
+}
+
+/// Saves a new record (`before` is `None`) or the fields of an edit that changed.
+pub async fn save_record<T: Record>(ctx: AppCtx, before: Option<T>, after: T) -> Result<(), Msg> {
+    let device = ctx.device_id().ok_or(Msg::StillPending)?;
+    let change = ctx
+        .records
+        .with_untracked(|f| f.edit(before.as_ref(), &after, device));
+    match change {
+        Some(change) => save(ctx, change).await,
+        None => Ok(()),
+    }
+}
+
+/// Picks one value of a conflict (or sets any fields): a write that saw every current one.
+pub async fn save_fields(
+    ctx: AppCtx,
+    kind: Kind,
+    id: Uuid,
+    fields: Vec<(faltlogg_core::record::FieldId, faltlogg_core::record::Value)>,
+) -> Result<(), Msg> {
+    let device = ctx.device_id().ok_or(Msg::StillPending)?;
+    let change = ctx
+        .records
+        .with_untracked(|f| f.set(kind, id, fields, device));
+    save(ctx, change).await
+}
+
+/// The records as merged on this device, for screens to read (tracked).
+#[derive(Clone, Copy)]
+pub struct UseRecordsReturn(ReadSignal<Fold>);
+
+impl UseRecordsReturn {
+    /// Reads the fold, tracked: wrap in a `Memo` for anything costly.
+    pub fn with<R>(self, f: impl FnOnce(&Fold) -> R) -> R {
+        self.0.with(f)
+    }
+
+    pub fn with_untracked<R>(self, f: impl FnOnce(&Fold) -> R) -> R {
+        self.0.with_untracked(f)
+    }
+
+    /// One record, tracked.
+    pub fn get<T: Record>(self, id: Uuid) -> Option<T> {
+        self.0.with(|f| f.get(id))
+    }
+}
+
+pub fn use_records() -> UseRecordsReturn {
+    UseRecordsReturn(use_app().records.read_only())
+}

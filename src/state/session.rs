@@ -1,0 +1,99 @@
+//! Sign in, choose a passphrase, unlock, lock and erase.
+
+use faltlogg_core::api::{SignInRequest, SignInResponse};
+use faltlogg_core::crypto::device::DeviceSecrets;
+use faltlogg_core::fold::Fold;
+use rand_core::OsRng;
+
+use leptos::prelude::*;
+
+use super::errors::{api_msg, vault_msg};
+use super::{enrol, syncing, AppCtx, Phase, SyncState};
+use crate::api;
+use crate::i18n::Msg;
+use crate::idb;
+use crate::time::after_next_paint;
+use crate::vault::{self, OpenVault, VaultContents};
+
+/// Step 1: sign in while online. Nothing is stored until a passphrase is chosen.
+pub async fn sign_in(ctx: AppCtx, username: String, password: String) -> Result<(), Msg> {
+    let request = SignInRequest { username, password };
+    let response: SignInResponse = api::post("/api/session", None, &request)
+        .await
+        .map_err(|e| api_msg(&e))?;
+    if ctx.unlocked_untracked() {
+        // Signing in again after the session expired: keep the device, replace the token.
+        ctx.update_vault(|v| v.token = response.token)?;
+        ctx.sync.update(|s| s.problem = None);
+        leptos::task::spawn_local(after_unlock(ctx));
+    } else {
+        ctx.pending_sign_in.set(Some(response));
+        ctx.phase.set(Phase::ChoosePassphrase);
+    }
+    Ok(())
+}
+
+/// Step 2: the passphrase. The device keys are made and sealed into the vault before the
+/// device enrols, so nothing the server learns about this device is ever lost locally.
+pub async fn choose_passphrase(ctx: AppCtx, passphrase: String) -> Result<(), Msg> {
+    let Some(signed_in) = ctx.pending_sign_in.get_untracked() else {
+        ctx.phase.set(Phase::SignedOut);
+        return Ok(());
+    };
+    let contents = VaultContents {
+        user: signed_in.user,
+        token: signed_in.token,
+        device: None,
+        secrets: DeviceSecrets::generate(&mut OsRng),
+        team_keys: Vec::new(),
+    };
+    after_next_paint().await;
+    let open = OpenVault::create(&passphrase, contents).map_err(vault_msg)?;
+    ctx.pending_sign_in.set(None);
+    ctx.vault.set(Some(open));
+    ctx.phase.set(Phase::Unlocked);
+    leptos::task::spawn_local(after_unlock(ctx));
+    Ok(())
+}
+
+pub async fn unlock(ctx: AppCtx, passphrase: String) -> Result<(), Msg> {
+    after_next_paint().await;
+    let open = OpenVault::unlock(&passphrase).map_err(vault_msg)?;
+    ctx.vault.set(Some(open));
+    ctx.phase.set(Phase::Unlocked);
+    leptos::task::spawn_local(after_unlock(ctx));
+    Ok(())
+}
+
+/// Drops every secret and all plaintext from memory.
+pub fn lock(ctx: AppCtx) {
+    ctx.vault.set(None);
+    ctx.records.set(Fold::default());
+    ctx.notice.set(None);
+    ctx.counters.set_value(None);
+    if vault::exists() {
+        ctx.phase.set(Phase::Locked);
+    } else {
+        ctx.phase.set(Phase::SignedOut);
+    }
+}
+
+/// Signs out and erases everything this app keeps on the device.
+/// The vault goes first: without it nothing in IndexedDB can be opened, even if deleting the
+/// database has to wait for another tab of the app to close.
+pub async fn erase_device(ctx: AppCtx) {
+    vault::erase();
+    // With the vault gone, lock() leaves the app signed out.
+    lock(ctx);
+    ctx.sync.set(SyncState::default());
+    let _ = idb::erase().await;
+}
+
+/// After unlocking: show what is on the device at once, then reach for the server.
+pub(super) async fn after_unlock(ctx: AppCtx) {
+    syncing::refresh_local(ctx).await;
+    if enrol::ensure_enrolled(ctx).await.is_ok() {
+        // Spawned, not awaited: one copy of the sync state machine in the wasm, not two.
+        syncing::spawn_sync(ctx);
+    }
+}

@@ -1,0 +1,96 @@
+//! The background sync, and the counts the top bar shows.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsValue;
+
+use super::errors::{storage_msg, sync_msg};
+use super::AppCtx;
+use crate::i18n::Msg;
+use crate::idb::{self, META, OUTBOX, QUARANTINE};
+use crate::journal;
+use crate::sync::{self, SyncError};
+use crate::time::now_ms;
+
+/// Starts a sync in the background.
+#[inline(never)]
+pub fn spawn_sync(ctx: AppCtx) {
+    leptos::task::spawn_local(sync_now(ctx));
+}
+
+/// Reloads the view and the counts from the device alone.
+pub(super) async fn refresh_local(ctx: AppCtx) {
+    let Some(contents) = ctx.contents() else {
+        return;
+    };
+    match journal::load(&contents.team_keys).await {
+        Ok(fold) => ctx.records.set(fold),
+        Err(e) => ctx.sync.update(|s| s.problem = Some(storage_msg(e))),
+    }
+    refresh_counts(ctx).await;
+}
+
+async fn refresh_counts(ctx: AppCtx) {
+    let waiting = idb::count(OUTBOX).await.unwrap_or(0);
+    let set_aside = idb::count(QUARANTINE).await.unwrap_or(0);
+    let last = async {
+        let tx = idb::transaction(&[META], false).await?;
+        idb::get(&tx, META, "last_sync_ms").await
+    };
+    let last_sent_ms = last.await.ok().and_then(|v| v.as_f64()).map(|v| v as i64);
+    ctx.sync.update(|s| {
+        s.waiting = waiting;
+        s.set_aside = set_aside;
+        s.last_sent_ms = last_sent_ms;
+    });
+}
+
+/// Pushes the outbox and pulls the team's changes. Safe to call at any time: a second call
+/// while one runs does nothing, and a failure leaves everything stored as it was.
+async fn sync_now(ctx: AppCtx) {
+    if ctx.sync.with_untracked(|s| s.running) || !ctx.approved() {
+        return;
+    }
+    let Some(contents) = ctx.contents() else {
+        return;
+    };
+    ctx.sync.update(|s| s.running = true);
+    let result = async {
+        sync::push(&contents).await?;
+        let pulled = sync::pull(&contents).await?;
+        Ok::<_, SyncError>(pulled)
+    }
+    .await;
+    match result {
+        Ok(pulled) => {
+            if !pulled.changes.is_empty() {
+                ctx.records.update(|fold| {
+                    for (header, change) in pulled.changes {
+                        fold.apply(header.stamp(), change);
+                    }
+                });
+            }
+            let now = now_ms();
+            let stamp = async {
+                let tx = idb::transaction(&[META], true).await?;
+                idb::put_value(&tx, META, "last_sync_ms", &JsValue::from_f64(now as f64))?;
+                idb::committed(&tx).await
+            };
+            let _ = stamp.await;
+            ctx.sync.update(|s| {
+                s.problem = if pulled.set_aside > 0 {
+                    Some(Msg::BadEnvelopes)
+                } else {
+                    None
+                };
+                s.completed += 1;
+            });
+        }
+        Err(e) => {
+            // On revocation too, what is unsent stays in the outbox as ciphertext: nothing is
+            // wiped before the hand-over protocol exists (see docs/security.md).
+            ctx.sync.update(|s| s.problem = Some(sync_msg(&e)));
+        }
+    }
+    refresh_counts(ctx).await;
+    ctx.sync.update(|s| s.running = false);
+}
