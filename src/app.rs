@@ -2,7 +2,7 @@
 //! (sign in, passphrase, unlock, approval) in front of the screens.
 
 use gloo_storage::{LocalStorage, Storage};
-use leptos::either::{Either, EitherOf4, EitherOf8};
+use leptos::either::{Either, EitherOf15, EitherOf4};
 use leptos::prelude::*;
 use leptos_router::components::Router;
 use leptos_router::hooks::use_location;
@@ -10,13 +10,15 @@ use leptos_router::hooks::use_location;
 use crate::components::{Icon, IconSvg};
 use crate::i18n::{use_i18n, I18n, Lang, Msg};
 use crate::screens::{
-    more::More, new_contact::NewContact, passphrase::ChoosePassphrase, pending::Pending,
+    contact_form::ContactForm, follow_ups::NewFollowUp, groups::GroupForm, groups::GroupPage,
+    groups::Groups, more::More, offers::NewOffer, passphrase::ChoosePassphrase, pending::Pending,
     person::PersonForm, person::PersonPage, persons::Persons, sign_in::SignIn, today::Today,
     unlock::Unlock, Screen,
 };
 use crate::state::records::use_records;
 use crate::state::{self, use_app, AppCtx, Phase};
 use crate::time::{clock, now_ms};
+use faltlogg_core::record::Kind;
 
 pub const LANG_KEY: &str = "faltlogg.lang";
 /// The app locks itself after this long without a touch or key press.
@@ -131,14 +133,31 @@ fn Layout() -> impl IntoView {
         <UpdateBanner/>
         <main id="main" tabindex="-1">
             {move || match screen.get() {
-                Screen::Today => EitherOf8::A(view! { <Today/> }),
-                Screen::NewContact => EitherOf8::B(view! { <NewContact/> }),
-                Screen::Persons => EitherOf8::C(view! { <Persons/> }),
-                Screen::NewPerson => EitherOf8::D(view! { <PersonForm id=None/> }),
-                Screen::Person(id) => EitherOf8::E(view! { <PersonPage id/> }),
-                Screen::EditPerson(id) => EitherOf8::F(view! { <EditPerson id/> }),
-                Screen::More => EitherOf8::G(view! { <More/> }),
-                Screen::NotFound => EitherOf8::H(view! {
+                Screen::Today => EitherOf15::A(view! { <Today/> }),
+                Screen::NewContact => EitherOf15::B(view! { <ContactForm id=None/> }),
+                Screen::EditContact(id) => EitherOf15::C(view! {
+                    <Loaded kind=Kind::Contact id><ContactForm id=Some(id)/></Loaded>
+                }),
+                Screen::Persons => EitherOf15::D(view! { <Persons/> }),
+                Screen::NewPerson => EitherOf15::E(view! { <PersonForm id=None/> }),
+                Screen::Person(id) => EitherOf15::F(view! { <PersonPage id/> }),
+                Screen::EditPerson(id) => EitherOf15::G(view! {
+                    <Loaded kind=Kind::Person id><PersonForm id=Some(id)/></Loaded>
+                }),
+                Screen::NewOffer(person) => EitherOf15::H(view! {
+                    <Loaded kind=Kind::Person id=person><NewOffer person/></Loaded>
+                }),
+                Screen::NewFollowUp(person) => EitherOf15::I(view! {
+                    <Loaded kind=Kind::Person id=person><NewFollowUp person/></Loaded>
+                }),
+                Screen::Groups => EitherOf15::J(view! { <Groups/> }),
+                Screen::NewGroup => EitherOf15::K(view! { <GroupForm id=None/> }),
+                Screen::Group(id) => EitherOf15::L(view! { <GroupPage id/> }),
+                Screen::EditGroup(id) => EitherOf15::M(view! {
+                    <Loaded kind=Kind::Group id><GroupForm id=Some(id)/></Loaded>
+                }),
+                Screen::More => EitherOf15::N(view! { <More/> }),
+                Screen::NotFound => EitherOf15::O(view! {
                     <p><a href=Screen::TODAY>{use_i18n().t(Msg::NotFound)}</a></p>
                 }),
             }}
@@ -147,16 +166,14 @@ fn Layout() -> impl IntoView {
     }
 }
 
-/// The edit form, once the person is loaded (after an unlock the records arrive a moment
-/// later; a deep link must not open an empty form). It is drawn once: a sync meanwhile does not
-/// wipe what is being typed.
+/// Its children (an edit form) once the record is loaded: after an unlock the records arrive a
+/// moment later, and a deep link must not open an empty form. Drawn once: a sync meanwhile does
+/// not wipe what is being typed.
 #[component]
-fn EditPerson(id: uuid::Uuid) -> impl IntoView {
+fn Loaded(kind: Kind, id: uuid::Uuid, children: ChildrenFn) -> impl IntoView {
     let records = use_records();
-    let loaded = Memo::new(move |_| {
-        records.with(|f| f.get::<faltlogg_core::record::person::Person>(id).is_some())
-    });
-    move || loaded.get().then(|| view! { <PersonForm id=Some(id)/> })
+    let loaded = Memo::new(move |_| records.with(|f| f.state(kind, id).is_some()));
+    move || loaded.get().then(|| children())
 }
 
 /// The sync state in words, for the top bar: "3 changes waiting", "All sent 14:02".
@@ -239,6 +256,10 @@ fn BottomNav(screen: Memo<Screen>) -> impl IntoView {
             <a href=Screen::PERSONS aria-current=current(Screen::Persons)>
                 <IconSvg icon=Icon::Persons/>
                 <span>{i18n.t(Msg::NavPersons)}</span>
+            </a>
+            <a href=Screen::GROUPS aria-current=current(Screen::Groups)>
+                <IconSvg icon=Icon::Groups/>
+                <span>{i18n.t(Msg::NavGroups)}</span>
             </a>
             <a href=Screen::MORE aria-current=current(Screen::More)>
                 <IconSvg icon=Icon::More/>

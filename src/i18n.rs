@@ -2,6 +2,7 @@
 //! user-facing is written in a component. Swedish is the default when the browser prefers it.
 
 use faltlogg_core::record::contact::{ContactKind, Message};
+use faltlogg_core::record::support_offer::{self, Category};
 use faltlogg_core::record::{follow_up, Agency, FieldError, Problem};
 use leptos::prelude::*;
 
@@ -251,6 +252,52 @@ messages! {
     MarkDone => "Gjord", "Done";
     MarkMissed => "Missad", "Missed";
     OffersHeading => "Stödinsatser", "Support offers";
+    NewOffer => "Ny stödinsats", "New support offer";
+    Category => "Typ av stöd", "Kind of support";
+    ChooseCategory => "Välj typ", "Choose a kind";
+    Provider => "Utförare (valfritt)", "Provider (optional)";
+    OfferedOn => "Erbjuden datum", "Offered on";
+    SaveOffer => "Spara stödinsatsen", "Save the support offer";
+    NextStep => "Nästa steg", "Next step";
+    StepDate => "Datum för steget", "Date of the step";
+    Reason => "Anledning", "Reason";
+    SaveStep => "Spara steget", "Save the step";
+    StatusOffered => "Erbjuden", "Offered";
+    StatusAccepted => "Accepterad", "Accepted";
+    StatusStarted => "Påbörjad", "Started";
+    StatusCompleted => "Avslutad", "Completed";
+    StatusDeclined => "Avböjd", "Declined";
+    StatusDroppedOut => "Avbruten", "Dropped out";
+    CatWork => "Arbete", "Work";
+    CatEducation => "Utbildning", "Education";
+    CatHousing => "Boende", "Housing";
+    CatSubstanceUse => "Missbruksvård", "Substance use treatment";
+    CatMentalHealth => "Psykisk hälsa", "Mental health";
+    CatFamily => "Familjestöd", "Family support";
+    CatExit => "Avhopparverksamhet", "Exit programme";
+    CatProtection => "Skydd / omflyttning", "Protection or relocation";
+    CatDebt => "Skuld / ekonomi", "Debt and finances";
+    CatDrivingLicence => "Körkort", "Driving licence";
+    CatLeisure => "Fritid", "Leisure and sport";
+    CatLegal => "Juridiskt stöd", "Legal help";
+
+    NewFollowUp => "Ny uppföljning", "New follow-up";
+    Due => "Senast", "Due by";
+    Assigned => "Ansvarig", "Assigned to";
+    SaveFollowUp => "Spara uppföljningen", "Save the follow-up";
+
+    NavGroups => "Grupper", "Groups";
+    GroupsTitle => "Grupper", "Groups";
+    GroupTitle => "Grupp", "Group";
+    NewGroup => "Ny grupp", "New group";
+    EditGroup => "Ändra grupp", "Edit group";
+    GroupsSearch => "Sök grupp", "Search for a group";
+    NoGroups => "Inga grupper. Ny grupp?", "No groups. New group?";
+    GroupAlias => "Gruppens namn eller alias", "The group's name or alias";
+    SaveGroup => "Spara gruppen", "Save the group";
+    Members => "Medlemmar", "Members";
+    GroupsOfPerson => "Grupper (valfritt)", "Groups (optional)";
+    EditContact => "Ändra kontakt", "Edit contact";
 
     MoreTitle => "Mer", "More";
     SyncHeading => "Synkning", "Sync";
@@ -330,6 +377,36 @@ pub fn follow_up_status_msg(status: follow_up::Status) -> Msg {
         S::Done => Msg::FollowUpDone,
         S::Missed => Msg::FollowUpMissed,
         S::Cancelled => Msg::FollowUpCancelled,
+    }
+}
+
+pub fn category_msg(c: Category) -> Msg {
+    use Category as C;
+    match c {
+        C::Work => Msg::CatWork,
+        C::Education => Msg::CatEducation,
+        C::Housing => Msg::CatHousing,
+        C::SubstanceUse => Msg::CatSubstanceUse,
+        C::MentalHealth => Msg::CatMentalHealth,
+        C::FamilySupport => Msg::CatFamily,
+        C::ExitProgramme => Msg::CatExit,
+        C::Protection => Msg::CatProtection,
+        C::DebtFinances => Msg::CatDebt,
+        C::DrivingLicence => Msg::CatDrivingLicence,
+        C::Leisure => Msg::CatLeisure,
+        C::Legal => Msg::CatLegal,
+    }
+}
+
+pub fn offer_status_msg(s: support_offer::Status) -> Msg {
+    use support_offer::Status as S;
+    match s {
+        S::Offered => Msg::StatusOffered,
+        S::Accepted => Msg::StatusAccepted,
+        S::Started => Msg::StatusStarted,
+        S::Completed => Msg::StatusCompleted,
+        S::Declined => Msg::StatusDeclined,
+        S::DroppedOut => Msg::StatusDroppedOut,
     }
 }
 

@@ -6,7 +6,12 @@
 //! - `outbox`: envelopes not yet accepted by the server, same bytes;
 //! - `quarantine`: envelopes that failed to verify or decrypt, set aside under a key that says
 //!   which way they came (`push:<id>`, `pull:<seq>`), never deleted by the app;
-//! - `meta`: counters and the pull cursor.
+//! - `meta`: counters and the pull cursor;
+//! - `snapshot` (since version 2): the folded records sealed under the device's storage key, in
+//!   chunks (`head`, `chunk:<n>`), so unlocking need not read every envelope;
+//! - `drafts` (since version 2): forms being typed, sealed the same way, by form.
+//!
+//! A schema change is a new version whose upgrade only adds: stores are never changed in place.
 
 use std::cell::RefCell;
 
@@ -17,12 +22,16 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbRequest, IdbTransaction, IdbTransactionMode};
 
 pub const DB_NAME: &str = "faltlogg";
-const DB_VERSION: u32 = 1;
+const DB_VERSION: u32 = 2;
 pub const ENVELOPES: &str = "envelopes";
 pub const OUTBOX: &str = "outbox";
 pub const QUARANTINE: &str = "quarantine";
 pub const META: &str = "meta";
-const STORES: [&str; 4] = [ENVELOPES, OUTBOX, QUARANTINE, META];
+pub const SNAPSHOT: &str = "snapshot";
+pub const DRAFTS: &str = "drafts";
+/// Version 1 had the first four; version 2 added `snapshot` and `drafts`. The upgrade makes
+/// whichever are missing, so it serves every older version.
+const STORES: [&str; 6] = [ENVELOPES, OUTBOX, QUARANTINE, META, SNAPSHOT, DRAFTS];
 
 /// Why the device's storage failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,6 +82,14 @@ fn settle(
 }
 
 async fn request(req: IdbRequest) -> Result<JsValue, StorageError> {
+    // Issued together with others, it may have finished before anyone waited for it.
+    if req.ready_state() == web_sys::IdbRequestReadyState::Done {
+        return match req.error() {
+            Ok(None) => req.result().map_err(|e| StorageError::from_js(&e)),
+            Ok(Some(e)) => Err(StorageError::from_js(&e.into())),
+            Err(e) => Err(StorageError::from_js(&e)),
+        };
+    }
     let r = req.clone();
     settle(
         |f| {
@@ -217,6 +234,52 @@ pub async fn all_bytes(store: &str) -> Result<Vec<(String, Vec<u8>)>, StorageErr
         .zip(values.iter())
         .filter_map(|(k, v)| Some((k.as_string()?, v.dyn_into::<Uint8Array>().ok()?.to_vec())))
         .collect())
+}
+
+/// Every key of a store, in key order, without reading the values.
+pub async fn keys(store: &str) -> Result<Vec<String>, StorageError> {
+    let tx = transaction(&[store], false).await?;
+    let req = tx
+        .object_store(store)
+        .and_then(|s| s.get_all_keys())
+        .map_err(|e| StorageError::from_js(&e))?;
+    let keys: Array = request(req).await?.unchecked_into();
+    Ok(keys.iter().filter_map(|k| k.as_string()).collect())
+}
+
+/// The bytes stored under each of `keys` (in one transaction, all requests at once); a key
+/// with nothing stored is left out.
+pub async fn get_bytes_many(
+    store: &str,
+    keys: &[String],
+) -> Result<Vec<(String, Vec<u8>)>, StorageError> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let tx = transaction(&[store], false).await?;
+    let object_store = tx
+        .object_store(store)
+        .map_err(|e| StorageError::from_js(&e))?;
+    let requests: Vec<IdbRequest> = keys
+        .iter()
+        .map(|k| object_store.get(&JsValue::from_str(k)))
+        .collect::<Result<_, _>>()
+        .map_err(|e| StorageError::from_js(&e))?;
+    let mut out = Vec::with_capacity(keys.len());
+    for (key, req) in keys.iter().zip(requests) {
+        if let Ok(bytes) = request(req).await?.dyn_into::<Uint8Array>() {
+            out.push((key.clone(), bytes.to_vec()));
+        }
+    }
+    Ok(out)
+}
+
+/// The bytes under `key`, if any.
+pub async fn get_bytes(store: &str, key: &str) -> Result<Option<Vec<u8>>, StorageError> {
+    Ok(get_bytes_many(store, &[key.to_string()])
+        .await?
+        .pop()
+        .map(|(_, b)| b))
 }
 
 /// How many entries a store holds.

@@ -3,15 +3,19 @@
 //! device's history are kept by the caller (`state`), not here.
 
 use faltlogg_core::change::Change;
-use faltlogg_core::crypto::TeamKey;
+use std::collections::BTreeSet;
+
+use faltlogg_core::crypto::{SymmetricKey, TeamKey};
 use faltlogg_core::envelope::{Envelope, EnvelopeError, Origin};
 use faltlogg_core::fold::Fold;
 use faltlogg_core::hlc::Hlc;
 use faltlogg_core::ids;
+use faltlogg_core::local::{Snapshot, SnapshotHead};
 use rand_core::OsRng;
+use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
-use crate::idb::{self, StorageError, ENVELOPES, META, OUTBOX};
+use crate::idb::{self, StorageError, ENVELOPES, META, OUTBOX, SNAPSHOT};
 use crate::time::now_ms;
 use crate::vault::VaultContents;
 
@@ -116,14 +120,80 @@ fn open(bytes: &[u8], keys: &[TeamKey]) -> Result<(Envelope, Change), EnvelopeEr
     Ok((envelope, change))
 }
 
-/// Reads every envelope held on the device into the fold. Envelopes that do not open (a key
-/// not held yet) are skipped here, never deleted.
-pub async fn load(keys: &[TeamKey]) -> Result<Fold, StorageError> {
-    let mut fold = Fold::default();
-    for (_, bytes) in idb::all_bytes(ENVELOPES).await? {
+/// The records as loaded: the fold, the envelopes in it, and how many of them the snapshot did
+/// not have yet.
+pub struct Loaded {
+    pub fold: Fold,
+    pub covered: BTreeSet<Uuid>,
+    pub fresh: usize,
+}
+
+/// Reads the device's records: the snapshot (a few large values), then only the envelopes it
+/// does not cover. Envelopes that do not open (a key not held yet) are skipped here, never
+/// deleted, and stay uncovered so a later load folds them in. A snapshot that does not open is
+/// ignored: everything is folded from the envelopes again.
+pub async fn load(keys: &[TeamKey], storage: &SymmetricKey) -> Result<Loaded, StorageError> {
+    let Snapshot {
+        mut fold,
+        mut covered,
+    } = read_snapshot(storage).await.unwrap_or_default();
+    let missing: Vec<String> = idb::keys(ENVELOPES)
+        .await?
+        .into_iter()
+        .filter(|k| k.parse::<Uuid>().map_or(true, |id| !covered.contains(&id)))
+        .collect();
+    let mut fresh = 0;
+    for (_, bytes) in idb::get_bytes_many(ENVELOPES, &missing).await? {
         if let Ok((envelope, change)) = open(&bytes, keys) {
             fold.apply(envelope.header.stamp(), change);
+            covered.insert(envelope.header.id);
+            fresh += 1;
         }
     }
-    Ok(fold)
+    Ok(Loaded {
+        fold,
+        covered,
+        fresh,
+    })
+}
+
+async fn read_snapshot(storage: &SymmetricKey) -> Option<Snapshot> {
+    let head: SnapshotHead =
+        postcard::from_bytes(&idb::get_bytes(SNAPSHOT, "head").await.ok()??).ok()?;
+    let names: Vec<String> = (0..head.chunks).map(|i| format!("chunk:{i}")).collect();
+    let chunks = idb::get_bytes_many(SNAPSHOT, &names).await.ok()?;
+    let chunks: Vec<Vec<u8>> = chunks.into_iter().map(|(_, b)| b).collect();
+    Snapshot::open(storage, head, &chunks).ok()
+}
+
+/// The generation the next snapshot gets, and how many chunks the current one has.
+pub async fn next_snapshot() -> Result<(u64, u32), StorageError> {
+    let old = match idb::get_bytes(SNAPSHOT, "head").await? {
+        Some(bytes) => postcard::from_bytes::<SnapshotHead>(&bytes).ok(),
+        None => None,
+    };
+    Ok(old.map_or((1, 0), |h| (h.generation + 1, h.chunks)))
+}
+
+/// Stores a sealed snapshot in one transaction, replacing the old one (of `old_chunks`
+/// chunks) whole: a crash leaves either the old snapshot or the new one.
+pub async fn store_snapshot(
+    head: SnapshotHead,
+    chunks: Vec<Vec<u8>>,
+    old_chunks: u32,
+) -> Result<(), StorageError> {
+    let tx = idb::transaction(&[SNAPSHOT], true).await?;
+    for (i, chunk) in chunks.iter().enumerate() {
+        idb::put_bytes(&tx, SNAPSHOT, &format!("chunk:{i}"), chunk)?;
+    }
+    for stale in head.chunks..old_chunks {
+        idb::delete(&tx, SNAPSHOT, &format!("chunk:{stale}"))?;
+    }
+    idb::put_bytes(
+        &tx,
+        SNAPSHOT,
+        "head",
+        &postcard::to_allocvec(&head).expect("a head serializes"),
+    )?;
+    idb::committed(&tx).await
 }

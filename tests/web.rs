@@ -12,6 +12,7 @@ use faltlogg_core::crypto::device::DeviceSecrets;
 use faltlogg_core::crypto::{SymmetricKey, TeamKey};
 use faltlogg_core::fold;
 use faltlogg_core::hlc::Hlc;
+use faltlogg_core::local::Snapshot;
 use faltlogg_core::record::contact::{Contact, ContactKind};
 use rand_core::OsRng;
 use uuid::Uuid;
@@ -136,15 +137,74 @@ async fn a_saved_contact_is_stored_sealed_queued_and_read_back() {
     assert_eq!(second.header.device_seq, 2);
     assert!(second.header.hlc > ahead && second.header.hlc > envelope.header.hlc);
 
-    let view = journal::load(&vault.team_keys).await.unwrap();
+    let storage = vault.secrets.storage_key();
+    let view = journal::load(&vault.team_keys, &storage).await.unwrap();
     assert_eq!(
-        view.get::<Contact>(Uuid::from_u128(5)).unwrap().note,
+        view.fold.get::<Contact>(Uuid::from_u128(5)).unwrap().note,
         marker
     );
-    let without_key = journal::load(&[]).await.unwrap();
+    let without_key = journal::load(&[], &storage).await.unwrap();
     assert_eq!(
-        without_key.count(faltlogg_core::record::Kind::Contact),
+        without_key.fold.count(faltlogg_core::record::Kind::Contact),
         0,
         "nothing opens without the team key"
     );
+    assert!(
+        without_key.covered.is_empty(),
+        "what did not open is not covered"
+    );
+}
+
+/// Unlocking reads the snapshot and only the envelopes after it; a snapshot that does not open
+/// (changed bytes, another device's key) is ignored and everything is read again.
+#[wasm_bindgen_test]
+async fn the_snapshot_spares_reading_what_it_holds_and_a_bad_one_is_ignored() {
+    idb::erase().await.unwrap();
+    let vault = contents();
+    let storage = vault.secrets.storage_key();
+    let mut counters = journal::counters().await.unwrap();
+    for i in 0..5u128 {
+        let contact = Contact::simple(
+            Uuid::from_u128(100 + i),
+            1,
+            "Centrum",
+            ContactKind::Phone,
+            "snap",
+        );
+        counters = journal::save(&fold::create(&contact), &vault, counters, Hlc::default())
+            .await
+            .unwrap()
+            .1;
+    }
+    let first = journal::load(&vault.team_keys, &storage).await.unwrap();
+    assert_eq!(first.fresh, 5, "no snapshot yet: every envelope read");
+    let (generation, old) = journal::next_snapshot().await.unwrap();
+    assert_eq!((generation, old), (1, 0));
+    let (head, chunks) = Snapshot::seal_parts(
+        &first.fold,
+        &first.covered,
+        &storage,
+        generation,
+        &mut OsRng,
+    );
+    journal::store_snapshot(head, chunks, old).await.unwrap();
+    let after = Contact::simple(Uuid::from_u128(200), 1, "Norr", ContactKind::Phone, "after");
+    journal::save(&fold::create(&after), &vault, counters, Hlc::default())
+        .await
+        .unwrap();
+    let second = journal::load(&vault.team_keys, &storage).await.unwrap();
+    assert_eq!(second.fresh, 1, "only the envelope after the snapshot");
+    assert_eq!(second.fold.count(faltlogg_core::record::Kind::Contact), 6);
+    // Another device's storage key cannot open it: all six are read from the envelopes.
+    let stranger = DeviceSecrets::generate(&mut OsRng).storage_key();
+    let third = journal::load(&vault.team_keys, &stranger).await.unwrap();
+    assert_eq!(third.fresh, 6);
+    assert_eq!(third.fold, second.fold);
+    // A changed chunk: ignored the same way.
+    let tx = idb::transaction(&[idb::SNAPSHOT], true).await.unwrap();
+    idb::put_bytes(&tx, idb::SNAPSHOT, "chunk:0", &[0u8; 64]).unwrap();
+    idb::committed(&tx).await.unwrap();
+    let fourth = journal::load(&vault.team_keys, &storage).await.unwrap();
+    assert_eq!(fourth.fresh, 6);
+    assert_eq!(fourth.fold, second.fold);
 }

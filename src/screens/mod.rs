@@ -6,8 +6,11 @@
 //! 29 KB brotli of wasm for its general matcher (nested routes, params, transitions), 15 % of the
 //! whole app's budget, for a job a `match` on three strings does.
 
+pub mod contact_form;
+pub mod follow_ups;
+pub mod groups;
 pub mod more;
-pub mod new_contact;
+pub mod offers;
 pub mod passphrase;
 pub mod pending;
 pub mod person;
@@ -26,10 +29,19 @@ use crate::i18n::Msg;
 pub enum Screen {
     Today,
     NewContact,
+    EditContact(Uuid),
     Persons,
     NewPerson,
     Person(Uuid),
     EditPerson(Uuid),
+    /// A new support offer for a person.
+    NewOffer(Uuid),
+    /// A new follow-up with a person.
+    NewFollowUp(Uuid),
+    Groups,
+    NewGroup,
+    Group(Uuid),
+    EditGroup(Uuid),
     More,
     NotFound,
 }
@@ -39,18 +51,29 @@ impl Screen {
     pub const NEW_CONTACT: &'static str = "/contacts/new";
     pub const PERSONS: &'static str = "/persons";
     pub const NEW_PERSON: &'static str = "/persons/new";
+    pub const GROUPS: &'static str = "/groups";
+    pub const NEW_GROUP: &'static str = "/groups/new";
     pub const MORE: &'static str = "/more";
 
     pub fn at(path: &str) -> Screen {
         let path = path.trim_end_matches('/');
         let parts: Vec<&str> = path.split('/').skip(1).collect();
+        let with_id =
+            |id: &str, screen: fn(Uuid) -> Screen| id.parse().map_or(Screen::NotFound, screen);
         match parts.as_slice() {
             [] | [""] => Screen::Today,
             ["contacts", "new"] => Screen::NewContact,
+            ["contacts", id, "edit"] => with_id(id, Screen::EditContact),
             ["persons"] => Screen::Persons,
             ["persons", "new"] => Screen::NewPerson,
-            ["persons", id] => id.parse().map_or(Screen::NotFound, Screen::Person),
-            ["persons", id, "edit"] => id.parse().map_or(Screen::NotFound, Screen::EditPerson),
+            ["persons", id] => with_id(id, Screen::Person),
+            ["persons", id, "edit"] => with_id(id, Screen::EditPerson),
+            ["persons", id, "offers", "new"] => with_id(id, Screen::NewOffer),
+            ["persons", id, "follow-ups", "new"] => with_id(id, Screen::NewFollowUp),
+            ["groups"] => Screen::Groups,
+            ["groups", "new"] => Screen::NewGroup,
+            ["groups", id] => with_id(id, Screen::Group),
+            ["groups", id, "edit"] => with_id(id, Screen::EditGroup),
             ["more"] => Screen::More,
             _ => Screen::NotFound,
         }
@@ -65,15 +88,42 @@ impl Screen {
         format!("/persons/{id}/edit")
     }
 
+    pub fn new_offer(person: Uuid) -> String {
+        format!("/persons/{person}/offers/new")
+    }
+
+    pub fn new_follow_up(person: Uuid) -> String {
+        format!("/persons/{person}/follow-ups/new")
+    }
+
+    pub fn edit_contact(id: Uuid) -> String {
+        format!("/contacts/{id}/edit")
+    }
+
+    pub fn group(id: Uuid) -> String {
+        format!("/groups/{id}")
+    }
+
+    pub fn edit_group(id: Uuid) -> String {
+        format!("/groups/{id}/edit")
+    }
+
     /// The title in the top bar (and the document's title): never a name.
     pub fn title(self) -> Msg {
         match self {
             Screen::Today => Msg::TodayTitle,
             Screen::NewContact => Msg::NewContactTitle,
+            Screen::EditContact(_) => Msg::EditContact,
             Screen::Persons => Msg::PersonsTitle,
             Screen::NewPerson => Msg::NewPerson,
             Screen::Person(_) => Msg::PersonTitle,
             Screen::EditPerson(_) => Msg::EditPerson,
+            Screen::NewOffer(_) => Msg::NewOffer,
+            Screen::NewFollowUp(_) => Msg::NewFollowUp,
+            Screen::Groups => Msg::GroupsTitle,
+            Screen::NewGroup => Msg::NewGroup,
+            Screen::Group(_) => Msg::GroupTitle,
+            Screen::EditGroup(_) => Msg::EditGroup,
             Screen::More => Msg::MoreTitle,
             Screen::NotFound => Msg::NotFoundTitle,
         }
@@ -82,8 +132,13 @@ impl Screen {
     /// The bottom-navigation tab this screen belongs to.
     pub fn tab(self) -> Screen {
         match self {
-            Screen::NewContact => Screen::Today,
-            Screen::NewPerson | Screen::Person(_) | Screen::EditPerson(_) => Screen::Persons,
+            Screen::NewContact | Screen::EditContact(_) => Screen::Today,
+            Screen::NewPerson
+            | Screen::Person(_)
+            | Screen::EditPerson(_)
+            | Screen::NewOffer(_)
+            | Screen::NewFollowUp(_) => Screen::Persons,
+            Screen::NewGroup | Screen::Group(_) | Screen::EditGroup(_) => Screen::Groups,
             other => other,
         }
     }
@@ -105,6 +160,21 @@ mod tests {
         assert_eq!(Screen::at(Screen::NEW_PERSON), Screen::NewPerson);
         assert_eq!(Screen::at(&Screen::person(id)), Screen::Person(id));
         assert_eq!(Screen::at(&Screen::edit_person(id)), Screen::EditPerson(id));
+        assert_eq!(Screen::at(&Screen::new_offer(id)), Screen::NewOffer(id));
+        assert_eq!(
+            Screen::at(&Screen::new_follow_up(id)),
+            Screen::NewFollowUp(id)
+        );
+        assert_eq!(
+            Screen::at(&Screen::edit_contact(id)),
+            Screen::EditContact(id)
+        );
+        assert_eq!(Screen::at(Screen::GROUPS), Screen::Groups);
+        assert_eq!(Screen::at(Screen::NEW_GROUP), Screen::NewGroup);
+        assert_eq!(Screen::at(&Screen::group(id)), Screen::Group(id));
+        assert_eq!(Screen::at(&Screen::edit_group(id)), Screen::EditGroup(id));
+        assert_eq!(Screen::Group(id).tab(), Screen::Groups);
+        assert_eq!(Screen::NewOffer(id).tab(), Screen::Persons);
         assert_eq!(Screen::at("/persons/not-an-id"), Screen::NotFound);
         assert_eq!(Screen::at("/more/x"), Screen::NotFound);
         assert_eq!(Screen::NewContact.tab(), Screen::Today);

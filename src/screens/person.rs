@@ -5,6 +5,7 @@ use faltlogg_core::fold::RecordState;
 use faltlogg_core::ids;
 use faltlogg_core::record::contact::Contact;
 use faltlogg_core::record::follow_up::{self, FollowUp};
+use faltlogg_core::record::group::Group;
 use faltlogg_core::record::person::{self, field, Person, PersonDraft};
 use faltlogg_core::record::{Agency, Coded, FieldId, Kind, Record, Value};
 use leptos::either::Either;
@@ -14,9 +15,10 @@ use leptos_router::hooks::use_navigate;
 use rand_core::OsRng;
 use uuid::Uuid;
 
+use super::offers::offer_card;
 use super::Screen;
 use crate::components::{
-    check_box, input_field, note_field, use_form, Banner, ErrorSummary, Field,
+    check_box, check_box_text, input_field, note_field, use_form, Banner, ErrorSummary, Field,
 };
 use crate::i18n::{agency_msg, follow_up_status_msg, kind_msg, use_i18n, I18n, Msg};
 use crate::state::records::{save_fields, save_record, use_records};
@@ -60,6 +62,16 @@ pub fn PersonPage(id: Uuid) -> impl IntoView {
                 <Conflicts id/>
                 <Facts person=file.person.clone()/>
                 <FollowUps list=file.follow_ups/>
+                <section>
+                    <h2 class="section">{i18n.t(Msg::OffersHeading)}</h2>
+                    <ul class="cards" id="person-offers">
+                        {file.offers.into_iter().map(offer_card).collect_view()}
+                    </ul>
+                </section>
+                <div class="actions">
+                    <a class="button secondary" id="new-offer" href=Screen::new_offer(id)>{i18n.t(Msg::NewOffer)}</a>
+                    <a class="button secondary" id="new-follow-up" href=Screen::new_follow_up(id)>{i18n.t(Msg::NewFollowUp)}</a>
+                </div>
                 <section>
                     <h2 class="section">{i18n.t(Msg::ContactsHeading)}</h2>
                     <ul class="cards" id="person-contacts">
@@ -216,14 +228,16 @@ fn FollowUps(list: Vec<FollowUp>) -> impl IntoView {
     }
 }
 
-/// A contact as a card: kind, when, where, note.
+/// A contact as a card: kind, when, where, note, and a link to edit it.
 pub fn contact_card(contact: Contact) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <li class="card">
             <p class="card-title">{i18n.t(kind_msg(contact.kind))}</p>
             <p class="muted">{date_time(contact.occurred_at_ms)} " · " {contact.area}</p>
+            {contact.safety_concern.then(|| view! { <p class="badges"><span class="badge">{i18n.t(Msg::SafetyConcern)}</span></p> })}
             {(!contact.note.is_empty()).then(|| view! { <p class="note">{contact.note}</p> })}
+            <a class="edit-contact" href=Screen::edit_contact(contact.id)>{i18n.t(Msg::EditContact)}</a>
         </li>
     }
 }
@@ -285,7 +299,19 @@ pub fn PersonForm(id: Option<Uuid>) -> impl IntoView {
         .collect();
     let risk = RwSignal::new(draft.risk);
     let note = RwSignal::new(draft.note);
-    let groups = draft.groups;
+    let all_groups: Vec<(Uuid, String, RwSignal<bool>)> = records.with_untracked(|f| {
+        f.live::<Group>()
+            .map(|g| (g.id, g.alias, RwSignal::new(draft.groups.contains(&g.id))))
+            .collect()
+    });
+    // Groups archived since stay as they were.
+    let kept_groups: Vec<Uuid> = draft
+        .groups
+        .iter()
+        .copied()
+        .filter(|g| !all_groups.iter().any(|(id, _, _)| id == g))
+        .collect();
+    let group_choices = all_groups.clone();
     // Set once the worker has seen the likely-duplicate warning and chose to save anyway.
     let duplicate_ok = RwSignal::new(false);
     let warn_duplicate = RwSignal::new(None::<Msg>);
@@ -296,7 +322,16 @@ pub fn PersonForm(id: Option<Uuid>) -> impl IntoView {
             alias: alias.get_untracked(),
             birth_year: birth_year.get_untracked(),
             area: area.get_untracked(),
-            groups: groups.clone(),
+            groups: kept_groups
+                .iter()
+                .copied()
+                .chain(
+                    all_groups
+                        .iter()
+                        .filter(|(_, _, on)| on.get_untracked())
+                        .map(|(id, _, _)| *id),
+                )
+                .collect(),
             consent_given: consent.get_untracked(),
             consent_date: consent_date.get_untracked(),
             consent_scope: chosen
@@ -354,6 +389,12 @@ pub fn PersonForm(id: Option<Uuid>) -> impl IntoView {
             {input_field(form, Field::new("alias", Msg::Alias, "text", alias).hint(Msg::AliasHint).capitalize())}
             {input_field(form, Field::new("birth-year", Msg::BirthYear, "text", birth_year).numeric())}
             {input_field(form, Field::new("area", Msg::AreaOptional, "text", area).hint(Msg::AreaHint).capitalize())}
+            {(!group_choices.is_empty()).then(|| view! {
+                <fieldset class="choices" id="person-groups">
+                    <legend>{i18n.t(Msg::GroupsOfPerson)}</legend>
+                    {group_choices.into_iter().map(|(id, alias, on)| check_box_text(format!("group-{id}"), alias, on)).collect_view()}
+                </fieldset>
+            })}
             {check_box("consent", Msg::ConsentGiven, consent)}
             {move || consent.get().then(|| {
                 let scope = scope.clone();

@@ -20,9 +20,16 @@ pub use errors::storage_msg;
 pub use session::{choose_passphrase, erase_device, lock, sign_in, unlock};
 pub use syncing::spawn_sync;
 
+/// After this many changes folded in since the last snapshot, a new one is written.
+const SNAPSHOT_EVERY: usize = 100;
+
+use std::collections::BTreeSet;
+
 use faltlogg_core::api::{Role, SignInResponse};
+use faltlogg_core::crypto::SymmetricKey;
 use faltlogg_core::fold::Fold;
 use leptos::prelude::*;
+use uuid::Uuid;
 
 use crate::i18n::Msg;
 use crate::journal::Counters;
@@ -65,6 +72,9 @@ pub struct AppCtx {
     /// This device's place in its own history, read from storage at the first save after
     /// unlocking and kept here until it locks.
     counters: StoredValue<Option<Counters>>,
+    /// The envelopes folded into `records`, and how many came since the last snapshot.
+    covered: StoredValue<BTreeSet<Uuid>>,
+    since_snapshot: StoredValue<usize>,
 }
 
 pub fn use_app() -> AppCtx {
@@ -87,6 +97,8 @@ impl AppCtx {
             notice: RwSignal::new(None),
             update_ready: RwSignal::new(false),
             counters: StoredValue::new(None),
+            covered: StoredValue::new(BTreeSet::new()),
+            since_snapshot: StoredValue::new(0),
         }
     }
 
@@ -166,6 +178,12 @@ impl AppCtx {
             v.as_ref()
                 .map(|v| v.contents.secrets.public().fingerprint())
         })
+    }
+
+    /// The key of what this device keeps for itself (snapshot, drafts), while unlocked.
+    pub(crate) fn storage_key(self) -> Option<SymmetricKey> {
+        self.vault
+            .with_untracked(|v| v.as_ref().map(|v| v.contents.secrets.storage_key()))
     }
 
     fn contents(self) -> Option<VaultContents> {

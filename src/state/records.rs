@@ -30,6 +30,7 @@ pub async fn save(ctx: AppCtx, change: Change) -> Result<(), Msg> {
             SaveError::Storage(s) => storage_msg(s),
         })?;
     ctx.counters.set_value(Some(next));
+    syncing::covered(ctx, [envelope.header.id]);
     ctx.records
         .update(|r| r.apply(envelope.header.stamp(), change));
     ctx.sync.update(|s| s.waiting += 1);

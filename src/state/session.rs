@@ -71,6 +71,8 @@ pub fn lock(ctx: AppCtx) {
     ctx.records.set(Fold::default());
     ctx.notice.set(None);
     ctx.counters.set_value(None);
+    ctx.covered.set_value(Default::default());
+    ctx.since_snapshot.set_value(0);
     if vault::exists() {
         ctx.phase.set(Phase::Locked);
     } else {

@@ -1,6 +1,8 @@
 //! The background sync, and the counts the top bar shows.
 
+use faltlogg_core::local::Snapshot;
 use leptos::prelude::*;
+use rand_core::OsRng;
 use wasm_bindgen::JsValue;
 
 use super::errors::{storage_msg, sync_msg};
@@ -17,16 +19,61 @@ pub fn spawn_sync(ctx: AppCtx) {
     leptos::task::spawn_local(sync_now(ctx));
 }
 
-/// Reloads the view and the counts from the device alone.
+/// Reloads the view and the counts from the device alone: the snapshot, then the envelopes it
+/// does not hold yet.
 pub(super) async fn refresh_local(ctx: AppCtx) {
-    let Some(contents) = ctx.contents() else {
+    let (Some(contents), Some(storage)) = (ctx.contents(), ctx.storage_key()) else {
         return;
     };
-    match journal::load(&contents.team_keys).await {
-        Ok(fold) => ctx.records.set(fold),
+    match journal::load(&contents.team_keys, &storage).await {
+        Ok(loaded) => {
+            ctx.records.set(loaded.fold);
+            ctx.covered.set_value(loaded.covered);
+            ctx.since_snapshot.set_value(loaded.fresh);
+            snapshot_if_due(ctx).await;
+        }
         Err(e) => ctx.sync.update(|s| s.problem = Some(storage_msg(e))),
     }
     refresh_counts(ctx).await;
+}
+
+/// Notes envelopes folded into the records since they were loaded.
+pub(super) fn covered(ctx: AppCtx, ids: impl IntoIterator<Item = uuid::Uuid>) {
+    let mut n = 0;
+    ctx.covered.update_value(|c| {
+        for id in ids {
+            n += usize::from(c.insert(id));
+        }
+    });
+    ctx.since_snapshot.update_value(|s| *s += n);
+}
+
+/// Writes a new snapshot once enough has changed since the last. A failure costs only speed
+/// at the next unlock (the envelopes are the truth), so it is not shown.
+pub(super) async fn snapshot_if_due(ctx: AppCtx) {
+    if ctx.since_snapshot.get_value() < super::SNAPSHOT_EVERY {
+        return;
+    }
+    let Some(storage) = ctx.storage_key() else {
+        return;
+    };
+    let Ok((generation, old_chunks)) = journal::next_snapshot().await else {
+        return;
+    };
+    let since = ctx.since_snapshot.get_value();
+    let (head, chunks) = ctx.covered.with_value(|covered| {
+        ctx.records.with_untracked(|fold| {
+            Snapshot::seal_parts(fold, covered, &storage, generation, &mut OsRng)
+        })
+    });
+    if journal::store_snapshot(head, chunks, old_chunks)
+        .await
+        .is_ok()
+    {
+        // What came in while it was written counts towards the next one.
+        ctx.since_snapshot
+            .update_value(|s| *s = s.saturating_sub(since));
+    }
 }
 
 async fn refresh_counts(ctx: AppCtx) {
@@ -63,11 +110,13 @@ async fn sync_now(ctx: AppCtx) {
     match result {
         Ok(pulled) => {
             if !pulled.changes.is_empty() {
+                covered(ctx, pulled.changes.iter().map(|(h, _)| h.id));
                 ctx.records.update(|fold| {
                     for (header, change) in pulled.changes {
                         fold.apply(header.stamp(), change);
                     }
                 });
+                snapshot_if_due(ctx).await;
             }
             let now = now_ms();
             let stamp = async {

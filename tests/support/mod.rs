@@ -566,3 +566,116 @@ pub fn scan_dir(dir: &Path, texts: &[&str]) -> Vec<String> {
     }
     found
 }
+
+/// A worker's phone, signed in and unlocked on Today, against its own server: the fixture of
+/// the record tests. Dropping it stops Chromium, chromedriver and the server.
+pub struct Phone {
+    pub browser: Browser,
+    pub server: Server,
+    pub url: String,
+    pub chromedriver: Chromedriver,
+    pub work: tempfile::TempDir,
+}
+
+/// Browser tests in one test binary take turns: two Chromiums at once on two cores make both
+/// slow and flaky.
+pub static ONE_BROWSER_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+pub const PHONE_PASSWORD: &str = "records-admin-password";
+pub const PHONE_PASSPHRASE: &str = "a good passphrase for records";
+
+impl Phone {
+    /// The coordinator `admin` on a fresh server, with a passphrase chosen and the first sync
+    /// done (the device made the team key), in language `lang`.
+    pub async fn on_today(lang: &str) -> Phone {
+        let work = tempfile::tempdir().unwrap();
+        let chromedriver = Chromedriver::start().await;
+        let server = Server::start(work.path(), None, PHONE_PASSWORD).await;
+        let url = format!("http://127.0.0.1:{}/", server.port);
+        let browser = Browser::open(&chromedriver, &work.path().join("profile"), lang).await;
+        browser.goto(&url).await;
+        browser.sign_in("admin", PHONE_PASSWORD).await;
+        browser.choose_passphrase(PHONE_PASSPHRASE).await;
+        browser
+            .wait(
+                "Number(document.getElementById('sync-state')?.dataset.syncs) >= 1",
+                "the first sync",
+            )
+            .await;
+        Phone {
+            browser,
+            server,
+            url,
+            chromedriver,
+            work,
+        }
+    }
+
+    /// Opens a path of the app the way a tap on a link does (the router's history, no reload).
+    pub async fn open(&self, path: &str) {
+        self.browser
+            .driver()
+            .execute(
+                "const a = document.createElement('a'); a.href = arguments[0]; document.body.append(a); a.click(); a.remove();",
+                vec![serde_json::json!(path)],
+            )
+            .await
+            .unwrap();
+    }
+
+    /// The current path.
+    pub async fn path(&self) -> String {
+        let v = self
+            .browser
+            .driver()
+            .execute("return location.pathname", vec![])
+            .await
+            .unwrap();
+        v.json().as_str().unwrap_or_default().to_string()
+    }
+
+    /// Makes a person through the form; gives the person page's path.
+    pub async fn new_person(&self, alias: &str, birth_year: &str, area: &str) -> String {
+        let b = &self.browser;
+        self.open("/persons/new").await;
+        b.fill("alias", alias).await;
+        b.fill("birth-year", birth_year).await;
+        b.fill("area", area).await;
+        b.click("save-person").await;
+        b.wait(
+            &format!("document.getElementById('person-alias')?.textContent === '{alias}'"),
+            "the new person's page",
+        )
+        .await;
+        self.path().await
+    }
+
+    /// Unlocks after a reload.
+    pub async fn unlock(&self) {
+        self.browser.fill("passphrase", PHONE_PASSPHRASE).await;
+        self.browser.submit_form().await;
+    }
+
+    /// The number of changes the top bar says are waiting.
+    pub async fn waiting(&self) -> String {
+        let v = self
+            .browser
+            .driver()
+            .execute(
+                "return document.getElementById('sync-state')?.dataset.waiting",
+                vec![],
+            )
+            .await
+            .unwrap();
+        v.json().as_str().unwrap_or_default().to_string()
+    }
+
+    pub async fn quit(self) {
+        self.browser.quit().await;
+    }
+}
+
+/// A JavaScript test that the element `id`'s text contains `text`.
+pub fn shows(id: &str, text: &str) -> String {
+    format!("(document.getElementById('{id}')||{{}}).textContent?.includes({text:?})")
+}

@@ -13,6 +13,7 @@ pub mod envelope;
 pub mod fold;
 pub mod hlc;
 pub mod ids;
+pub mod local;
 pub mod record;
 
 pub use rand_core::{CryptoRng, RngCore};

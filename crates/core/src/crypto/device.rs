@@ -51,6 +51,19 @@ impl DeviceSecrets {
         }
     }
 
+    /// The key for what this device keeps for itself alone (the snapshot of its records, form
+    /// drafts): HKDF-SHA256 of the signing seed. It never leaves the device, and it is as
+    /// safe at rest as the seed, which only the passphrase vault holds.
+    pub fn storage_key(&self) -> super::SymmetricKey {
+        let mut key = [0u8; super::KEY_LEN];
+        hkdf::Hkdf::<sha2::Sha256>::new(Some(b"faltlogg-device-storage-v1"), &self.signing)
+            .expand(b"local records and drafts", &mut key)
+            .expect("32 bytes is a valid HKDF-SHA256 output length");
+        let storage = super::SymmetricKey::from_bytes(key);
+        key.zeroize();
+        storage
+    }
+
     pub fn sign(&self, message: &[u8]) -> [u8; 64] {
         SigningKey::from_bytes(&self.signing)
             .sign(message)

@@ -1,7 +1,8 @@
-//! A new contact, built for one hand and one minute: the time is now, the area is the last one
+//! The contact form. A new contact is built for one hand and one minute: the time is now, the area is the last one
 //! used, persons come from recent contacts and a search, and a follow-up can be planned from
 //! the same form. From Today it takes five taps: *New contact*, the kind (two on a phone's
-//! picker), a recent person, *Save*.
+//! picker), a recent person, *Save*. The same form edits a saved contact: only the fields
+//! that changed are written, so an edit on another phone to other fields is kept.
 
 use faltlogg_core::fold::Fold;
 use faltlogg_core::ids;
@@ -23,7 +24,7 @@ use crate::components::{
 use crate::i18n::{agency_msg, kind_msg, message_msg, use_i18n, Msg};
 use crate::state::records::{save_record, use_records};
 use crate::state::use_app;
-use crate::time::{clock, local_ms, now_ms, parse_clock, today};
+use crate::time::{clock, local_date, local_ms, now_ms, parse_clock, today};
 
 /// The area of the newest contact, to start the next one with.
 fn last_area(fold: &Fold) -> String {
@@ -33,27 +34,37 @@ fn last_area(fold: &Fold) -> String {
         .unwrap_or_default()
 }
 
+/// A new contact (`id` is `None`) or an edit of a saved one.
 #[component]
-pub fn NewContact() -> impl IntoView {
+pub fn ContactForm(id: Option<Uuid>) -> impl IntoView {
     let i18n = use_i18n();
     let ctx = use_app();
     let records = use_records();
     let form = use_form();
     let navigate = use_navigate();
-    let now = now_ms();
-    let date = RwSignal::new(today().iso());
-    let time = RwSignal::new(clock(now));
-    let area = RwSignal::new(records.with_untracked(last_area));
-    let kind = RwSignal::new(String::new());
-    let persons = RwSignal::new(Vec::<Uuid>::new());
-    let message = RwSignal::new(Message::NotDelivered.code().to_string());
-    let workers = RwSignal::new(String::new());
+    let before: Option<Contact> = id.and_then(|id| records.with_untracked(|f| f.get(id)));
+    let draft = match &before {
+        Some(c) => ContactDraft::of(c),
+        None => ContactDraft {
+            occurred_at_ms: Some(now_ms()),
+            area: records.with_untracked(last_area),
+            ..ContactDraft::default()
+        },
+    };
+    let at = draft.occurred_at_ms.unwrap_or_else(now_ms);
+    let date = RwSignal::new(local_date(at).iso());
+    let time = RwSignal::new(clock(at));
+    let area = RwSignal::new(draft.area);
+    let kind = RwSignal::new(draft.kind.map(|k| k.code().to_string()).unwrap_or_default());
+    let persons = RwSignal::new(draft.persons);
+    let message = RwSignal::new(draft.message.code().to_string());
+    let workers = RwSignal::new(draft.workers);
     let agencies: Vec<(Agency, RwSignal<bool>)> = Agency::ALL
         .iter()
-        .map(|&a| (a, RwSignal::new(false)))
+        .map(|&a| (a, RwSignal::new(draft.agencies.contains(&a))))
         .collect();
-    let safety = RwSignal::new(false);
-    let note = RwSignal::new(String::new());
+    let safety = RwSignal::new(draft.safety_concern);
+    let note = RwSignal::new(draft.note);
     let follow_up_due = RwSignal::new(String::new());
 
     let chosen_agencies = agencies.clone();
@@ -91,7 +102,7 @@ pub fn NewContact() -> impl IntoView {
             note: note.get_untracked(),
         };
         let exists = |id| records.with_untracked(|f| f.get::<Person>(id).is_some());
-        let contact_id = ids::new_v7(now as u64, &mut OsRng);
+        let contact_id = id.unwrap_or_else(|| ids::new_v7(now as u64, &mut OsRng));
         let contact = draft.validate(contact_id, now, exists);
         // A planned follow-up per person met, assigned to whoever logs the contact.
         let due = follow_up_due.get_untracked();
@@ -135,8 +146,9 @@ pub fn NewContact() -> impl IntoView {
         };
         form.set_errors.set(Vec::new());
         let navigate = navigate.clone();
+        let before = before.clone();
         form.run(async move {
-            save_record(ctx, None, contact).await?;
+            save_record(ctx, before, contact).await?;
             for f in follow_ups {
                 save_record(ctx, None, f).await?;
             }
@@ -185,7 +197,7 @@ pub fn NewContact() -> impl IntoView {
                 {agencies.into_iter().map(|(a, on)| check_box(format!("agency-{}", a.code()), agency_msg(a), on)).collect_view()}
             </fieldset>
             {note_field(form, "note", Msg::Note, note)}
-            {input_field(form, Field::new("follow-up-due", Msg::FollowUpDue, "text", follow_up_due).hint(Msg::FollowUpDueHint).numeric())}
+            {id.is_none().then(|| input_field(form, Field::new("follow-up-due", Msg::FollowUpDue, "text", follow_up_due).hint(Msg::FollowUpDueHint).numeric()))}
             <div class="actions">
                 <button type="submit" class="primary" id="save-contact" disabled=form.busy()>
                     {i18n.t(Msg::SaveContact)}

@@ -1,0 +1,414 @@
+//! End to end, the field records in real Chromium against the real server: one test per
+//! flow, each on a fresh phone (`support::Phone`). Same prerequisites as `e2e.rs`.
+
+#![cfg(not(target_arch = "wasm32"))]
+
+mod support;
+
+use support::{shows, Phone, ONE_BROWSER_AT_A_TIME};
+
+/// Persons: bad input is refused with its message, a likely duplicate is warned about, an edit
+/// keeps the rest, and search and filters find the right ones.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn persons_are_made_checked_edited_searched_and_filtered() {
+    let _turn = ONE_BROWSER_AT_A_TIME.lock().await;
+    let phone = Phone::on_today("sv").await;
+    let b = &phone.browser;
+    phone.open("/persons/new").await;
+    b.wait(
+        "document.getElementById('alias') !== null",
+        "the person form",
+    )
+    .await;
+    // A personal identity number and an impossible birth year: both refused, nothing saved.
+    b.fill("alias", "811218-9876").await;
+    b.fill("birth-year", "1890").await;
+    b.click("save-person").await;
+    b.wait(
+        "document.querySelector('.error-summary a[href=\"#alias\"]') !== null && document.querySelector('.error-summary a[href=\"#birth-year\"]') !== null",
+        "both errors in the summary",
+    )
+    .await;
+    b.wait(
+        "document.body.innerText.includes('liknar ett personnummer')",
+        "the identity-number message",
+    )
+    .await;
+    b.assert_accessible("the person form with errors").await;
+    assert_eq!(phone.path().await, "/persons/new", "still on the form");
+    assert_eq!(phone.waiting().await, "0", "nothing saved");
+    // Emoji and right-to-left text are fine.
+    b.fill("alias", "Kalle 🙂 كريم").await;
+    b.fill("birth-year", "2008").await;
+    b.fill("area", "Skälby").await;
+    b.click("consent").await;
+    b.fill("consent-date", "2026-11-30").await;
+    b.click("scope-school").await;
+    b.click("save-person").await;
+    b.wait(&shows("person-alias", "Kalle 🙂 كريم"), "the person page")
+        .await;
+    b.assert_accessible("the person page").await;
+    let kalle = phone.path().await;
+
+    // The same alias, year and area again: a warning first, then saved on purpose.
+    phone.open("/persons/new").await;
+    b.fill("alias", "KALLE 🙂 كريم").await;
+    b.fill("birth-year", "2008").await;
+    b.fill("area", "skälby").await;
+    b.click("save-person").await;
+    b.wait(
+        "document.getElementById('save-anyway') !== null",
+        "the duplicate warning",
+    )
+    .await;
+    assert_eq!(phone.path().await, "/persons/new");
+    b.click("save-anyway").await;
+    b.wait(
+        "document.getElementById('person-alias') !== null",
+        "the second person's page",
+    )
+    .await;
+    assert_ne!(phone.path().await, kalle);
+
+    phone.new_person("Anna", "2006", "Centrum").await;
+
+    // An edit changes the birth year and keeps the consent.
+    phone.open(&format!("{kalle}/edit")).await;
+    b.wait(
+        "document.getElementById('birth-year')?.value === '2008'",
+        "the edit form, filled in",
+    )
+    .await;
+    b.fill("birth-year", "2007").await;
+    b.click("save-person").await;
+    b.wait(&shows("person-consent", "2026-11-30"), "the consent kept")
+        .await;
+    b.wait(
+        "document.body.innerText.includes('2007')",
+        "the new birth year",
+    )
+    .await;
+    b.wait(
+        &shows("person-history", "ändrade"),
+        "the change in the history",
+    )
+    .await;
+
+    // Search by alias or area, in any case; filter by missing consent.
+    phone.open("/persons").await;
+    b.wait(&shows("persons-count", "3 / 3"), "all three").await;
+    b.assert_accessible("the persons list").await;
+    b.fill("person-search", "CENTR").await;
+    b.wait(&shows("persons-count", "1 / 1"), "the search by area")
+        .await;
+    b.wait(&shows("persons", "Anna"), "Anna found").await;
+    b.fill("person-search", " ").await;
+    b.click("filter-no-consent").await;
+    b.wait(&shows("persons-count", "2 / 2"), "the two without consent")
+        .await;
+    b.wait(
+        "!document.getElementById('persons').textContent.includes('2007')",
+        "Kalle filtered out",
+    )
+    .await;
+    phone.quit().await;
+}
+
+/// Quick capture: from Today, a contact with a person met before takes five taps (the kind's
+/// native picker counts as two), with a follow-up planned on the same form. Back returns to
+/// Today inside the app, and a deep link opens its screen again after a reload and unlock.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_contact_with_a_known_person_takes_five_taps_and_every_screen_has_its_address() {
+    let _turn = ONE_BROWSER_AT_A_TIME.lock().await;
+    let phone = Phone::on_today("sv").await;
+    let b = &phone.browser;
+    let person = phone.new_person("Mo", "2009", "Norr").await;
+    let id = person.trim_start_matches("/persons/").to_string();
+
+    // The first contact with Mo: found by search.
+    phone.open("/").await;
+    b.click("new-contact").await;
+    assert_eq!(phone.path().await, "/contacts/new");
+    b.fill("area", "Norr").await;
+    b.choose("kind", "street").await;
+    b.fill("person-search", "mo").await;
+    b.click(&format!("person-{id}")).await;
+    b.fill("follow-up-due", "2020-01-01").await;
+    b.click("save-contact").await;
+    b.wait(
+        "document.querySelector('.error-summary a[href=\"#follow-up-due\"]') !== null",
+        "a follow-up in the past refused",
+    )
+    .await;
+    b.fill("follow-up-due", "2099-06-01").await;
+    b.click("save-contact").await;
+    b.wait(&shows("contacts", "Norr"), "the first contact on Today")
+        .await;
+
+    // The second: five taps, everything else by default. The form's time is now, in 24-hour
+    // Swedish form whatever the browser's locale.
+    let mut taps = 0;
+    b.click("new-contact").await;
+    taps += 1;
+    b.wait(
+        "/^\\d{2}:\\d{2}$/.test(document.getElementById('occurred-time').value)",
+        "the time as HH:MM",
+    )
+    .await;
+    b.wait(
+        "/^\\d{4}-\\d{2}-\\d{2}$/.test(document.getElementById('occurred-date').value)",
+        "the date as YYYY-MM-DD",
+    )
+    .await;
+    b.wait(
+        "document.getElementById('area').value === 'Norr'",
+        "the last area remembered",
+    )
+    .await;
+    b.choose("kind", "phone").await;
+    taps += 2;
+    b.click(&format!("person-{id}")).await;
+    taps += 1;
+    b.click("save-contact").await;
+    taps += 1;
+    b.wait(
+        "document.querySelectorAll('#contacts .card').length === 2",
+        "the second contact",
+    )
+    .await;
+    assert!(taps <= 5, "{taps} taps");
+    assert_eq!(phone.path().await, "/");
+
+    // A follow-up planned from the contact form appears on the person page, assigned to me.
+    b.click("new-contact").await;
+    b.choose("kind", "home").await;
+    b.click(&format!("person-{id}")).await;
+    let due = "2099-12-31";
+    b.fill("follow-up-due", due).await;
+    b.click("save-contact").await;
+    b.wait(
+        "document.querySelectorAll('#contacts .card').length === 3",
+        "the third contact",
+    )
+    .await;
+    phone.open(&person).await;
+    b.wait(&shows("person-follow-ups", due), "the planned follow-up")
+        .await;
+    b.wait(
+        &shows("person-follow-ups", "admin"),
+        "assigned to the worker",
+    )
+    .await;
+    b.wait(
+        "document.querySelectorAll('#person-contacts .card').length === 3",
+        "the timeline",
+    )
+    .await;
+
+    // Back from the contact form returns to Today, inside the app.
+    phone.open("/").await;
+    b.click("new-contact").await;
+    b.wait(
+        "document.getElementById('save-contact') !== null",
+        "the form",
+    )
+    .await;
+    b.driver().back().await.unwrap();
+    b.wait(
+        "document.getElementById('new-contact') !== null",
+        "Today again after Back",
+    )
+    .await;
+    assert_eq!(phone.path().await, "/");
+
+    // A reload on a person's page locks the app; unlocking opens that page again.
+    phone.open(&person).await;
+    b.wait(
+        "document.getElementById('person-alias') !== null",
+        "the person page",
+    )
+    .await;
+    b.reload().await;
+    phone.unlock().await;
+    b.wait(
+        &shows("person-alias", "Mo"),
+        "the same page after unlocking",
+    )
+    .await;
+    assert_eq!(phone.path().await, person);
+    // An unknown address says so, with a way back.
+    phone
+        .open("/persons/00000000-0000-0000-0000-000000000000")
+        .await;
+    b.wait(
+        "document.body.innerText.includes('Sidan finns inte')",
+        "not found",
+    )
+    .await;
+    phone.quit().await;
+}
+
+/// A support offer from offered to completed, each step dated; steps out of order, dates
+/// before the last step and an early end without a reason are refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_support_offer_goes_through_its_lifecycle() {
+    let _turn = ONE_BROWSER_AT_A_TIME.lock().await;
+    let phone = Phone::on_today("en").await;
+    let b = &phone.browser;
+    let person = phone.new_person("Sam", "2005", "Söder").await;
+    b.click("new-offer").await;
+    b.click("save-offer").await;
+    b.wait(
+        "document.querySelector('.error-summary a[href=\"#category\"]') !== null",
+        "the category missing",
+    )
+    .await;
+    b.choose("category", "housing").await;
+    b.fill("provider", "Bostadsbolaget").await;
+    b.fill("offered-on", "2026-11-01").await;
+    b.click("save-offer").await;
+    b.wait(
+        &shows("person-offers", "Housing · Offered"),
+        "the offer on the person page",
+    )
+    .await;
+    b.assert_accessible("the person page with an open offer")
+        .await;
+
+    let step = |to: &'static str, date: &'static str| async move {
+        b.driver()
+            .execute(
+                "const f = document.querySelector('#person-offers form.step');
+                 const s = f.querySelector('.step-status'); s.value = arguments[0]; s.dispatchEvent(new Event('change'));
+                 const d = f.querySelector('.step-date'); d.value = arguments[1]; d.dispatchEvent(new Event('input'));
+                 return true;",
+                vec![serde_json::json!(to), serde_json::json!(date)],
+            )
+            .await
+            .unwrap();
+        b.click_css("#person-offers .save-step").await;
+    };
+    // Before the offer was made: refused.
+    step("accepted", "2026-10-01").await;
+    b.wait(
+        "document.body.innerText.includes('cannot be before the previous step')",
+        "a date before the offer",
+    )
+    .await;
+    step("accepted", "2026-11-05").await;
+    b.wait(&shows("person-offers", "Housing · Accepted"), "accepted")
+        .await;
+    // Declining is not a step from accepted: it is not offered, and refused if sent anyway.
+    step("declined", "2026-11-06").await;
+    b.wait(
+        "document.body.innerText.includes('not possible from the current status')",
+        "an illegal step",
+    )
+    .await;
+    // Dropping out needs a reason.
+    step("dropped-out", "2026-11-06").await;
+    b.wait(
+        "document.body.innerText.includes('Fill in this field')",
+        "the reason missing",
+    )
+    .await;
+    step("started", "2026-11-10").await;
+    b.wait(&shows("person-offers", "Housing · Started"), "started")
+        .await;
+    step("completed", "2026-11-30").await;
+    b.wait(&shows("person-offers", "Housing · Completed"), "completed")
+        .await;
+    b.wait(
+        &shows("person-offers", "Accepted 2026-11-05"),
+        "each step dated",
+    )
+    .await;
+    b.wait(
+        "document.querySelector('#person-offers form.step') === null",
+        "no step after the end",
+    )
+    .await;
+    assert_eq!(phone.path().await, person);
+    phone.quit().await;
+}
+
+/// Follow-ups: one is done, another missed, and an overdue one shows first on Today.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn follow_ups_are_done_or_missed_and_due_ones_show_on_today() {
+    let _turn = ONE_BROWSER_AT_A_TIME.lock().await;
+    let phone = Phone::on_today("en").await;
+    let b = &phone.browser;
+    let person = phone.new_person("Lo", "2004", "Väst").await;
+    for due in ["2099-01-01", "2099-02-01"] {
+        phone.open(&format!("{person}/follow-ups/new")).await;
+        b.fill("due", due).await;
+        b.click("save-follow-up").await;
+        b.wait(&shows("person-follow-ups", due), "the follow-up")
+            .await;
+    }
+    b.click_css("#person-follow-ups .mark-done").await;
+    b.wait(
+        "document.querySelectorAll('#person-follow-ups .mark-done').length === 1 && [...document.querySelectorAll('#person-follow-ups .card .muted')].some(p => p.textContent === 'Done')",
+        "one done",
+    )
+    .await;
+    b.click_css("#person-follow-ups .mark-missed").await;
+    b.wait(
+        "document.querySelectorAll('#person-follow-ups .mark-done').length === 0 && [...document.querySelectorAll('#person-follow-ups .card .muted')].some(p => p.textContent === 'Missed')",
+        "one missed",
+    )
+    .await;
+    // Due today: on Today, with the person.
+    phone.open(&format!("{person}/follow-ups/new")).await;
+    b.driver()
+        .execute("const d = document.getElementById('due'); const t = new Date(); d.value = t.getFullYear() + '-' + String(t.getMonth() + 1).padStart(2, '0') + '-' + String(t.getDate()).padStart(2, '0'); d.dispatchEvent(new Event('input')); return true;", vec![])
+        .await
+        .unwrap();
+    b.click("save-follow-up").await;
+    b.wait(&shows("person-follow-ups", "Planned"), "planned for today")
+        .await;
+    phone.open("/").await;
+    b.wait(&shows("due-follow-ups", "Lo"), "due today, on Today")
+        .await;
+    b.assert_accessible("Today with a follow-up due").await;
+    phone.quit().await;
+}
+
+/// Groups: made, joined from the person form, and the group page lists the members.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_group_lists_the_persons_who_belong_to_it() {
+    let _turn = ONE_BROWSER_AT_A_TIME.lock().await;
+    let phone = Phone::on_today("sv").await;
+    let b = &phone.browser;
+    phone.open("/groups").await;
+    b.click("new-group").await;
+    b.click("save-group").await;
+    b.wait(
+        "document.querySelector('.error-summary a[href=\"#alias\"]') !== null",
+        "the name missing",
+    )
+    .await;
+    b.fill("alias", "Norra gänget").await;
+    b.fill("area", "Norr").await;
+    b.click("save-group").await;
+    b.wait(&shows("group-alias", "Norra gänget"), "the group page")
+        .await;
+    let person = phone.new_person("Ali", "2007", "Norr").await;
+    phone.open(&format!("{person}/edit")).await;
+    b.click_css("#person-groups input[type=checkbox]").await;
+    b.click("save-person").await;
+    b.wait(&shows("person-alias", "Ali"), "saved").await;
+    phone.open("/groups").await;
+    b.click_css("#groups a.card").await;
+    b.wait(
+        &shows("group-members", "Ali"),
+        "the member on the group page",
+    )
+    .await;
+    b.assert_accessible("the group page").await;
+    // Searching persons by the group's name finds the member.
+    phone.open("/persons").await;
+    b.fill("person-search", "norra").await;
+    b.wait(&shows("persons", "Ali"), "found by group").await;
+    phone.quit().await;
+}
