@@ -2,7 +2,7 @@
 //! (sign in, passphrase, unlock, approval) in front of the screens.
 
 use gloo_storage::{LocalStorage, Storage};
-use leptos::either::{Either, EitherOf15, EitherOf4};
+use leptos::either::{Either, EitherOf16, EitherOf4};
 use leptos::prelude::*;
 use leptos_router::components::Router;
 use leptos_router::hooks::use_location;
@@ -11,9 +11,9 @@ use crate::components::{Icon, IconSvg};
 use crate::i18n::{use_i18n, I18n, Lang, Msg};
 use crate::screens::{
     contact_form::ContactForm, follow_ups::NewFollowUp, groups::GroupForm, groups::GroupPage,
-    groups::Groups, more::More, offers::NewOffer, passphrase::ChoosePassphrase, pending::Pending,
-    person::PersonForm, person::PersonPage, persons::Persons, sign_in::SignIn, today::Today,
-    unlock::Unlock, Screen,
+    groups::Groups, more::More, offers::NewOffer, offers::OfferPage, passphrase::ChoosePassphrase,
+    pending::Pending, person::PersonForm, person::PersonPage, persons::Persons, sign_in::SignIn,
+    today::Today, unlock::Unlock, Screen,
 };
 use crate::state::records::use_records;
 use crate::state::{self, use_app, AppCtx, Phase};
@@ -126,54 +126,55 @@ fn Unlocked() -> impl IntoView {
 
 #[component]
 fn Layout() -> impl IntoView {
+    let ctx = use_app();
     let location = use_location();
     let screen = Memo::new(move |_| Screen::at(&location.pathname.get()));
     view! {
         <TopBar screen/>
         <UpdateBanner/>
         <main id="main" tabindex="-1">
-            {move || match screen.get() {
-                Screen::Today => EitherOf15::A(view! { <Today/> }),
-                Screen::NewContact => EitherOf15::B(view! { <ContactForm id=None/> }),
-                Screen::EditContact(id) => EitherOf15::C(view! {
-                    <Loaded kind=Kind::Contact id><ContactForm id=Some(id)/></Loaded>
-                }),
-                Screen::Persons => EitherOf15::D(view! { <Persons/> }),
-                Screen::NewPerson => EitherOf15::E(view! { <PersonForm id=None/> }),
-                Screen::Person(id) => EitherOf15::F(view! { <PersonPage id/> }),
-                Screen::EditPerson(id) => EitherOf15::G(view! {
-                    <Loaded kind=Kind::Person id><PersonForm id=Some(id)/></Loaded>
-                }),
-                Screen::NewOffer(person) => EitherOf15::H(view! {
-                    <Loaded kind=Kind::Person id=person><NewOffer person/></Loaded>
-                }),
-                Screen::NewFollowUp(person) => EitherOf15::I(view! {
-                    <Loaded kind=Kind::Person id=person><NewFollowUp person/></Loaded>
-                }),
-                Screen::Groups => EitherOf15::J(view! { <Groups/> }),
-                Screen::NewGroup => EitherOf15::K(view! { <GroupForm id=None/> }),
-                Screen::Group(id) => EitherOf15::L(view! { <GroupPage id/> }),
-                Screen::EditGroup(id) => EitherOf15::M(view! {
-                    <Loaded kind=Kind::Group id><GroupForm id=Some(id)/></Loaded>
-                }),
-                Screen::More => EitherOf15::N(view! { <More/> }),
-                Screen::NotFound => EitherOf15::O(view! {
-                    <p><a href=Screen::TODAY>{use_i18n().t(Msg::NotFound)}</a></p>
-                }),
+            {move || {
+                // Screens wait for the records after an unlock (a moment), so a deep link to a
+                // form never opens it empty. The records are read untracked: a sync must not
+                // draw the screen anew and wipe what is being typed.
+                if !ctx.records_loaded() {
+                    return Either::Left(view! { <p class="empty"></p> });
+                }
+                let held = |kind, id| use_records().with_untracked(|f| f.state(kind, id).is_some());
+                Either::Right(match screen.get() {
+                    Screen::Today => EitherOf16::A(view! { <Today/> }),
+                    Screen::NewContact => EitherOf16::B(view! { <ContactForm id=None/> }),
+                    Screen::EditContact(id) if held(Kind::Contact, id) => {
+                        EitherOf16::C(view! { <ContactForm id=Some(id)/> })
+                    }
+                    Screen::Persons => EitherOf16::D(view! { <Persons/> }),
+                    Screen::NewPerson => EitherOf16::E(view! { <PersonForm id=None/> }),
+                    Screen::Person(id) => EitherOf16::F(view! { <PersonPage id/> }),
+                    Screen::EditPerson(id) if held(Kind::Person, id) => {
+                        EitherOf16::G(view! { <PersonForm id=Some(id)/> })
+                    }
+                    Screen::NewOffer(person) if held(Kind::Person, person) => {
+                        EitherOf16::H(view! { <NewOffer person/> })
+                    }
+                    Screen::NewFollowUp(person) if held(Kind::Person, person) => {
+                        EitherOf16::I(view! { <NewFollowUp person/> })
+                    }
+                    Screen::Groups => EitherOf16::J(view! { <Groups/> }),
+                    Screen::NewGroup => EitherOf16::K(view! { <GroupForm id=None/> }),
+                    Screen::Group(id) => EitherOf16::L(view! { <GroupPage id/> }),
+                    Screen::EditGroup(id) if held(Kind::Group, id) => {
+                        EitherOf16::M(view! { <GroupForm id=Some(id)/> })
+                    }
+                    Screen::More => EitherOf16::N(view! { <More/> }),
+                    Screen::Offer(id) => EitherOf16::O(view! { <OfferPage id/> }),
+                    _ => EitherOf16::P(view! {
+                        <p><a href=Screen::TODAY>{use_i18n().t(Msg::NotFound)}</a></p>
+                    }),
+                })
             }}
         </main>
         <BottomNav screen/>
     }
-}
-
-/// Its children (an edit form) once the record is loaded: after an unlock the records arrive a
-/// moment later, and a deep link must not open an empty form. Drawn once: a sync meanwhile does
-/// not wipe what is being typed.
-#[component]
-fn Loaded(kind: Kind, id: uuid::Uuid, children: ChildrenFn) -> impl IntoView {
-    let records = use_records();
-    let loaded = Memo::new(move |_| records.with(|f| f.state(kind, id).is_some()));
-    move || loaded.get().then(|| children())
 }
 
 /// The sync state in words, for the top bar: "3 changes waiting", "All sent 14:02".

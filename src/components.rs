@@ -310,8 +310,8 @@ pub fn simple_form(
 }
 
 /// A labelled checkbox (the whole row is the touch target).
-pub fn check_box(id: impl Into<String>, label: Msg, value: RwSignal<bool>) -> impl IntoView {
-    check_box_text(id, use_i18n().t(label).to_string(), value)
+pub fn check_box(id: &str, label: Msg, value: RwSignal<bool>) -> impl IntoView {
+    check_box_text(id.to_string(), use_i18n().t(label).to_string(), value)
 }
 
 /// A checkbox labelled with record text (a person's alias).
@@ -345,6 +345,97 @@ pub fn note_field(
             {field_error(form.errors, id)}
             <textarea id=id rows="4" autocomplete="off" spellcheck="false" aria-describedby=format!("{id}-hint")
                 aria-invalid=form.invalid(id) bind:value=value></textarea>
+        </div>
+    }
+}
+
+/// A list of cards computed from the records, recomputed only when they change. The closure
+/// is boxed so every list shares one instance of the memo's code.
+pub fn card_memo(cards: Box<dyn Fn() -> Vec<Card> + Send + Sync>) -> Memo<Vec<Card>> {
+    Memo::new(move |_| cards())
+}
+
+/// A reactive card list, or the empty state's words when there are no cards.
+pub fn cards_or(id: &'static str, cards: Memo<Vec<Card>>, empty: Msg) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        let list = cards.get();
+        if list.is_empty() {
+            leptos::either::Either::Left(view! { <p class="empty">{i18n.t(empty)}</p> })
+        } else {
+            leptos::either::Either::Right(card_list(id, list))
+        }
+    }
+}
+
+/// One card of a record list. Every list (contacts, persons, groups, follow-ups, history) is
+/// drawn by [`card_list`] from these, so the wasm holds one copy of the card's view code
+/// rather than one per list (each costs 1–3 KB brotli).
+#[derive(Default, Clone, PartialEq)]
+pub struct Card {
+    /// Where a tap on the card leads, if anywhere.
+    pub href: Option<String>,
+    pub title: String,
+    /// Muted lines under the title (time, area, who).
+    pub lines: Vec<String>,
+    /// Status words shown as badges (never colour alone).
+    pub badges: Vec<&'static str>,
+    /// Free text, shown as written.
+    pub note: String,
+}
+
+pub fn card_list(id: &'static str, cards: Vec<Card>) -> impl IntoView {
+    view! {
+        <ul class="cards" id=id>
+            {cards.into_iter().map(|c| view! {
+                <li>
+                    <a class="card" href=c.href>
+                        <p class="card-title">{c.title}</p>
+                        {(!c.badges.is_empty()).then(|| view! {
+                            <p class="badges">{c.badges.into_iter().map(|b| view! { <span class="badge">{b}</span> }).collect_view()}</p>
+                        })}
+                        {c.lines.into_iter().map(|l| view! { <p class="muted">{l}</p> }).collect_view()}
+                        {(!c.note.is_empty()).then(|| view! { <p class="note">{c.note}</p> })}
+                    </a>
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+}
+
+/// A record's facts as a definition list: label, value, and the value's element id.
+pub fn facts(list: Vec<(Msg, String, &'static str)>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <dl class="facts">
+            {list.into_iter().map(|(label, value, id)| view! {
+                <dt>{i18n.t(label)}</dt>
+                <dd id=(!id.is_empty()).then_some(id)>{value}</dd>
+            }).collect_view()}
+        </dl>
+    }
+}
+
+/// A labelled `<select>` of `(code, words)` options, with an optional empty first choice.
+pub fn select_field(
+    form: FormState,
+    id: String,
+    field: &'static str,
+    label: Msg,
+    options: Vec<(&'static str, &'static str)>,
+    placeholder: Option<Msg>,
+    value: RwSignal<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="field">
+            <label for=id.clone()>{i18n.t(label)}</label>
+            {field_error(form.errors, field)}
+            <select id=id aria-invalid=form.invalid(field) prop:value=move || value.get()
+                on:change=move |ev| value.set(event_target_value(&ev))>
+                {placeholder.map(|p| view! { <option value="">{i18n.t(p)}</option> })}
+                {options.into_iter().map(|(code, words)| view! { <option value=code>{words}</option> }).collect_view()}
+            </select>
         </div>
     }
 }

@@ -253,6 +253,7 @@ messages! {
     MarkMissed => "Missad", "Missed";
     OffersHeading => "Stödinsatser", "Support offers";
     NewOffer => "Ny stödinsats", "New support offer";
+    OfferTitle => "Stödinsats", "Support offer";
     Category => "Typ av stöd", "Kind of support";
     ChooseCategory => "Välj typ", "Choose a kind";
     Provider => "Utförare (valfritt)", "Provider (optional)";
@@ -261,6 +262,7 @@ messages! {
     NextStep => "Nästa steg", "Next step";
     StepDate => "Datum för steget", "Date of the step";
     Reason => "Anledning", "Reason";
+    ReasonHint => "Behövs om stödet avböjs eller avbryts.", "Needed if the support is declined or dropped out of.";
     SaveStep => "Spara steget", "Save the step";
     StatusOffered => "Erbjuden", "Offered";
     StatusAccepted => "Accepterad", "Accepted";

@@ -346,15 +346,15 @@ async fn follow_ups_are_done_or_missed_and_due_ones_show_on_today() {
         b.wait(&shows("person-follow-ups", due), "the follow-up")
             .await;
     }
-    b.click_css("#person-follow-ups .mark-done").await;
+    b.click_css(".planned .mark-done").await;
     b.wait(
-        "document.querySelectorAll('#person-follow-ups .mark-done').length === 1 && [...document.querySelectorAll('#person-follow-ups .card .muted')].some(p => p.textContent === 'Done')",
+        "document.querySelectorAll('.planned .mark-done').length === 1 && [...document.querySelectorAll('#person-follow-ups .badge')].some(p => p.textContent === 'Done')",
         "one done",
     )
     .await;
-    b.click_css("#person-follow-ups .mark-missed").await;
+    b.click_css(".planned .mark-missed").await;
     b.wait(
-        "document.querySelectorAll('#person-follow-ups .mark-done').length === 0 && [...document.querySelectorAll('#person-follow-ups .card .muted')].some(p => p.textContent === 'Missed')",
+        "document.querySelectorAll('.planned .mark-done').length === 0 && [...document.querySelectorAll('#person-follow-ups .badge')].some(p => p.textContent === 'Missed')",
         "one missed",
     )
     .await;

@@ -19,10 +19,10 @@ use uuid::Uuid;
 
 use super::persons::PersonPicker;
 use crate::components::{
-    check_box, field_error, input_field, note_field, use_form, Banner, ErrorSummary, Field,
+    check_box, input_field, note_field, select_field, use_form, Banner, ErrorSummary, Field,
 };
 use crate::i18n::{agency_msg, kind_msg, message_msg, use_i18n, Msg};
-use crate::state::records::{save_record, use_records};
+use crate::state::records::{edit, save_all, use_records};
 use crate::state::use_app;
 use crate::time::{clock, local_date, local_ms, now_ms, parse_clock, today};
 
@@ -146,12 +146,12 @@ pub fn ContactForm(id: Option<Uuid>) -> impl IntoView {
         };
         form.set_errors.set(Vec::new());
         let navigate = navigate.clone();
-        let before = before.clone();
+        let changes = edit(ctx, before.as_ref(), &contact)
+            .into_iter()
+            .chain(follow_ups.iter().filter_map(|f| edit(ctx, None, f)))
+            .collect();
         form.run(async move {
-            save_record(ctx, before, contact).await?;
-            for f in follow_ups {
-                save_record(ctx, None, f).await?;
-            }
+            save_all(ctx, changes).await?;
             // Clear the typed text at once, so no form state keeps it.
             note.set(String::new());
             ctx.say(Msg::ContactSaved);
@@ -159,6 +159,14 @@ pub fn ContactForm(id: Option<Uuid>) -> impl IntoView {
             Ok(())
         });
     };
+    let kinds = ContactKind::ALL
+        .iter()
+        .map(|&k| (k.code(), i18n.t(kind_msg(k))))
+        .collect();
+    let messages = Message::ALL
+        .iter()
+        .map(|&m| (m.code(), i18n.t(message_msg(m))))
+        .collect();
     view! {
         <ErrorSummary errors=form.errors/>
         <Banner msg=form.problem warning=true/>
@@ -167,34 +175,15 @@ pub fn ContactForm(id: Option<Uuid>) -> impl IntoView {
                 {input_field(form, Field::new("occurred-date", Msg::Date, "text", date).hint(Msg::DateHint).numeric())}
                 {input_field(form, Field::new("occurred-time", Msg::Time, "text", time).hint(Msg::TimeHint).numeric())}
             </div>
-            <div class="field">
-                <label for="kind">{i18n.t(Msg::Kind)}</label>
-                {field_error(form.errors, "kind")}
-                <select id="kind" aria-invalid=form.invalid("kind") prop:value=move || kind.get()
-                    on:change=move |ev| kind.set(event_target_value(&ev))>
-                    <option value="">{i18n.t(Msg::ChooseKind)}</option>
-                    {ContactKind::ALL.iter().map(|&k| view! {
-                        <option value=k.code()>{i18n.t(kind_msg(k))}</option>
-                    }).collect_view()}
-                </select>
-            </div>
+            {select_field(form, "kind".into(), "kind", Msg::Kind, kinds, Some(Msg::ChooseKind), kind)}
             <PersonPicker form selected=persons/>
             {input_field(form, Field::new("area", Msg::Area, "text", area).hint(Msg::AreaHint).capitalize())}
-            <div class="field">
-                <label for="message">{i18n.t(Msg::Message)}</label>
-                {field_error(form.errors, "message")}
-                <select id="message" aria-invalid=form.invalid("message") prop:value=move || message.get()
-                    on:change=move |ev| message.set(event_target_value(&ev))>
-                    {Message::ALL.iter().map(|&m| view! {
-                        <option value=m.code()>{i18n.t(message_msg(m))}</option>
-                    }).collect_view()}
-                </select>
-            </div>
+            {select_field(form, "message".into(), "message", Msg::Message, messages, None, message)}
             {check_box("safety-concern", Msg::SafetyConcern, safety)}
             {input_field(form, Field::new("workers", Msg::Workers, "text", workers).capitalize())}
             <fieldset class="choices">
                 <legend>{i18n.t(Msg::Agencies)}</legend>
-                {agencies.into_iter().map(|(a, on)| check_box(format!("agency-{}", a.code()), agency_msg(a), on)).collect_view()}
+                {agencies.into_iter().map(|(a, on)| check_box(&format!("agency-{}", a.code()), agency_msg(a), on)).collect_view()}
             </fieldset>
             {note_field(form, "note", Msg::Note, note)}
             {id.is_none().then(|| input_field(form, Field::new("follow-up-due", Msg::FollowUpDue, "text", follow_up_due).hint(Msg::FollowUpDueHint).numeric()))}

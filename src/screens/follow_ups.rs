@@ -13,7 +13,7 @@ use uuid::Uuid;
 use super::Screen;
 use crate::components::{input_field, use_form, Banner, ErrorSummary, Field};
 use crate::i18n::{use_i18n, Msg};
-use crate::state::records::{save_record, use_records};
+use crate::state::records::{edit, save_all, use_records};
 use crate::state::use_app;
 use crate::time::today;
 
@@ -42,8 +42,9 @@ pub fn NewFollowUp(person: Uuid) -> impl IntoView {
         };
         form.set_errors.set(Vec::new());
         let navigate = navigate.clone();
+        let changes = edit(ctx, None, &follow_up).into_iter().collect();
         form.run(async move {
-            save_record(ctx, None, follow_up).await?;
+            save_all(ctx, changes).await?;
             ctx.say(Msg::Saved);
             navigate(&Screen::person(person), Default::default());
             Ok(())

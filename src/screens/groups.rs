@@ -5,6 +5,7 @@ use faltlogg_core::record::contact::Contact;
 use faltlogg_core::record::group::{Group, GroupDraft};
 use faltlogg_core::record::person::Person;
 use faltlogg_core::record::text::fold_case;
+use faltlogg_core::record::{order_by_number, order_by_text};
 use leptos::either::Either;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -15,10 +16,11 @@ use uuid::Uuid;
 use super::person::contact_card;
 use super::Screen;
 use crate::components::{
-    input_field, note_field, use_form, Banner, ErrorSummary, Field, Icon, IconSvg,
+    card_list, card_memo, cards_or, input_field, note_field, use_form, Banner, Card, ErrorSummary,
+    Field, Icon, IconSvg,
 };
 use crate::i18n::{use_i18n, Msg};
-use crate::state::records::{save_record, use_records};
+use crate::state::records::{edit, save_all, use_records};
 use crate::state::use_app;
 
 #[component]
@@ -26,37 +28,30 @@ pub fn Groups() -> impl IntoView {
     let i18n = use_i18n();
     let records = use_records();
     let query = RwSignal::new(String::new());
-    let found = Memo::new(move |_| {
+    let found = card_memo(Box::new(move || {
         let q = fold_case(query.get().trim());
         records.with(|f| {
-            let mut groups: Vec<Group> = f.live::<Group>().filter(|g| g.matches(&q)).collect();
-            groups.sort_by_key(|g| fold_case(&g.alias));
+            let groups =
+                order_by_text(f.live::<Group>().filter(|g| g.matches(&q)).collect(), |g| {
+                    fold_case(&g.alias)
+                });
             groups
+                .into_iter()
+                .map(|g| Card {
+                    href: Some(Screen::group(g.id)),
+                    title: g.alias,
+                    lines: vec![g.area],
+                    ..Card::default()
+                })
+                .collect()
         })
-    });
+    }));
     view! {
         <div class="field">
             <label for="group-search">{i18n.t(Msg::GroupsSearch)}</label>
             <input id="group-search" type="search" autocomplete="off" spellcheck="false" bind:value=query/>
         </div>
-        {move || {
-            let groups = found.get();
-            if groups.is_empty() {
-                return Either::Left(view! { <p class="empty">{i18n.t(Msg::NoGroups)}</p> });
-            }
-            Either::Right(view! {
-                <ul class="cards" id="groups">
-                    {groups.into_iter().map(|g| view! {
-                        <li>
-                            <a class="card" href=Screen::group(g.id)>
-                                <p class="card-title">{g.alias}</p>
-                                <p class="muted">{g.area}</p>
-                            </a>
-                        </li>
-                    }).collect_view()}
-                </ul>
-            })
-        }}
+        {cards_or("groups", found, Msg::NoGroups)}
         <div class="actions sticky">
             <a href=Screen::NEW_GROUP class="button primary" id="new-group">
                 <IconSvg icon=Icon::Plus/>
@@ -76,16 +71,19 @@ pub fn GroupPage(id: Uuid) -> impl IntoView {
     let page = Memo::new(move |_| {
         records.with(|f| {
             let group: Group = f.get(id)?;
-            let mut members: Vec<Person> = f
-                .live::<Person>()
-                .filter(|p| p.groups.contains(&id))
-                .collect();
-            members.sort_by_key(|p| fold_case(&p.alias));
-            let mut contacts: Vec<Contact> = f
-                .live::<Contact>()
-                .filter(|c| c.persons.iter().any(|p| members.iter().any(|m| m.id == *p)))
-                .collect();
-            contacts.sort_by_key(|c| core::cmp::Reverse(c.occurred_at_ms));
+            let members: Vec<Person> = order_by_text(
+                f.live::<Person>()
+                    .filter(|p| p.groups.contains(&id))
+                    .collect(),
+                |p| fold_case(&p.alias),
+            );
+            let mut contacts = order_by_number(
+                f.live::<Contact>()
+                    .filter(|c| c.persons.iter().any(|p| members.iter().any(|m| m.id == *p)))
+                    .collect(),
+                |c| c.occurred_at_ms,
+                true,
+            );
             contacts.truncate(GROUP_CONTACTS);
             Some((group, members, contacts))
         })
@@ -100,15 +98,13 @@ pub fn GroupPage(id: Uuid) -> impl IntoView {
                 {(!group.note.is_empty()).then(|| view! { <p class="note">{group.note}</p> })}
                 <a class="button secondary" id="edit-group" href=Screen::edit_group(id)>{i18n.t(Msg::EditPerson)}</a>
                 <h2 class="section">{i18n.t(Msg::Members)}</h2>
-                <ul class="cards" id="group-members">
-                    {members.into_iter().map(|p| view! {
-                        <li><a class="card" href=Screen::person(p.id)><p class="card-title">{p.alias}</p></a></li>
-                    }).collect_view()}
-                </ul>
+                {card_list("group-members", members.into_iter().map(|p| Card {
+                    href: Some(Screen::person(p.id)),
+                    title: p.alias,
+                    ..Card::default()
+                }).collect())}
                 <h2 class="section">{i18n.t(Msg::ContactsHeading)}</h2>
-                <ul class="cards" id="group-contacts">
-                    {contacts.into_iter().map(contact_card).collect_view()}
-                </ul>
+                {card_list("group-contacts", contacts.iter().map(|c| contact_card(i18n, c)).collect())}
             }),
         }}
     }
@@ -141,9 +137,9 @@ pub fn GroupForm(id: Option<Uuid>) -> impl IntoView {
         };
         form.set_errors.set(Vec::new());
         let navigate = navigate.clone();
-        let before = before.clone();
+        let changes = edit(ctx, before.as_ref(), &group).into_iter().collect();
         form.run(async move {
-            save_record(ctx, before, group).await?;
+            save_all(ctx, changes).await?;
             ctx.say(Msg::Saved);
             navigate(&Screen::group(new_id), Default::default());
             Ok(())

@@ -36,6 +36,8 @@ pub enum Screen {
     EditPerson(Uuid),
     /// A new support offer for a person.
     NewOffer(Uuid),
+    /// A support offer and its next step.
+    Offer(Uuid),
     /// A new follow-up with a person.
     NewFollowUp(Uuid),
     Groups,
@@ -69,6 +71,7 @@ impl Screen {
             ["persons", id] => with_id(id, Screen::Person),
             ["persons", id, "edit"] => with_id(id, Screen::EditPerson),
             ["persons", id, "offers", "new"] => with_id(id, Screen::NewOffer),
+            ["offers", id] => with_id(id, Screen::Offer),
             ["persons", id, "follow-ups", "new"] => with_id(id, Screen::NewFollowUp),
             ["groups"] => Screen::Groups,
             ["groups", "new"] => Screen::NewGroup,
@@ -90,6 +93,10 @@ impl Screen {
 
     pub fn new_offer(person: Uuid) -> String {
         format!("/persons/{person}/offers/new")
+    }
+
+    pub fn offer(id: Uuid) -> String {
+        format!("/offers/{id}")
     }
 
     pub fn new_follow_up(person: Uuid) -> String {
@@ -119,6 +126,7 @@ impl Screen {
             Screen::Person(_) => Msg::PersonTitle,
             Screen::EditPerson(_) => Msg::EditPerson,
             Screen::NewOffer(_) => Msg::NewOffer,
+            Screen::Offer(_) => Msg::OfferTitle,
             Screen::NewFollowUp(_) => Msg::NewFollowUp,
             Screen::Groups => Msg::GroupsTitle,
             Screen::NewGroup => Msg::NewGroup,
@@ -137,6 +145,7 @@ impl Screen {
             | Screen::Person(_)
             | Screen::EditPerson(_)
             | Screen::NewOffer(_)
+            | Screen::Offer(_)
             | Screen::NewFollowUp(_) => Screen::Persons,
             Screen::NewGroup | Screen::Group(_) | Screen::EditGroup(_) => Screen::Groups,
             other => other,

@@ -7,6 +7,7 @@ use faltlogg_core::record::date::Date;
 use faltlogg_core::record::person::Person;
 use faltlogg_core::record::support_offer::{Category, OfferDraft, Status, SupportOffer};
 use faltlogg_core::record::Coded;
+use leptos::either::Either;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -15,10 +16,10 @@ use uuid::Uuid;
 
 use super::Screen;
 use crate::components::{
-    field_error, input_field, note_field, use_form, Banner, ErrorSummary, Field,
+    card_list, input_field, note_field, select_field, use_form, Banner, Card, ErrorSummary, Field,
 };
-use crate::i18n::{category_msg, offer_status_msg, use_i18n, Msg};
-use crate::state::records::{save_record, use_records};
+use crate::i18n::{category_msg, offer_status_msg, use_i18n, I18n, Msg};
+use crate::state::records::{edit, save_all, use_records};
 use crate::state::use_app;
 use crate::time::today;
 
@@ -50,26 +51,23 @@ pub fn NewOffer(person: Uuid) -> impl IntoView {
         };
         form.set_errors.set(Vec::new());
         let navigate = navigate.clone();
+        let changes = edit(ctx, None, &offer).into_iter().collect();
         form.run(async move {
-            save_record(ctx, None, offer).await?;
+            save_all(ctx, changes).await?;
             ctx.say(Msg::Saved);
             navigate(&Screen::person(person), Default::default());
             Ok(())
         });
     };
+    let categories = Category::ALL
+        .iter()
+        .map(|&c| (c.code(), i18n.t(category_msg(c))))
+        .collect();
     view! {
         <ErrorSummary errors=form.errors/>
         <Banner msg=form.problem warning=true/>
         <form on:submit=submit novalidate autocomplete="off">
-            <div class="field">
-                <label for="category">{i18n.t(Msg::Category)}</label>
-                {field_error(form.errors, "category")}
-                <select id="category" aria-invalid=form.invalid("category") prop:value=move || category.get()
-                    on:change=move |ev| category.set(event_target_value(&ev))>
-                    <option value="">{i18n.t(Msg::ChooseCategory)}</option>
-                    {Category::ALL.iter().map(|&c| view! { <option value=c.code()>{i18n.t(category_msg(c))}</option> }).collect_view()}
-                </select>
-            </div>
+            {select_field(form, "category".into(), "category", Msg::Category, categories, Some(Msg::ChooseCategory), category)}
             {input_field(form, Field::new("provider", Msg::Provider, "text", provider).capitalize())}
             {input_field(form, Field::new("offered-on", Msg::OfferedOn, "text", offered_on).hint(Msg::DateHint).numeric())}
             {note_field(form, "note", Msg::Note, note)}
@@ -81,8 +79,54 @@ pub fn NewOffer(person: Uuid) -> impl IntoView {
     }
 }
 
-/// One offer on the person page: its status and dates, and a form for the next step.
-pub fn offer_card(offer: SupportOffer) -> impl IntoView {
+/// An offer as a card on the person page; a tap opens its page.
+pub fn offer_card(i18n: I18n, offer: &SupportOffer) -> Card {
+    Card {
+        href: Some(Screen::offer(offer.id)),
+        title: format!(
+            "{} · {}",
+            i18n.t(category_msg(offer.category)),
+            i18n.t(offer_status_msg(offer.status))
+        ),
+        lines: vec![offer.provider.clone(), step_dates(i18n, offer)],
+        note: offer.end_reason.clone(),
+        ..Card::default()
+    }
+}
+
+/// "Offered 2026-11-01 · Accepted 2026-11-05 …": each step taken, with its date.
+fn step_dates(i18n: I18n, offer: &SupportOffer) -> String {
+    [
+        (Msg::StatusOffered, offer.offered_on),
+        (Msg::StatusAccepted, offer.accepted_on),
+        (Msg::StatusStarted, offer.started_on),
+        (offer_status_msg(offer.status), offer.ended_on),
+    ]
+    .into_iter()
+    .filter_map(|(m, d)| Some(format!("{} {}", i18n.t(m), d?.iso())))
+    .collect::<Vec<_>>()
+    .join(" · ")
+}
+
+/// One offer: its steps so far, and a form for the next one. Only the steps the lifecycle
+/// allows are offered; a refused step (sent anyway) gets its message.
+#[component]
+pub fn OfferPage(id: Uuid) -> impl IntoView {
+    let i18n = use_i18n();
+    let records = use_records();
+    let offer = Memo::new(move |_| records.with(|f| f.get::<SupportOffer>(id)));
+    move || match offer.get() {
+        None => Either::Left(view! { <p class="empty">{i18n.t(Msg::NotFound)}</p> }),
+        Some(offer) => Either::Right(view! {
+            <Banner msg=use_app().notice()/>
+            {card_list("offer", vec![offer_card(i18n, &offer)])}
+            {offer.person.map(|p| view! { <a class="button secondary" href=Screen::person(p)>{i18n.t(Msg::PersonTitle)}</a> })}
+            {offer.status.is_open().then(|| step_form(offer.clone()))}
+        }),
+    }
+}
+
+fn step_form(offer: SupportOffer) -> impl IntoView {
     let i18n = use_i18n();
     let ctx = use_app();
     let form = use_form();
@@ -95,75 +139,40 @@ pub fn offer_card(offer: SupportOffer) -> impl IntoView {
     );
     let on = RwSignal::new(today().iso());
     let reason = RwSignal::new(String::new());
-    let id = offer.id;
-    let dates: Vec<(Msg, Date)> = [
-        (Msg::StatusOffered, offer.offered_on),
-        (Msg::StatusAccepted, offer.accepted_on),
-        (Msg::StatusStarted, offer.started_on),
-        (offer_status_msg(offer.status), offer.ended_on),
-    ]
-    .into_iter()
-    .filter_map(|(m, d)| Some((m, d?)))
-    .collect();
-    let current = offer.clone();
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        let step = Status::from_code(&to.get_untracked()).unwrap_or(current.status);
-        let next = current.step(
+        let step = Status::from_code(&to.get_untracked()).unwrap_or(offer.status);
+        match offer.step(
             step,
             Date::parse(&on.get_untracked()),
             &reason.get_untracked(),
             today(),
-        );
-        match next {
+        ) {
             Err(errors) => form.show_errors(errors),
             Ok(next) => {
                 form.set_errors.set(Vec::new());
-                let before = current.clone();
+                let changes = edit(ctx, Some(&offer), &next).into_iter().collect();
                 form.run(async move {
-                    save_record(ctx, Some(before), next).await?;
+                    save_all(ctx, changes).await?;
                     ctx.say(Msg::Saved);
                     Ok(())
                 });
             }
         }
     };
-    let needs_reason = move || Status::from_code(&to.get()).is_some_and(Status::needs_reason);
+    let options = steps
+        .iter()
+        .map(|&s| (s.code(), i18n.t(offer_status_msg(s))))
+        .collect();
     view! {
-        <li class="card offer" id=format!("offer-{id}")>
-            <p class="card-title">{i18n.t(category_msg(offer.category))} " · " {i18n.t(offer_status_msg(offer.status))}</p>
-            <p class="muted">{offer.provider.clone()}</p>
-            <p class="muted">{dates.into_iter().map(|(m, d)| format!("{} {}", i18n.t(m), d.iso())).collect::<Vec<_>>().join(" · ")}</p>
-            {(!offer.end_reason.is_empty()).then(|| view! { <p class="note">{offer.end_reason.clone()}</p> })}
-            {(!steps.is_empty()).then(|| view! {
-                <form class="step" on:submit=submit novalidate autocomplete="off">
-                    <Banner msg=form.problem warning=true/>
-                    <div class="field">
-                        <label for=format!("step-{id}")>{i18n.t(Msg::NextStep)}</label>
-                        {field_error(form.errors, "status")}
-                        <select id=format!("step-{id}") class="step-status" prop:value=move || to.get()
-                            on:change=move |ev| to.set(event_target_value(&ev))>
-                            {steps.iter().map(|&s| view! { <option value=s.code()>{i18n.t(offer_status_msg(s))}</option> }).collect_view()}
-                        </select>
-                    </div>
-                    <div class="field">
-                        <label for=format!("step-date-{id}")>{i18n.t(Msg::StepDate)}</label>
-                        <p class="hint">{i18n.t(Msg::DateHint)}</p>
-                        {field_error(form.errors, "step-date")}
-                        <input id=format!("step-date-{id}") class="step-date" type="text" inputmode="numeric" autocomplete="off"
-                            spellcheck="false" aria-invalid=form.invalid("step-date") bind:value=on/>
-                    </div>
-                    {move || needs_reason().then(|| view! {
-                        <div class="field">
-                            <label for=format!("step-reason-{id}")>{i18n.t(Msg::Reason)}</label>
-                            {field_error(form.errors, "reason")}
-                            <input id=format!("step-reason-{id}") class="step-reason" type="text" autocomplete="off"
-                                spellcheck="false" aria-invalid=form.invalid("reason") bind:value=reason/>
-                        </div>
-                    })}
-                    <button type="submit" class="secondary save-step" disabled=form.busy()>{i18n.t(Msg::SaveStep)}</button>
-                </form>
-            })}
-        </li>
+        <h2 class="section">{i18n.t(Msg::NextStep)}</h2>
+        <ErrorSummary errors=form.errors/>
+        <Banner msg=form.problem warning=true/>
+        <form on:submit=submit novalidate autocomplete="off">
+            {select_field(form, "status".into(), "status", Msg::NextStep, options, None, to)}
+            {input_field(form, Field::new("step-date", Msg::StepDate, "text", on).hint(Msg::DateHint).numeric())}
+            {input_field(form, Field::new("reason", Msg::Reason, "text", reason).hint(Msg::ReasonHint))}
+            <button type="submit" class="primary" id="save-step" disabled=form.busy()>{i18n.t(Msg::SaveStep)}</button>
+        </form>
     }
 }

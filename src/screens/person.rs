@@ -7,7 +7,7 @@ use faltlogg_core::record::contact::Contact;
 use faltlogg_core::record::follow_up::{self, FollowUp};
 use faltlogg_core::record::group::Group;
 use faltlogg_core::record::person::{self, field, Person, PersonDraft};
-use faltlogg_core::record::{Agency, Coded, FieldId, Kind, Record, Value};
+use faltlogg_core::record::{Agency, Coded, FieldId, Kind, Record, Value, ARCHIVED};
 use leptos::either::Either;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -18,10 +18,11 @@ use uuid::Uuid;
 use super::offers::offer_card;
 use super::Screen;
 use crate::components::{
-    check_box, check_box_text, input_field, note_field, use_form, Banner, ErrorSummary, Field,
+    card_list, check_box, check_box_text, facts, input_field, note_field, use_form, Banner, Card,
+    ErrorSummary, Field,
 };
 use crate::i18n::{agency_msg, follow_up_status_msg, kind_msg, use_i18n, I18n, Msg};
-use crate::state::records::{save_fields, save_record, use_records};
+use crate::state::records::{edit, save_all, set, use_records};
 use crate::state::use_app;
 use crate::time::{date_time, today};
 
@@ -49,233 +50,254 @@ fn value_words(i18n: I18n, value: &Value) -> String {
     }
 }
 
+/// What the person page shows, recomputed when the records change.
+#[derive(Clone, PartialEq)]
+struct Page {
+    file: person::PersonFile,
+    /// Fields in conflict, each with its candidate values.
+    conflicts: Vec<(FieldId, Vec<Value>)>,
+    history: Vec<faltlogg_core::fold::HistoryEntry>,
+}
+
 #[component]
 pub fn PersonPage(id: Uuid) -> impl IntoView {
     let i18n = use_i18n();
-    let records = use_records();
-    let file = Memo::new(move |_| records.with(|f| person::file(f, id)));
-    view! {
-        <Banner msg=use_app().notice()/>
-        {move || match file.get() {
-            None => Either::Left(view! { <p class="empty">{i18n.t(Msg::NotFound)}</p> }),
-            Some(file) => Either::Right(view! {
-                <Conflicts id/>
-                <Facts person=file.person.clone()/>
-                <FollowUps list=file.follow_ups/>
-                <section>
-                    <h2 class="section">{i18n.t(Msg::OffersHeading)}</h2>
-                    <ul class="cards" id="person-offers">
-                        {file.offers.into_iter().map(offer_card).collect_view()}
-                    </ul>
-                </section>
-                <div class="actions">
-                    <a class="button secondary" id="new-offer" href=Screen::new_offer(id)>{i18n.t(Msg::NewOffer)}</a>
-                    <a class="button secondary" id="new-follow-up" href=Screen::new_follow_up(id)>{i18n.t(Msg::NewFollowUp)}</a>
-                </div>
-                <section>
-                    <h2 class="section">{i18n.t(Msg::ContactsHeading)}</h2>
-                    <ul class="cards" id="person-contacts">
-                        {file.contacts.into_iter().map(contact_card).collect_view()}
-                    </ul>
-                </section>
-                <History id/>
-            }),
-        }}
-    }
-}
-
-#[component]
-fn Facts(person: Person) -> impl IntoView {
-    let i18n = use_i18n();
     let ctx = use_app();
+    let records = use_records();
     let form = use_form();
-    let yes_no = move |b: bool| i18n.t(if b { Msg::Yes } else { Msg::No });
-    let scope: Vec<&str> = person
-        .consent
-        .scope
-        .iter()
-        .map(|a| i18n.t(agency_msg(*a)))
-        .collect();
-    let consent = if person.consent.given {
-        format!(
-            "{} {} {}",
-            yes_no(true),
-            person.consent.date.map(|d| d.iso()).unwrap_or_default(),
-            scope.join(", ")
-        )
-    } else {
-        yes_no(false).to_string()
-    };
-    let id = person.id;
-    let archived = RwSignal::new(false);
-    let archive = move |_| {
-        form.run(async move {
-            save_fields(
+    let page = Memo::new(move |_| {
+        records.with(|f| {
+            let file = person::file(f, id)?;
+            let state: &RecordState = f.state(Kind::Person, id)?;
+            let conflicts = state
+                .conflicts()
+                .map(|(field, s)| (field, s.writes().map(|w| w.value.clone()).collect()))
+                .collect();
+            Some(Page {
+                file,
+                conflicts,
+                history: state.history().to_vec(),
+            })
+        })
+    });
+    move || {
+        let Some(Page {
+            file,
+            conflicts,
+            history,
+        }) = page.get()
+        else {
+            return Either::Left(view! { <p class="empty">{i18n.t(Msg::NotFound)}</p> });
+        };
+        let today = today();
+        let person = file.person;
+        // Every action on this page is one change, saved by the same button code.
+        let mut actions: Vec<Action> = Vec::new();
+        for (field, values) in conflicts {
+            let what = i18n.t(field_msg(field));
+            for (n, value) in values.into_iter().enumerate() {
+                actions.push(Action {
+                    id: format!("pick-{field}-{n}"),
+                    label: format!(
+                        "{what}: {} {}",
+                        i18n.t(Msg::ChooseThis),
+                        value_words(i18n, &value)
+                    ),
+                    class: "secondary conflict",
+                    change: Some(set(ctx, Kind::Person, id, vec![(field, value)])),
+                });
+            }
+        }
+        let picks = actions.len();
+        for f in file
+            .follow_ups
+            .iter()
+            .filter(|f| f.status == follow_up::Status::Planned)
+        {
+            let due = f.due.map(|d| d.iso()).unwrap_or_default();
+            for (to, msg, class) in [
+                (
+                    follow_up::Status::Done,
+                    Msg::MarkDone,
+                    "secondary mark-done",
+                ),
+                (
+                    follow_up::Status::Missed,
+                    Msg::MarkMissed,
+                    "secondary mark-missed",
+                ),
+            ] {
+                actions.push(Action {
+                    id: String::new(),
+                    label: format!("{} {due}: {}", i18n.t(Msg::DueOn), i18n.t(msg)),
+                    class,
+                    change: f
+                        .close(to, "", today)
+                        .ok()
+                        .and_then(|closed| edit(ctx, Some(f), &closed)),
+                });
+            }
+        }
+        let follow_up_cards = file
+            .follow_ups
+            .into_iter()
+            .map(|f| follow_up_card(i18n, f, today))
+            .collect();
+        let consent = if person.consent.given {
+            let scope: Vec<&str> = person
+                .consent
+                .scope
+                .iter()
+                .map(|a| i18n.t(agency_msg(*a)))
+                .collect();
+            let date = person.consent.date.map(|d| d.iso()).unwrap_or_default();
+            format!("{} {date} {}", i18n.t(Msg::Yes), scope.join(", "))
+        } else {
+            i18n.t(Msg::No).to_string()
+        };
+        let archive = Action {
+            id: "archive-person".into(),
+            label: i18n.t(Msg::Archive).into(),
+            class: "link",
+            change: Some(set(
                 ctx,
                 Kind::Person,
                 id,
-                vec![(faltlogg_core::record::ARCHIVED, Value::Bool(true))],
-            )
-            .await?;
-            archived.set(true);
-            Ok(())
-        })
-    };
-    view! {
-        <Banner msg=form.problem warning=true/>
-        <h2 class="section" id="person-alias">{person.alias.clone()}</h2>
-        <dl class="facts">
-            <dt>{i18n.t(Msg::BirthYear)}</dt><dd>{person.birth_year.map(|y| y.to_string()).unwrap_or_else(|| i18n.t(Msg::NotShown).to_string())}</dd>
-            <dt>{i18n.t(Msg::AreaOptional)}</dt><dd>{person.area.clone()}</dd>
-            <dt>{i18n.t(Msg::ConsentGiven)}</dt><dd id="person-consent">{consent}</dd>
-            <dt>{i18n.t(Msg::Risk)}</dt><dd>{yes_no(person.risk)}</dd>
-        </dl>
-        {(!person.note.is_empty()).then(|| view! { <p class="note">{person.note.clone()}</p> })}
-        <div class="actions">
-            <a class="button secondary" id="edit-person" href=Screen::edit_person(id)>{i18n.t(Msg::EditPerson)}</a>
-            {move || (!archived.get()).then(|| view! {
-                <button type="button" class="link" id="archive-person" disabled=form.busy() on:click=archive>{i18n.t(Msg::Archive)}</button>
-            })}
-        </div>
-    }
-}
-
-/// Every field edited on two phones at once: both values, and a button to pick one.
-#[component]
-fn Conflicts(id: Uuid) -> impl IntoView {
-    let i18n = use_i18n();
-    let ctx = use_app();
-    let records = use_records();
-    let form = use_form();
-    let conflicts = Memo::new(move |_| {
-        records.with(|f| {
-            f.state(Kind::Person, id)
-                .map(|s| {
-                    s.conflicts()
-                        .map(|(field, state)| {
-                            (
-                                field,
-                                state.writes().map(|w| w.value.clone()).collect::<Vec<_>>(),
-                            )
-                        })
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        })
-    });
-    let pick = move |field: FieldId, value: Value| {
-        form.run(async move { save_fields(ctx, Kind::Person, id, vec![(field, value)]).await })
-    };
-    view! {
-        <Banner msg=form.problem warning=true/>
-        {move || conflicts.get().into_iter().map(|(field, values)| view! {
-            <div class="conflict" role="group" aria-label=i18n.t(field_msg(field))>
-                <p><strong>{i18n.t(field_msg(field))}</strong> ": " {i18n.t(Msg::Conflict)}</p>
-                {values.into_iter().enumerate().map(|(n, value)| {
-                    let words = value_words(i18n, &value);
-                    view! {
-                        <button type="button" class="secondary" id=format!("pick-{field}-{n}")
-                            disabled=form.busy() on:click=move |_| pick(field, value.clone())>
-                            {i18n.t(Msg::ChooseThis)} ": " {words}
-                        </button>
-                    }
-                }).collect_view()}
-            </div>
-        }).collect_view()}
-    }
-}
-
-#[component]
-fn FollowUps(list: Vec<FollowUp>) -> impl IntoView {
-    let i18n = use_i18n();
-    let ctx = use_app();
-    let form = use_form();
-    let today = today();
-    let close = move |f: FollowUp, to: follow_up::Status| {
-        form.run(async move {
-            let closed = f.close(to, "", today).map_err(|_| Msg::ErrIllegalStep)?;
-            save_record(ctx, Some(f), closed).await
-        })
-    };
-    view! {
-        <section>
-            <h2 class="section">{i18n.t(Msg::FollowUpsHeading)}</h2>
+                vec![(ARCHIVED, Value::Bool(true))],
+            )),
+        };
+        let mut conflict_actions = actions;
+        let follow_up_actions = conflict_actions.split_off(picks);
+        Either::Right(view! {
+            <Banner msg=ctx.notice()/>
             <Banner msg=form.problem warning=true/>
-            <ul class="cards" id="person-follow-ups">
-                {list.into_iter().map(|f| {
-                    let due = f.due.map(|d| d.iso()).unwrap_or_default();
-                    let overdue = f.overdue(today);
-                    let planned = f.status == follow_up::Status::Planned;
-                    let (done, missed) = (f.clone(), f.clone());
-                    view! {
-                        <li class="card">
-                            <p class="card-title">{i18n.t(Msg::DueOn)} " " {due} " · " {f.assigned.clone()}</p>
-                            <p class="muted">{i18n.t(follow_up_status_msg(f.status))}</p>
-                            {overdue.then(|| view! { <p class="badges"><span class="badge">{i18n.t(Msg::Overdue)}</span></p> })}
-                            {planned.then(|| view! {
-                                <div class="row">
-                                    <button type="button" class="secondary mark-done" disabled=form.busy()
-                                        on:click=move |_| close(done.clone(), follow_up::Status::Done)>{i18n.t(Msg::MarkDone)}</button>
-                                    <button type="button" class="secondary mark-missed" disabled=form.busy()
-                                        on:click=move |_| close(missed.clone(), follow_up::Status::Missed)>{i18n.t(Msg::MarkMissed)}</button>
-                                </div>
-                            })}
-                        </li>
-                    }
-                }).collect_view()}
-            </ul>
-        </section>
+            {(!conflict_actions.is_empty()).then(|| view! {
+                <div class="conflict" role="group" aria-label=i18n.t(Msg::Conflict)>
+                    <p>{i18n.t(Msg::Conflict)}</p>
+                    {conflict_actions.into_iter().map(|a| action_button(form, a)).collect_view()}
+                </div>
+            })}
+            <h2 class="section" id="person-alias">{person.alias}</h2>
+            {facts(vec![
+                (Msg::BirthYear, person.birth_year.map(|y| y.to_string()).unwrap_or_default(), ""),
+                (Msg::AreaOptional, person.area, ""),
+                (Msg::ConsentGiven, consent, "person-consent"),
+                (Msg::Risk, i18n.t(if person.risk { Msg::Yes } else { Msg::No }).to_string(), ""),
+            ])}
+            {(!person.note.is_empty()).then(|| view! { <p class="note">{person.note}</p> })}
+            <div class="actions">
+                <a class="button secondary" id="edit-person" href=Screen::edit_person(id)>{i18n.t(Msg::EditPerson)}</a>
+                {action_button(form, archive)}
+            </div>
+            <h2 class="section">{i18n.t(Msg::FollowUpsHeading)}</h2>
+            {card_list("person-follow-ups", follow_up_cards)}
+            <div class="planned">{follow_up_actions.into_iter().map(|a| action_button(form, a)).collect_view()}</div>
+            <h2 class="section">{i18n.t(Msg::OffersHeading)}</h2>
+            {card_list("person-offers", file.offers.iter().map(|o| offer_card(i18n, o)).collect())}
+            <div class="actions">
+                <a class="button secondary" id="new-offer" href=Screen::new_offer(id)>{i18n.t(Msg::NewOffer)}</a>
+                <a class="button secondary" id="new-follow-up" href=Screen::new_follow_up(id)>{i18n.t(Msg::NewFollowUp)}</a>
+            </div>
+            <h2 class="section">{i18n.t(Msg::ContactsHeading)}</h2>
+            {card_list("person-contacts", file.contacts.iter().map(|c| contact_card(i18n, c)).collect())}
+            <h2 class="section">{i18n.t(Msg::History)}</h2>
+            {card_list("person-history", history_cards(i18n, history))}
+        })
     }
 }
 
-/// A contact as a card: kind, when, where, note, and a link to edit it.
-pub fn contact_card(contact: Contact) -> impl IntoView {
-    let i18n = use_i18n();
+/// A button that saves one change (or, where the change could not be made, says so).
+struct Action {
+    id: String,
+    label: String,
+    class: &'static str,
+    change: Option<faltlogg_core::change::Change>,
+}
+
+fn action_button(form: crate::components::FormState, action: Action) -> impl IntoView {
+    let ctx = use_app();
+    let Action {
+        id,
+        label,
+        class,
+        change,
+    } = action;
     view! {
-        <li class="card">
-            <p class="card-title">{i18n.t(kind_msg(contact.kind))}</p>
-            <p class="muted">{date_time(contact.occurred_at_ms)} " · " {contact.area}</p>
-            {contact.safety_concern.then(|| view! { <p class="badges"><span class="badge">{i18n.t(Msg::SafetyConcern)}</span></p> })}
-            {(!contact.note.is_empty()).then(|| view! { <p class="note">{contact.note}</p> })}
-            <a class="edit-contact" href=Screen::edit_contact(contact.id)>{i18n.t(Msg::EditContact)}</a>
-        </li>
+        <button type="button" class=class id=(!id.is_empty()).then_some(id) disabled=form.busy()
+            on:click=move |_| match change.clone() {
+                Some(change) => form.run(save_all(ctx, vec![change])),
+                None => form.problem.set(Some(Msg::ErrIllegalStep)),
+            }>
+            {label}
+        </button>
+    }
+}
+
+fn follow_up_card(i18n: I18n, f: FollowUp, today: faltlogg_core::record::date::Date) -> Card {
+    let mut badges = vec![i18n.t(follow_up_status_msg(f.status))];
+    if f.overdue(today) {
+        badges.push(i18n.t(Msg::Overdue));
+    }
+    Card {
+        title: format!(
+            "{} {}",
+            i18n.t(Msg::DueOn),
+            f.due.map(|d| d.iso()).unwrap_or_default()
+        ),
+        lines: vec![f.assigned],
+        badges,
+        note: f.outcome,
+        ..Card::default()
+    }
+}
+
+/// A contact as a card: kind, when, where, note; a tap opens it for editing.
+pub fn contact_card(i18n: I18n, contact: &Contact) -> Card {
+    Card {
+        href: Some(Screen::edit_contact(contact.id)),
+        title: i18n.t(kind_msg(contact.kind)).to_string(),
+        lines: vec![format!(
+            "{} · {}",
+            date_time(contact.occurred_at_ms),
+            contact.area
+        )],
+        badges: if contact.safety_concern {
+            vec![i18n.t(Msg::SafetyConcern)]
+        } else {
+            Vec::new()
+        },
+        note: contact.note.clone(),
     }
 }
 
 /// Who changed what, and when: the record's history, newest first.
-#[component]
-fn History(id: Uuid) -> impl IntoView {
-    let i18n = use_i18n();
-    let records = use_records();
-    let entries = Memo::new(move |_| {
-        records.with(|f| {
-            f.state(Kind::Person, id)
-                .map(|s: &RecordState| s.history().to_vec())
-                .unwrap_or_default()
+fn history_cards(i18n: I18n, entries: Vec<faltlogg_core::fold::HistoryEntry>) -> Vec<Card> {
+    let first = entries.first().map(|e| e.stamp);
+    entries
+        .into_iter()
+        .rev()
+        .map(|e| {
+            let what = if Some(e.stamp) == first {
+                Msg::Created
+            } else {
+                Msg::Changed
+            };
+            let mut fields: Vec<&str> = (1..=field::NOTE)
+                .filter(|f| e.wrote(*f))
+                .map(|f| i18n.t(field_msg(f)))
+                .collect();
+            fields.dedup();
+            Card {
+                title: format!(
+                    "{} · {}",
+                    date_time(e.stamp.hlc.wall_ms as i64),
+                    i18n.t(what)
+                ),
+                lines: vec![fields.join(", ")],
+                ..Card::default()
+            }
         })
-    });
-    view! {
-        <section>
-            <h2 class="section">{i18n.t(Msg::History)}</h2>
-            <ul class="cards" id="person-history">
-                {move || {
-                    let list = entries.get();
-                    let first = list.first().map(|e| e.stamp);
-                    list.into_iter().rev().map(|e| {
-                        let what = if Some(e.stamp) == first { Msg::Created } else { Msg::Changed };
-                        let mut fields: Vec<&str> = (1..=field::NOTE).filter(|f| e.wrote(*f)).map(|f| i18n.t(field_msg(f))).collect();
-                        fields.dedup();
-                        view! {
-                            <li class="card">
-                                <p class="muted">{date_time(e.stamp.hlc.wall_ms as i64)} " · " {i18n.t(what)}</p>
-                                <p>{fields.join(", ")}</p>
-                            </li>
-                        }
-                    }).collect_view()
-                }}
-            </ul>
-        </section>
-    }
+        .collect()
 }
 
 /// A new person (`id` is `None`) or an edit of one.
@@ -357,9 +379,9 @@ pub fn PersonForm(id: Option<Uuid>) -> impl IntoView {
             return;
         }
         let navigate = navigate.clone();
-        let before = before.clone();
+        let changes = edit(ctx, before.as_ref(), &person).into_iter().collect();
         form.run(async move {
-            save_record(ctx, before, person.clone()).await?;
+            save_all(ctx, changes).await?;
             ctx.say(Msg::PersonSaved);
             navigate(&Screen::person(person.id()), Default::default());
             Ok(())
@@ -402,7 +424,7 @@ pub fn PersonForm(id: Option<Uuid>) -> impl IntoView {
                     {input_field(form, Field::new("consent-date", Msg::ConsentDate, "text", consent_date).hint(Msg::DateHint).numeric())}
                     <fieldset class="choices">
                         <legend>{i18n.t(Msg::ConsentScope)}</legend>
-                        {scope.into_iter().map(|(a, on)| check_box(format!("scope-{}", a.code()), agency_msg(a), on)).collect_view()}
+                        {scope.into_iter().map(|(a, on)| check_box(&format!("scope-{}", a.code()), agency_msg(a), on)).collect_view()}
                     </fieldset>
                 }
             })}

@@ -2,13 +2,15 @@
 
 use faltlogg_core::fold::Fold;
 use faltlogg_core::record::contact::Contact;
+use faltlogg_core::record::order_by_number;
 use faltlogg_core::record::person::{rows, PersonFilter, PersonRow};
 use faltlogg_core::record::text::fold_case;
+use leptos::either::Either;
 use leptos::prelude::*;
 use uuid::Uuid;
 
 use super::Screen;
-use crate::components::{check_box, field_error, FormState, Icon, IconSvg};
+use crate::components::{card_list, check_box, field_error, Card, FormState, Icon, IconSvg};
 use crate::i18n::{use_i18n, I18n, Msg};
 use crate::state::records::use_records;
 use crate::time::today;
@@ -36,17 +38,16 @@ fn label(row: &PersonRow) -> String {
     label
 }
 
-fn badges(i18n: I18n, row: &PersonRow) -> impl IntoView {
-    let list = [
+fn badges(i18n: I18n, row: &PersonRow) -> Vec<&'static str> {
+    [
         (row.overdue_follow_up, Msg::FilterOverdue),
         (row.open_offer, Msg::FilterOpenOffer),
         (row.consent_missing(), Msg::FilterNoConsent),
-    ];
-    view! {
-        <p class="badges">
-            {list.into_iter().filter(|(on, _)| *on).map(|(_, m)| view! { <span class="badge">{i18n.t(m)}</span> }).collect_view()}
-        </p>
-    }
+    ]
+    .into_iter()
+    .filter(|(on, _)| *on)
+    .map(|(_, m)| i18n.t(m))
+    .collect()
 }
 
 #[component]
@@ -100,20 +101,14 @@ pub fn Persons() -> impl IntoView {
             let (shown, _) = found.get();
             if shown.is_empty() {
                 let empty = if all.with(Vec::is_empty) { Msg::NoPersons } else { Msg::NoPersonsFound };
-                return leptos::either::Either::Left(view! { <p class="empty">{i18n.t(empty)}</p> });
+                return Either::Left(view! { <p class="empty">{i18n.t(empty)}</p> });
             }
-            leptos::either::Either::Right(view! {
-                <ul class="cards" id="persons">
-                    {shown.into_iter().map(|row| view! {
-                        <li>
-                            <a class="card" href=Screen::person(row.person.id)>
-                                <p class="card-title">{label(&row)}</p>
-                                {badges(i18n, &row)}
-                            </a>
-                        </li>
-                    }).collect_view()}
-                </ul>
-            })
+            Either::Right(card_list("persons", shown.iter().map(|row| Card {
+                href: Some(Screen::person(row.person.id)),
+                title: label(row),
+                badges: badges(i18n, row),
+                ..Card::default()
+            }).collect()))
         }}
         <div class="actions sticky">
             <a href=Screen::NEW_PERSON class="button primary" id="new-person">
@@ -126,8 +121,7 @@ pub fn Persons() -> impl IntoView {
 
 /// The persons of the newest contacts, most recent first: who a worker usually meets again.
 fn recent_persons(fold: &Fold, limit: usize) -> Vec<Uuid> {
-    let mut contacts: Vec<Contact> = fold.live::<Contact>().collect();
-    contacts.sort_by_key(|c| core::cmp::Reverse(c.occurred_at_ms));
+    let contacts = order_by_number(fold.live::<Contact>().collect(), |c| c.occurred_at_ms, true);
     let mut recent = Vec::new();
     for id in contacts.iter().flat_map(|c| c.persons.iter().copied()) {
         if !recent.contains(&id) {

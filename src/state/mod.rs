@@ -65,6 +65,8 @@ pub struct AppCtx {
     /// A sign-in waiting for its passphrase (in memory only).
     pending_sign_in: RwSignal<Option<SignInResponse>>,
     records: RwSignal<Fold>,
+    /// Whether the records have been read from the device since the last unlock.
+    records_loaded: RwSignal<bool>,
     sync: RwSignal<SyncState>,
     /// A short confirmation shown once ("The contact is saved").
     notice: RwSignal<Option<Msg>>,
@@ -93,6 +95,7 @@ impl AppCtx {
             vault: RwSignal::new(None),
             pending_sign_in: RwSignal::new(None),
             records: RwSignal::new(Fold::default()),
+            records_loaded: RwSignal::new(false),
             sync: RwSignal::new(SyncState::default()),
             notice: RwSignal::new(None),
             update_ready: RwSignal::new(false),
@@ -109,6 +112,11 @@ impl AppCtx {
 
     pub fn unlocked_untracked(self) -> bool {
         self.phase.get_untracked() == Phase::Unlocked
+    }
+
+    /// Whether the records are loaded since the last unlock, tracked.
+    pub fn records_loaded(self) -> bool {
+        self.records_loaded.get()
     }
 
     /// The sync state, tracked.

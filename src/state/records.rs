@@ -38,30 +38,34 @@ pub async fn save(ctx: AppCtx, change: Change) -> Result<(), Msg> {
     Ok(())
 }
 
-/// Saves a new record (`before` is `None`) or the fields of an edit that changed.
-pub async fn save_record<T: Record>(ctx: AppCtx, before: Option<T>, after: T) -> Result<(), Msg> {
-    let device = ctx.device_id().ok_or(Msg::StillPending)?;
-    let change = ctx
-        .records
-        .with_untracked(|f| f.edit(before.as_ref(), &after, device));
-    match change {
-        Some(change) => save(ctx, change).await,
-        None => Ok(()),
+/// Saves changes one after the other; the first failure stops (and is what the worker sees).
+/// Not generic, so one copy of the saving code serves every kind of record.
+pub async fn save_all(ctx: AppCtx, changes: Vec<Change>) -> Result<(), Msg> {
+    for change in changes {
+        save(ctx, change).await?;
     }
+    Ok(())
 }
 
-/// Picks one value of a conflict (or sets any fields): a write that saw every current one.
-pub async fn save_fields(
+/// The change that turns `before` into `after` (only the fields that differ), or `None` when
+/// nothing changed. Made now, from the records as shown, so it sees what the worker saw.
+pub fn edit<T: Record>(ctx: AppCtx, before: Option<&T>, after: &T) -> Option<Change> {
+    let device = ctx.device_id().unwrap_or_default();
+    ctx.records
+        .with_untracked(|f| f.edit(before, after, device))
+}
+
+/// The change that sets `fields` of a record: also how a conflict is resolved, with the
+/// chosen value written over every current one.
+pub fn set(
     ctx: AppCtx,
     kind: Kind,
     id: Uuid,
     fields: Vec<(faltlogg_core::record::FieldId, faltlogg_core::record::Value)>,
-) -> Result<(), Msg> {
-    let device = ctx.device_id().ok_or(Msg::StillPending)?;
-    let change = ctx
-        .records
-        .with_untracked(|f| f.set(kind, id, fields, device));
-    save(ctx, change).await
+) -> Change {
+    let device = ctx.device_id().unwrap_or_default();
+    ctx.records
+        .with_untracked(|f| f.set(kind, id, fields, device))
 }
 
 /// The records as merged on this device, for screens to read (tracked).

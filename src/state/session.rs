@@ -69,6 +69,7 @@ pub async fn unlock(ctx: AppCtx, passphrase: String) -> Result<(), Msg> {
 pub fn lock(ctx: AppCtx) {
     ctx.vault.set(None);
     ctx.records.set(Fold::default());
+    ctx.records_loaded.set(false);
     ctx.notice.set(None);
     ctx.counters.set_value(None);
     ctx.covered.set_value(Default::default());

@@ -34,6 +34,8 @@ pub(super) async fn refresh_local(ctx: AppCtx) {
         }
         Err(e) => ctx.sync.update(|s| s.problem = Some(storage_msg(e))),
     }
+    // Shown even when reading failed: the problem is on the screen, and new work can be saved.
+    ctx.records_loaded.set(true);
     refresh_counts(ctx).await;
 }
 

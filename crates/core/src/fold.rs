@@ -72,7 +72,6 @@ impl FieldState {
         {
             return; // a repeat, or already superseded here
         }
-        let mut kept: Vec<Write> = Vec::with_capacity(self.others.len() + 2);
         let old = core::mem::replace(
             &mut self.current,
             Write {
@@ -81,13 +80,16 @@ impl FieldState {
                 seen: Vec::new(),
             },
         );
-        kept.extend(
-            core::iter::once(old)
-                .chain(self.others.drain(..))
-                .filter(|w| !incoming.saw(w)),
-        );
-        kept.push(incoming);
-        kept.sort_by_key(|w| core::cmp::Reverse(w.stamp));
+        // Kept greatest stamp first; the few writes of a field are placed, not sorted.
+        let mut kept: Vec<Write> = core::iter::once(old)
+            .chain(self.others.drain(..))
+            .filter(|w| !incoming.saw(w))
+            .collect();
+        let at = kept
+            .iter()
+            .position(|w| w.stamp < incoming.stamp)
+            .unwrap_or(kept.len());
+        kept.insert(at, incoming);
         let mut kept = kept.into_iter();
         self.current = kept.next().expect("the incoming write is kept");
         self.others = kept.collect();
@@ -214,7 +216,6 @@ impl RecordState {
                 }
             }
         }
-        seen.sort();
         seen
     }
 }

@@ -8,7 +8,10 @@ use super::follow_up::FollowUp;
 use super::group::Group;
 use super::support_offer::SupportOffer;
 use super::text::{self, fold_case, optional_line, required_line};
-use super::{codes_of, codes_value, Agency, FieldError, FieldId, Fields, Kind, Problem, Problems};
+use super::{
+    codes_of, codes_value, order_by_number, order_by_text, Agency, FieldError, FieldId, Fields,
+    Kind, Problem, Problems,
+};
 use super::{Record, Value};
 use crate::fold::Fold;
 
@@ -152,22 +155,22 @@ impl PersonRow {
 /// Every live person as a list row, by alias. One pass over offers and follow-ups, so the
 /// list and its search stay fast with tens of thousands of records.
 pub fn rows(fold: &Fold, today: Date) -> Vec<PersonRow> {
-    use std::collections::{HashMap, HashSet};
-    let open: HashSet<Uuid> = fold
+    use std::collections::{BTreeMap, BTreeSet};
+    let open: BTreeSet<Uuid> = fold
         .live::<SupportOffer>()
         .filter(|o| o.status.is_open())
         .filter_map(|o| o.person)
         .collect();
-    let overdue: HashSet<Uuid> = fold
+    let overdue: BTreeSet<Uuid> = fold
         .live::<FollowUp>()
         .filter(|f| f.overdue(today))
         .filter_map(|f| f.person)
         .collect();
-    let groups: HashMap<Uuid, String> = fold
+    let groups: BTreeMap<Uuid, String> = fold
         .live::<Group>()
         .map(|g| (g.id, fold_case(&g.alias)))
         .collect();
-    let mut rows: Vec<PersonRow> = fold
+    let rows: Vec<PersonRow> = fold
         .live::<Person>()
         .map(|person| {
             let mut search_text = fold_case(&person.alias);
@@ -185,8 +188,7 @@ pub fn rows(fold: &Fold, today: Date) -> Vec<PersonRow> {
             }
         })
         .collect();
-    rows.sort_by(|a, b| a.search_text.cmp(&b.search_text));
-    rows
+    order_by_text(rows, |r| r.search_text.clone())
 }
 
 /// Everything about one person, for the person page: newest first.
@@ -203,21 +205,27 @@ pub struct PersonFile {
 pub fn file(fold: &Fold, id: Uuid) -> Option<PersonFile> {
     let person: Person = fold.get(id)?;
     let groups = person.groups.iter().filter_map(|g| fold.get(*g)).collect();
-    let mut contacts: Vec<Contact> = fold
-        .live::<Contact>()
-        .filter(|c| c.persons.contains(&id))
-        .collect();
-    contacts.sort_by_key(|c| core::cmp::Reverse(c.occurred_at_ms));
-    let mut offers: Vec<SupportOffer> = fold
-        .live::<SupportOffer>()
-        .filter(|o| o.person == Some(id))
-        .collect();
-    offers.sort_by_key(|o| core::cmp::Reverse(o.last_step_on()));
-    let mut follow_ups: Vec<FollowUp> = fold
-        .live::<FollowUp>()
-        .filter(|f| f.person == Some(id))
-        .collect();
-    follow_ups.sort_by_key(|f| core::cmp::Reverse(f.due));
+    let contacts = order_by_number(
+        fold.live::<Contact>()
+            .filter(|c| c.persons.contains(&id))
+            .collect(),
+        |c| c.occurred_at_ms,
+        true,
+    );
+    let offers = order_by_number(
+        fold.live::<SupportOffer>()
+            .filter(|o| o.person == Some(id))
+            .collect(),
+        |o| o.last_step_on().map_or(i64::MIN, |d| d.0.into()),
+        true,
+    );
+    let follow_ups = order_by_number(
+        fold.live::<FollowUp>()
+            .filter(|f| f.person == Some(id))
+            .collect(),
+        |f| f.due.map_or(i64::MIN, |d| d.0.into()),
+        true,
+    );
     Some(PersonFile {
         person,
         groups,
