@@ -210,6 +210,8 @@ pub struct Field {
     pub capitalize: bool,
     /// The phone keyboard to show (`numeric` for dates, times and years).
     pub inputmode: &'static str,
+    /// Shown only while this is checked (a consent's date, under "consent given").
+    pub shown: Option<RwSignal<bool>>,
 }
 
 impl Field {
@@ -225,6 +227,14 @@ impl Field {
             readonly: false,
             capitalize: false,
             inputmode: "text",
+            shown: None,
+        }
+    }
+
+    pub fn shown_when(self, on: RwSignal<bool>) -> Field {
+        Field {
+            shown: Some(on),
+            ..self
         }
     }
 
@@ -273,11 +283,12 @@ pub fn input_field(form: FormState, field: Field) -> impl IntoView {
         readonly,
         capitalize,
         inputmode,
+        shown,
     } = field;
     let hint_id = hint.map(|_| format!("{id}-hint"));
     let autocapitalize = if capitalize { "sentences" } else { "none" };
     view! {
-        <div class="field">
+        <div class="field" hidden=move || shown.is_some_and(|on| !on.get())>
             <label for=id>{i18n.t(label)}</label>
             {hint.map(|h| view! { <p class="hint" id=format!("{id}-hint")>{i18n.t(h)}</p> })}
             {field_error(form.errors, id)}

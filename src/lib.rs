@@ -15,4 +15,5 @@ pub mod screens;
 pub mod state;
 pub mod sync;
 pub mod time;
+pub mod ui;
 pub mod vault;

@@ -11,20 +11,17 @@ use faltlogg_core::record::date::Date;
 use faltlogg_core::record::follow_up::FollowUpDraft;
 use faltlogg_core::record::person::Person;
 use faltlogg_core::record::{Agency, Coded, FieldError, Problem};
-use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use rand_core::OsRng;
 use uuid::Uuid;
 
-use super::persons::PersonPicker;
-use crate::components::{
-    check_box, input_field, note_field, select_field, use_form, Banner, ErrorSummary, Field,
-};
+use super::Screen;
+use crate::components::{use_form, Field};
 use crate::i18n::{agency_msg, kind_msg, message_msg, use_i18n, Msg};
-use crate::state::records::{edit, save_all, use_records};
+use crate::state::records::{edit, use_records};
 use crate::state::use_app;
 use crate::time::{clock, local_date, local_ms, now_ms, parse_clock, today};
+use crate::ui::{check, form_screen, Block, Saving, Select};
 
 /// The area of the newest contact, to start the next one with.
 fn last_area(fold: &Fold) -> String {
@@ -41,7 +38,6 @@ pub fn ContactForm(id: Option<Uuid>) -> impl IntoView {
     let ctx = use_app();
     let records = use_records();
     let form = use_form();
-    let navigate = use_navigate();
     let before: Option<Contact> = id.and_then(|id| records.with_untracked(|f| f.get(id)));
     let draft = match &before {
         Some(c) => ContactDraft::of(c),
@@ -68,8 +64,7 @@ pub fn ContactForm(id: Option<Uuid>) -> impl IntoView {
     let follow_up_due = RwSignal::new(String::new());
 
     let chosen_agencies = agencies.clone();
-    let submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
+    let submit = move || {
         let now = now_ms();
         let mut errors: Vec<FieldError> = Vec::new();
         let day = Date::parse(&date.get_untracked());
@@ -142,22 +137,18 @@ pub fn ContactForm(id: Option<Uuid>) -> impl IntoView {
         };
         let Some(contact) = contact.filter(|_| errors.is_empty()) else {
             errors.dedup_by_key(|e| e.field);
-            return form.show_errors(errors);
+            form.show_errors(errors);
+            return None;
         };
-        form.set_errors.set(Vec::new());
-        let navigate = navigate.clone();
         let changes = edit(ctx, before.as_ref(), &contact)
             .into_iter()
             .chain(follow_ups.iter().filter_map(|f| edit(ctx, None, f)))
             .collect();
-        form.run(async move {
-            save_all(ctx, changes).await?;
-            // Clear the typed text at once, so no form state keeps it.
-            note.set(String::new());
-            ctx.say(Msg::ContactSaved);
-            navigate(super::Screen::TODAY, Default::default());
-            Ok(())
-        });
+        Some(Saving {
+            changes,
+            said: Msg::ContactSaved,
+            then: Screen::TODAY.into(),
+        })
     };
     let kinds = ContactKind::ALL
         .iter()
@@ -167,32 +158,63 @@ pub fn ContactForm(id: Option<Uuid>) -> impl IntoView {
         .iter()
         .map(|&m| (m.code(), i18n.t(message_msg(m))))
         .collect();
-    view! {
-        <ErrorSummary errors=form.errors/>
-        <Banner msg=form.problem warning=true/>
-        <form on:submit=submit novalidate autocomplete="off" class="contact-form">
-            <div class="row">
-                {input_field(form, Field::new("occurred-date", Msg::Date, "text", date).hint(Msg::DateHint).numeric())}
-                {input_field(form, Field::new("occurred-time", Msg::Time, "text", time).hint(Msg::TimeHint).numeric())}
-            </div>
-            {select_field(form, "kind".into(), "kind", Msg::Kind, kinds, Some(Msg::ChooseKind), kind)}
-            <PersonPicker form selected=persons/>
-            {input_field(form, Field::new("area", Msg::Area, "text", area).hint(Msg::AreaHint).capitalize())}
-            {select_field(form, "message".into(), "message", Msg::Message, messages, None, message)}
-            {check_box("safety-concern", Msg::SafetyConcern, safety)}
-            {input_field(form, Field::new("workers", Msg::Workers, "text", workers).capitalize())}
-            <fieldset class="choices">
-                <legend>{i18n.t(Msg::Agencies)}</legend>
-                {agencies.into_iter().map(|(a, on)| check_box(&format!("agency-{}", a.code()), agency_msg(a), on)).collect_view()}
-            </fieldset>
-            {note_field(form, "note", Msg::Note, note)}
-            {id.is_none().then(|| input_field(form, Field::new("follow-up-due", Msg::FollowUpDue, "text", follow_up_due).hint(Msg::FollowUpDueHint).numeric()))}
-            <div class="actions">
-                <button type="submit" class="primary" id="save-contact" disabled=form.busy()>
-                    {i18n.t(Msg::SaveContact)}
-                </button>
-                <a href=super::Screen::TODAY class="button secondary">{i18n.t(Msg::Cancel)}</a>
-            </div>
-        </form>
+    let mut blocks = vec![
+        Block::Input(
+            Field::new("occurred-date", Msg::Date, "text", date)
+                .hint(Msg::DateHint)
+                .numeric(),
+        ),
+        Block::Input(
+            Field::new("occurred-time", Msg::Time, "text", time)
+                .hint(Msg::TimeHint)
+                .numeric(),
+        ),
+        Block::Select(Select {
+            id: "kind",
+            label: Msg::Kind,
+            options: kinds,
+            placeholder: Some(Msg::ChooseKind),
+            value: kind,
+        }),
+        Block::Picker(persons),
+        Block::Input(
+            Field::new("area", Msg::Area, "text", area)
+                .hint(Msg::AreaHint)
+                .capitalize(),
+        ),
+        Block::Select(Select {
+            id: "message",
+            label: Msg::Message,
+            options: messages,
+            placeholder: None,
+            value: message,
+        }),
+        check("safety-concern", Msg::SafetyConcern, safety),
+        Block::Input(Field::new("workers", Msg::Workers, "text", workers).capitalize()),
+        Block::Checks(
+            Some(Msg::Agencies),
+            agencies
+                .into_iter()
+                .map(|(a, on)| {
+                    (
+                        format!("agency-{}", a.code()),
+                        i18n.t(agency_msg(a)).to_string(),
+                        on,
+                    )
+                })
+                .collect(),
+            None,
+        ),
+        Block::Note("note", Msg::Note, note),
+    ];
+    if id.is_none() {
+        blocks.push(Block::Input(
+            Field::new("follow-up-due", Msg::FollowUpDue, "text", follow_up_due)
+                .hint(Msg::FollowUpDueHint)
+                .numeric(),
+        ));
     }
+    blocks.push(Block::Submit(Msg::SaveContact, "save-contact"));
+    let key = format!("contact:{}", id.map_or("new".into(), |i| i.to_string()));
+    form_screen(form, key, blocks, Screen::TODAY.into(), Box::new(submit))
 }

@@ -1,27 +1,23 @@
-//! Support offers: a new offer for a person, and each offer's card on the person page with its
-//! next step (accept, start, complete, decline, drop out), dated and, when it ends early, with a
-//! reason. Steps the lifecycle does not allow are never offered, and refused if sent anyway.
+//! Support offers: a new offer for a person, and an offer's page with its next step (accept,
+//! start, complete, decline, drop out), dated and, when it ends early, with a reason. Steps
+//! the lifecycle does not allow are never offered, and refused if sent anyway.
 
 use faltlogg_core::ids;
 use faltlogg_core::record::date::Date;
 use faltlogg_core::record::person::Person;
 use faltlogg_core::record::support_offer::{Category, OfferDraft, Status, SupportOffer};
 use faltlogg_core::record::Coded;
-use leptos::either::Either;
-use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use rand_core::OsRng;
 use uuid::Uuid;
 
 use super::Screen;
-use crate::components::{
-    card_list, input_field, note_field, select_field, use_form, Banner, Card, ErrorSummary, Field,
-};
+use crate::components::{use_form, Card, Field};
 use crate::i18n::{category_msg, offer_status_msg, use_i18n, I18n, Msg};
-use crate::state::records::{edit, save_all, use_records};
+use crate::state::records::{edit, use_records};
 use crate::state::use_app;
 use crate::time::today;
+use crate::ui::{form_screen, render, Block, Saving, Select};
 
 #[component]
 pub fn NewOffer(person: Uuid) -> impl IntoView {
@@ -29,13 +25,11 @@ pub fn NewOffer(person: Uuid) -> impl IntoView {
     let ctx = use_app();
     let records = use_records();
     let form = use_form();
-    let navigate = use_navigate();
     let category = RwSignal::new(String::new());
     let provider = RwSignal::new(String::new());
     let offered_on = RwSignal::new(today().iso());
     let note = RwSignal::new(String::new());
-    let submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
+    let submit = move || {
         let draft = OfferDraft {
             person: Some(person),
             category: Category::from_code(&category.get_untracked()),
@@ -45,38 +39,45 @@ pub fn NewOffer(person: Uuid) -> impl IntoView {
         };
         let id = ids::new_v7(crate::time::now_ms() as u64, &mut OsRng);
         let exists = |p| records.with_untracked(|f| f.get::<Person>(p).is_some());
-        let offer = match draft.validate(id, today(), exists) {
-            Err(errors) => return form.show_errors(errors),
-            Ok(o) => o,
-        };
-        form.set_errors.set(Vec::new());
-        let navigate = navigate.clone();
-        let changes = edit(ctx, None, &offer).into_iter().collect();
-        form.run(async move {
-            save_all(ctx, changes).await?;
-            ctx.say(Msg::Saved);
-            navigate(&Screen::person(person), Default::default());
-            Ok(())
-        });
+        match draft.validate(id, today(), exists) {
+            Err(errors) => {
+                form.show_errors(errors);
+                None
+            }
+            Ok(offer) => Some(Saving {
+                changes: edit(ctx, None, &offer).into_iter().collect(),
+                said: Msg::Saved,
+                then: Screen::person(person),
+            }),
+        }
     };
-    let categories = Category::ALL
-        .iter()
-        .map(|&c| (c.code(), i18n.t(category_msg(c))))
-        .collect();
-    view! {
-        <ErrorSummary errors=form.errors/>
-        <Banner msg=form.problem warning=true/>
-        <form on:submit=submit novalidate autocomplete="off">
-            {select_field(form, "category".into(), "category", Msg::Category, categories, Some(Msg::ChooseCategory), category)}
-            {input_field(form, Field::new("provider", Msg::Provider, "text", provider).capitalize())}
-            {input_field(form, Field::new("offered-on", Msg::OfferedOn, "text", offered_on).hint(Msg::DateHint).numeric())}
-            {note_field(form, "note", Msg::Note, note)}
-            <div class="actions">
-                <button type="submit" class="primary" id="save-offer" disabled=form.busy()>{i18n.t(Msg::SaveOffer)}</button>
-                <a href=Screen::person(person) class="button secondary">{i18n.t(Msg::Cancel)}</a>
-            </div>
-        </form>
-    }
+    let blocks = vec![
+        Block::Select(Select {
+            id: "category",
+            label: Msg::Category,
+            options: Category::ALL
+                .iter()
+                .map(|&c| (c.code(), i18n.t(category_msg(c))))
+                .collect(),
+            placeholder: Some(Msg::ChooseCategory),
+            value: category,
+        }),
+        Block::Input(Field::new("provider", Msg::Provider, "text", provider).capitalize()),
+        Block::Input(
+            Field::new("offered-on", Msg::OfferedOn, "text", offered_on)
+                .hint(Msg::DateHint)
+                .numeric(),
+        ),
+        Block::Note("note", Msg::Note, note),
+        Block::Submit(Msg::SaveOffer, "save-offer"),
+    ];
+    form_screen(
+        form,
+        format!("offer:new:{person}"),
+        blocks,
+        Screen::person(person),
+        Box::new(submit),
+    )
 }
 
 /// An offer as a card on the person page; a tap opens its page.
@@ -108,21 +109,18 @@ fn step_dates(i18n: I18n, offer: &SupportOffer) -> String {
     .join(" · ")
 }
 
-/// One offer: its steps so far, and a form for the next one. Only the steps the lifecycle
-/// allows are offered; a refused step (sent anyway) gets its message.
+/// One offer: its steps so far, and a form for the next one.
 #[component]
 pub fn OfferPage(id: Uuid) -> impl IntoView {
     let i18n = use_i18n();
     let records = use_records();
     let offer = Memo::new(move |_| records.with(|f| f.get::<SupportOffer>(id)));
     move || match offer.get() {
-        None => Either::Left(view! { <p class="empty">{i18n.t(Msg::NotFound)}</p> }),
-        Some(offer) => Either::Right(view! {
-            <Banner msg=use_app().notice()/>
-            {card_list("offer", vec![offer_card(i18n, &offer)])}
-            {offer.person.map(|p| view! { <a class="button secondary" href=Screen::person(p)>{i18n.t(Msg::PersonTitle)}</a> })}
-            {offer.status.is_open().then(|| step_form(offer.clone()))}
-        }),
+        None => leptos::either::Either::Left(render(
+            use_form(),
+            vec![Block::Para(i18n.t(Msg::NotFound).into(), "empty")],
+        )),
+        Some(offer) => leptos::either::Either::Right(step_form(offer)),
     }
 }
 
@@ -139,8 +137,13 @@ fn step_form(offer: SupportOffer) -> impl IntoView {
     );
     let on = RwSignal::new(today().iso());
     let reason = RwSignal::new(String::new());
-    let submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
+    let back = offer
+        .person
+        .map(Screen::person)
+        .unwrap_or_else(|| Screen::PERSONS.into());
+    let card = offer_card(i18n, &offer);
+    let id = offer.id;
+    let submit = move || {
         let step = Status::from_code(&to.get_untracked()).unwrap_or(offer.status);
         match offer.step(
             step,
@@ -148,31 +151,53 @@ fn step_form(offer: SupportOffer) -> impl IntoView {
             &reason.get_untracked(),
             today(),
         ) {
-            Err(errors) => form.show_errors(errors),
-            Ok(next) => {
-                form.set_errors.set(Vec::new());
-                let changes = edit(ctx, Some(&offer), &next).into_iter().collect();
-                form.run(async move {
-                    save_all(ctx, changes).await?;
-                    ctx.say(Msg::Saved);
-                    Ok(())
-                });
+            Err(errors) => {
+                form.show_errors(errors);
+                None
             }
+            Ok(next) => Some(Saving {
+                changes: edit(ctx, Some(&offer), &next).into_iter().collect(),
+                said: Msg::Saved,
+                // Stay: the page shows the offer's new status and its next step.
+                then: String::new(),
+            }),
         }
     };
-    let options = steps
-        .iter()
-        .map(|&s| (s.code(), i18n.t(offer_status_msg(s))))
-        .collect();
-    view! {
-        <h2 class="section">{i18n.t(Msg::NextStep)}</h2>
-        <ErrorSummary errors=form.errors/>
-        <Banner msg=form.problem warning=true/>
-        <form on:submit=submit novalidate autocomplete="off">
-            {select_field(form, "status".into(), "status", Msg::NextStep, options, None, to)}
-            {input_field(form, Field::new("step-date", Msg::StepDate, "text", on).hint(Msg::DateHint).numeric())}
-            {input_field(form, Field::new("reason", Msg::Reason, "text", reason).hint(Msg::ReasonHint))}
-            <button type="submit" class="primary" id="save-step" disabled=form.busy()>{i18n.t(Msg::SaveStep)}</button>
-        </form>
+    let mut blocks = vec![
+        Block::Banner(ctx.notice().into(), false),
+        Block::Cards("offer", vec![card]),
+    ];
+    if steps.is_empty() {
+        blocks.push(Block::Link(back, Msg::PersonTitle, "", false));
+        return leptos::either::Either::Left(render(form, blocks));
     }
+    {
+        blocks.extend([
+            Block::Heading(Msg::NextStep),
+            Block::Select(Select {
+                id: "status",
+                label: Msg::NextStep,
+                options: steps
+                    .iter()
+                    .map(|&s| (s.code(), i18n.t(offer_status_msg(s))))
+                    .collect(),
+                placeholder: None,
+                value: to,
+            }),
+            Block::Input(
+                Field::new("step-date", Msg::StepDate, "text", on)
+                    .hint(Msg::DateHint)
+                    .numeric(),
+            ),
+            Block::Input(Field::new("reason", Msg::Reason, "text", reason).hint(Msg::ReasonHint)),
+            Block::Submit(Msg::SaveStep, "save-step"),
+        ]);
+    }
+    leptos::either::Either::Right(form_screen(
+        form,
+        format!("offer:{id}"),
+        blocks,
+        back,
+        Box::new(submit),
+    ))
 }

@@ -7,24 +7,19 @@ use faltlogg_core::record::contact::Contact;
 use faltlogg_core::record::follow_up::{self, FollowUp};
 use faltlogg_core::record::group::Group;
 use faltlogg_core::record::person::{self, field, Person, PersonDraft};
-use faltlogg_core::record::{Agency, Coded, FieldId, Kind, Record, Value, ARCHIVED};
-use leptos::either::Either;
-use leptos::ev::SubmitEvent;
+use faltlogg_core::record::{Agency, Coded, FieldId, Kind, Value, ARCHIVED};
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use rand_core::OsRng;
 use uuid::Uuid;
 
 use super::offers::offer_card;
 use super::Screen;
-use crate::components::{
-    card_list, check_box, check_box_text, facts, input_field, note_field, use_form, Banner, Card,
-    ErrorSummary, Field,
-};
+use crate::components::{use_form, Card, Field};
 use crate::i18n::{agency_msg, follow_up_status_msg, kind_msg, use_i18n, I18n, Msg};
-use crate::state::records::{edit, save_all, set, use_records};
+use crate::state::records::{edit, set, use_records};
 use crate::state::use_app;
 use crate::time::{date_time, today};
+use crate::ui::{check, form_screen, render, Action, Block, Saving};
 
 /// The words for a person's field, for conflicts and the history.
 fn field_msg(field: FieldId) -> Msg {
@@ -87,28 +82,80 @@ pub fn PersonPage(id: Uuid) -> impl IntoView {
             history,
         }) = page.get()
         else {
-            return Either::Left(view! { <p class="empty">{i18n.t(Msg::NotFound)}</p> });
+            return render(
+                form,
+                vec![Block::Para(i18n.t(Msg::NotFound).into(), "empty")],
+            );
         };
         let today = today();
         let person = file.person;
-        // Every action on this page is one change, saved by the same button code.
-        let mut actions: Vec<Action> = Vec::new();
+        let mut blocks = vec![
+            Block::Banner(ctx.notice().into(), false),
+            Block::Banner(form.problem.into(), true),
+        ];
+        // Each value of a field edited on two phones at once, and a button to keep it.
         for (field, values) in conflicts {
             let what = i18n.t(field_msg(field));
+            blocks.push(Block::Para(
+                format!("{what}: {}", i18n.t(Msg::Conflict)),
+                "conflict",
+            ));
             for (n, value) in values.into_iter().enumerate() {
-                actions.push(Action {
+                blocks.push(Block::Act(Action {
                     id: format!("pick-{field}-{n}"),
-                    label: format!(
-                        "{what}: {} {}",
-                        i18n.t(Msg::ChooseThis),
-                        value_words(i18n, &value)
-                    ),
-                    class: "secondary conflict",
+                    label: format!("{} {}", i18n.t(Msg::ChooseThis), value_words(i18n, &value)),
+                    class: "secondary",
                     change: Some(set(ctx, Kind::Person, id, vec![(field, value)])),
-                });
+                }));
             }
         }
-        let picks = actions.len();
+        let yes_no = |b: bool| i18n.t(if b { Msg::Yes } else { Msg::No }).to_string();
+        let consent = if person.consent.given {
+            let scope: Vec<&str> = person
+                .consent
+                .scope
+                .iter()
+                .map(|a| i18n.t(agency_msg(*a)))
+                .collect();
+            let date = person.consent.date.map(|d| d.iso()).unwrap_or_default();
+            format!("{} {date} {}", yes_no(true), scope.join(", "))
+        } else {
+            yes_no(false)
+        };
+        let groups: Vec<&str> = file.groups.iter().map(|g| g.alias.as_str()).collect();
+        blocks.extend([
+            Block::Title(person.alias.clone(), "person-alias"),
+            Block::Facts(vec![
+                (
+                    Msg::BirthYear,
+                    person.birth_year.map(|y| y.to_string()).unwrap_or_default(),
+                    "",
+                ),
+                (Msg::AreaOptional, person.area.clone(), ""),
+                (Msg::GroupsOfPerson, groups.join(", "), ""),
+                (Msg::ConsentGiven, consent, "person-consent"),
+                (Msg::Risk, yes_no(person.risk), ""),
+            ]),
+            Block::Para(person.note.clone(), "note"),
+            Block::Link(
+                Screen::edit_person(id),
+                Msg::EditPerson,
+                "edit-person",
+                false,
+            ),
+            Block::Act(Action {
+                id: "archive-person".into(),
+                label: i18n.t(Msg::Archive).into(),
+                class: "link",
+                change: Some(set(
+                    ctx,
+                    Kind::Person,
+                    id,
+                    vec![(ARCHIVED, Value::Bool(true))],
+                )),
+            }),
+            Block::Heading(Msg::FollowUpsHeading),
+        ]);
         for f in file
             .follow_ups
             .iter()
@@ -127,7 +174,7 @@ pub fn PersonPage(id: Uuid) -> impl IntoView {
                     "secondary mark-missed",
                 ),
             ] {
-                actions.push(Action {
+                blocks.push(Block::Act(Action {
                     id: String::new(),
                     label: format!("{} {due}: {}", i18n.t(Msg::DueOn), i18n.t(msg)),
                     class,
@@ -135,101 +182,41 @@ pub fn PersonPage(id: Uuid) -> impl IntoView {
                         .close(to, "", today)
                         .ok()
                         .and_then(|closed| edit(ctx, Some(f), &closed)),
-                });
+                }));
             }
         }
-        let follow_up_cards = file
-            .follow_ups
-            .into_iter()
-            .map(|f| follow_up_card(i18n, f, today))
-            .collect();
-        let consent = if person.consent.given {
-            let scope: Vec<&str> = person
-                .consent
-                .scope
-                .iter()
-                .map(|a| i18n.t(agency_msg(*a)))
-                .collect();
-            let date = person.consent.date.map(|d| d.iso()).unwrap_or_default();
-            format!("{} {date} {}", i18n.t(Msg::Yes), scope.join(", "))
-        } else {
-            i18n.t(Msg::No).to_string()
-        };
-        let archive = Action {
-            id: "archive-person".into(),
-            label: i18n.t(Msg::Archive).into(),
-            class: "link",
-            change: Some(set(
-                ctx,
-                Kind::Person,
-                id,
-                vec![(ARCHIVED, Value::Bool(true))],
-            )),
-        };
-        let mut conflict_actions = actions;
-        let follow_up_actions = conflict_actions.split_off(picks);
-        Either::Right(view! {
-            <Banner msg=ctx.notice()/>
-            <Banner msg=form.problem warning=true/>
-            {(!conflict_actions.is_empty()).then(|| view! {
-                <div class="conflict" role="group" aria-label=i18n.t(Msg::Conflict)>
-                    <p>{i18n.t(Msg::Conflict)}</p>
-                    {conflict_actions.into_iter().map(|a| action_button(form, a)).collect_view()}
-                </div>
-            })}
-            <h2 class="section" id="person-alias">{person.alias}</h2>
-            {facts(vec![
-                (Msg::BirthYear, person.birth_year.map(|y| y.to_string()).unwrap_or_default(), ""),
-                (Msg::AreaOptional, person.area, ""),
-                (Msg::ConsentGiven, consent, "person-consent"),
-                (Msg::Risk, i18n.t(if person.risk { Msg::Yes } else { Msg::No }).to_string(), ""),
-            ])}
-            {(!person.note.is_empty()).then(|| view! { <p class="note">{person.note}</p> })}
-            <div class="actions">
-                <a class="button secondary" id="edit-person" href=Screen::edit_person(id)>{i18n.t(Msg::EditPerson)}</a>
-                {action_button(form, archive)}
-            </div>
-            <h2 class="section">{i18n.t(Msg::FollowUpsHeading)}</h2>
-            {card_list("person-follow-ups", follow_up_cards)}
-            <div class="planned">{follow_up_actions.into_iter().map(|a| action_button(form, a)).collect_view()}</div>
-            <h2 class="section">{i18n.t(Msg::OffersHeading)}</h2>
-            {card_list("person-offers", file.offers.iter().map(|o| offer_card(i18n, o)).collect())}
-            <div class="actions">
-                <a class="button secondary" id="new-offer" href=Screen::new_offer(id)>{i18n.t(Msg::NewOffer)}</a>
-                <a class="button secondary" id="new-follow-up" href=Screen::new_follow_up(id)>{i18n.t(Msg::NewFollowUp)}</a>
-            </div>
-            <h2 class="section">{i18n.t(Msg::ContactsHeading)}</h2>
-            {card_list("person-contacts", file.contacts.iter().map(|c| contact_card(i18n, c)).collect())}
-            <h2 class="section">{i18n.t(Msg::History)}</h2>
-            {card_list("person-history", history_cards(i18n, history))}
-        })
-    }
-}
-
-/// A button that saves one change (or, where the change could not be made, says so).
-struct Action {
-    id: String,
-    label: String,
-    class: &'static str,
-    change: Option<faltlogg_core::change::Change>,
-}
-
-fn action_button(form: crate::components::FormState, action: Action) -> impl IntoView {
-    let ctx = use_app();
-    let Action {
-        id,
-        label,
-        class,
-        change,
-    } = action;
-    view! {
-        <button type="button" class=class id=(!id.is_empty()).then_some(id) disabled=form.busy()
-            on:click=move |_| match change.clone() {
-                Some(change) => form.run(save_all(ctx, vec![change])),
-                None => form.problem.set(Some(Msg::ErrIllegalStep)),
-            }>
-            {label}
-        </button>
+        blocks.extend([
+            Block::Cards(
+                "person-follow-ups",
+                file.follow_ups
+                    .into_iter()
+                    .map(|f| follow_up_card(i18n, f, today))
+                    .collect(),
+            ),
+            Block::Link(
+                Screen::new_follow_up(id),
+                Msg::NewFollowUp,
+                "new-follow-up",
+                false,
+            ),
+            Block::Heading(Msg::OffersHeading),
+            Block::Cards(
+                "person-offers",
+                file.offers.iter().map(|o| offer_card(i18n, o)).collect(),
+            ),
+            Block::Link(Screen::new_offer(id), Msg::NewOffer, "new-offer", false),
+            Block::Heading(Msg::ContactsHeading),
+            Block::Cards(
+                "person-contacts",
+                file.contacts
+                    .iter()
+                    .map(|c| contact_card(i18n, c))
+                    .collect(),
+            ),
+            Block::Heading(Msg::History),
+            Block::Cards("person-history", history_cards(i18n, history)),
+        ]);
+        render(form, blocks)
     }
 }
 
@@ -307,7 +294,6 @@ pub fn PersonForm(id: Option<Uuid>) -> impl IntoView {
     let ctx = use_app();
     let records = use_records();
     let form = use_form();
-    let navigate = use_navigate();
     let before: Option<Person> = id.and_then(|id| records.with_untracked(|f| f.get(id)));
     let draft = before.as_ref().map(PersonDraft::of).unwrap_or_default();
     let alias = RwSignal::new(draft.alias);
@@ -321,7 +307,7 @@ pub fn PersonForm(id: Option<Uuid>) -> impl IntoView {
         .collect();
     let risk = RwSignal::new(draft.risk);
     let note = RwSignal::new(draft.note);
-    let all_groups: Vec<(Uuid, String, RwSignal<bool>)> = records.with_untracked(|f| {
+    let groups: Vec<(Uuid, String, RwSignal<bool>)> = records.with_untracked(|f| {
         f.live::<Group>()
             .map(|g| (g.id, g.alias, RwSignal::new(draft.groups.contains(&g.id))))
             .collect()
@@ -331,15 +317,14 @@ pub fn PersonForm(id: Option<Uuid>) -> impl IntoView {
         .groups
         .iter()
         .copied()
-        .filter(|g| !all_groups.iter().any(|(id, _, _)| id == g))
+        .filter(|g| !groups.iter().any(|(id, _, _)| id == g))
         .collect();
-    let group_choices = all_groups.clone();
-    // Set once the worker has seen the likely-duplicate warning and chose to save anyway.
-    let duplicate_ok = RwSignal::new(false);
-    let warn_duplicate = RwSignal::new(None::<Msg>);
-
+    // Set once the worker has seen the likely-duplicate warning: the next save goes ahead.
+    let warned = RwSignal::new(false);
+    let new_id = id.unwrap_or_else(|| ids::new_v7(crate::time::now_ms() as u64, &mut OsRng));
     let chosen = scope.clone();
-    let save = move || {
+    let member_of = groups.clone();
+    let submit = move || {
         let draft = PersonDraft {
             alias: alias.get_untracked(),
             birth_year: birth_year.get_untracked(),
@@ -348,7 +333,7 @@ pub fn PersonForm(id: Option<Uuid>) -> impl IntoView {
                 .iter()
                 .copied()
                 .chain(
-                    all_groups
+                    member_of
                         .iter()
                         .filter(|(_, _, on)| on.get_untracked())
                         .map(|(id, _, _)| *id),
@@ -364,76 +349,78 @@ pub fn PersonForm(id: Option<Uuid>) -> impl IntoView {
             risk: risk.get_untracked(),
             note: note.get_untracked(),
         };
-        let new_id = id.unwrap_or_else(|| ids::new_v7(crate::time::now_ms() as u64, &mut OsRng));
         let person = match draft.validate(new_id, today()) {
-            Err(errors) => return form.show_errors(errors),
+            Err(errors) => {
+                form.show_errors(errors);
+                return None;
+            }
             Ok(p) => p,
         };
-        form.set_errors.set(Vec::new());
         let duplicate = records.with_untracked(|f| {
             f.live::<Person>()
                 .any(|other| person.likely_same_as(&other))
         });
-        if duplicate && !duplicate_ok.get_untracked() {
-            warn_duplicate.set(Some(Msg::LikelyDuplicate));
-            return;
+        if duplicate && !warned.get_untracked() {
+            warned.set(true);
+            form.set_errors.set(Vec::new());
+            form.problem.set(Some(Msg::LikelyDuplicate));
+            return None;
         }
-        let navigate = navigate.clone();
-        let changes = edit(ctx, before.as_ref(), &person).into_iter().collect();
-        form.run(async move {
-            save_all(ctx, changes).await?;
-            ctx.say(Msg::PersonSaved);
-            navigate(&Screen::person(person.id()), Default::default());
-            Ok(())
-        });
+        Some(Saving {
+            changes: edit(ctx, before.as_ref(), &person).into_iter().collect(),
+            said: Msg::PersonSaved,
+            then: Screen::person(new_id),
+        })
     };
-    let save_anyway = save.clone();
-    let submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        save();
-    };
-    view! {
-        <ErrorSummary errors=form.errors/>
-        <Banner msg=form.problem warning=true/>
-        {move || warn_duplicate.get().map(|m| {
-            let save_anyway = save_anyway.clone();
-            view! {
-                <div class="banner warning" role="alert">
-                    <p>{i18n.t(m)}</p>
-                    <button type="button" class="secondary" id="save-anyway" on:click=move |_| {
-                        duplicate_ok.set(true);
-                        save_anyway();
-                    }>{i18n.t(Msg::SaveAnyway)}</button>
-                </div>
-            }
-        })}
-        <form on:submit=submit novalidate autocomplete="off">
-            {input_field(form, Field::new("alias", Msg::Alias, "text", alias).hint(Msg::AliasHint).capitalize())}
-            {input_field(form, Field::new("birth-year", Msg::BirthYear, "text", birth_year).numeric())}
-            {input_field(form, Field::new("area", Msg::AreaOptional, "text", area).hint(Msg::AreaHint).capitalize())}
-            {(!group_choices.is_empty()).then(|| view! {
-                <fieldset class="choices" id="person-groups">
-                    <legend>{i18n.t(Msg::GroupsOfPerson)}</legend>
-                    {group_choices.into_iter().map(|(id, alias, on)| check_box_text(format!("group-{id}"), alias, on)).collect_view()}
-                </fieldset>
-            })}
-            {check_box("consent", Msg::ConsentGiven, consent)}
-            {move || consent.get().then(|| {
-                let scope = scope.clone();
-                view! {
-                    {input_field(form, Field::new("consent-date", Msg::ConsentDate, "text", consent_date).hint(Msg::DateHint).numeric())}
-                    <fieldset class="choices">
-                        <legend>{i18n.t(Msg::ConsentScope)}</legend>
-                        {scope.into_iter().map(|(a, on)| check_box(&format!("scope-{}", a.code()), agency_msg(a), on)).collect_view()}
-                    </fieldset>
-                }
-            })}
-            {check_box("risk", Msg::Risk, risk)}
-            {note_field(form, "note", Msg::Note, note)}
-            <div class="actions">
-                <button type="submit" class="primary" id="save-person" disabled=form.busy()>{i18n.t(Msg::SavePerson)}</button>
-                <a href=Screen::PERSONS class="button secondary">{i18n.t(Msg::Cancel)}</a>
-            </div>
-        </form>
+    let mut blocks = vec![
+        Block::Input(
+            Field::new("alias", Msg::Alias, "text", alias)
+                .hint(Msg::AliasHint)
+                .capitalize(),
+        ),
+        Block::Input(Field::new("birth-year", Msg::BirthYear, "text", birth_year).numeric()),
+        Block::Input(
+            Field::new("area", Msg::AreaOptional, "text", area)
+                .hint(Msg::AreaHint)
+                .capitalize(),
+        ),
+    ];
+    if !groups.is_empty() {
+        blocks.push(Block::Checks(
+            Some(Msg::GroupsOfPerson),
+            groups
+                .into_iter()
+                .map(|(id, alias, on)| (format!("group-{id}"), alias, on))
+                .collect(),
+            None,
+        ));
     }
+    blocks.extend([
+        check("consent", Msg::ConsentGiven, consent),
+        Block::Input(
+            Field::new("consent-date", Msg::ConsentDate, "text", consent_date)
+                .hint(Msg::DateHint)
+                .numeric()
+                .shown_when(consent),
+        ),
+        Block::Checks(
+            Some(Msg::ConsentScope),
+            scope
+                .into_iter()
+                .map(|(a, on)| {
+                    (
+                        format!("scope-{}", a.code()),
+                        i18n.t(agency_msg(a)).to_string(),
+                        on,
+                    )
+                })
+                .collect(),
+            Some(consent),
+        ),
+        check("risk", Msg::Risk, risk),
+        Block::Note("note", Msg::Note, note),
+        Block::Submit(Msg::SavePerson, "save-person"),
+    ]);
+    let key = format!("person:{}", id.map_or("new".into(), |i| i.to_string()));
+    form_screen(form, key, blocks, Screen::PERSONS.into(), Box::new(submit))
 }

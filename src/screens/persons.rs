@@ -5,15 +5,15 @@ use faltlogg_core::record::contact::Contact;
 use faltlogg_core::record::order_by_number;
 use faltlogg_core::record::person::{rows, PersonFilter, PersonRow};
 use faltlogg_core::record::text::fold_case;
-use leptos::either::Either;
 use leptos::prelude::*;
 use uuid::Uuid;
 
 use super::Screen;
-use crate::components::{card_list, check_box, field_error, Card, FormState, Icon, IconSvg};
+use crate::components::{field_error, use_form, Card, Field, FormState};
 use crate::i18n::{use_i18n, I18n, Msg};
 use crate::state::records::use_records;
 use crate::time::today;
+use crate::ui::{render, Block};
 
 /// How many rows a list shows at once; a search narrows it.
 const SHOWN: usize = 50;
@@ -58,6 +58,7 @@ pub fn Persons() -> impl IntoView {
     let open_offer = RwSignal::new(false);
     let overdue = RwSignal::new(false);
     let no_consent = RwSignal::new(false);
+    // The cards shown (at most SHOWN) and how many match.
     let found = Memo::new(move |_| {
         let filter = PersonFilter {
             query: query.get(),
@@ -71,52 +72,54 @@ pub fn Persons() -> impl IntoView {
                 .iter()
                 .filter(|r| r.matches(&filter, &folded))
                 .collect();
-            let total = matching.len();
-            (
-                matching
-                    .into_iter()
-                    .take(SHOWN)
-                    .cloned()
-                    .collect::<Vec<_>>(),
-                total,
-            )
+            let cards: Vec<Card> = matching
+                .iter()
+                .take(SHOWN)
+                .map(|row| Card {
+                    href: Some(Screen::person(row.person.id)),
+                    title: label(row),
+                    badges: badges(i18n, row),
+                    ..Card::default()
+                })
+                .collect();
+            (cards, matching.len())
         })
     });
-    view! {
-        <div class="field">
-            <label for="person-search">{i18n.t(Msg::PersonsSearch)}</label>
-            <input id="person-search" type="search" autocomplete="off" spellcheck="false"
-                bind:value=query/>
-        </div>
-        <fieldset class="choices">
-            <legend>{i18n.t(Msg::Filters)}</legend>
-            {check_box("filter-overdue", Msg::FilterOverdue, overdue)}
-            {check_box("filter-open-offer", Msg::FilterOpenOffer, open_offer)}
-            {check_box("filter-no-consent", Msg::FilterNoConsent, no_consent)}
-        </fieldset>
-        <p class="muted" id="persons-count" role="status">
-            {move || found.with(|(shown, total)| format!("{} / {}", shown.len(), total))}
-        </p>
-        {move || {
-            let (shown, _) = found.get();
-            if shown.is_empty() {
-                let empty = if all.with(Vec::is_empty) { Msg::NoPersons } else { Msg::NoPersonsFound };
-                return Either::Left(view! { <p class="empty">{i18n.t(empty)}</p> });
-            }
-            Either::Right(card_list("persons", shown.iter().map(|row| Card {
-                href: Some(Screen::person(row.person.id)),
-                title: label(row),
-                badges: badges(i18n, row),
-                ..Card::default()
-            }).collect()))
-        }}
-        <div class="actions sticky">
-            <a href=Screen::NEW_PERSON class="button primary" id="new-person">
-                <IconSvg icon=Icon::Plus/>
-                <span>{i18n.t(Msg::NewPerson)}</span>
-            </a>
-        </div>
-    }
+    let count =
+        Signal::derive(move || found.with(|(shown, total)| format!("{} / {total}", shown.len())));
+    let cards = Signal::derive(move || found.with(|(shown, _)| shown.clone()));
+    let filters = [
+        ("filter-overdue", Msg::FilterOverdue, overdue),
+        ("filter-open-offer", Msg::FilterOpenOffer, open_offer),
+        ("filter-no-consent", Msg::FilterNoConsent, no_consent),
+    ];
+    render(
+        use_form(),
+        vec![
+            Block::Input(Field::new(
+                "person-search",
+                Msg::PersonsSearch,
+                "search",
+                query,
+            )),
+            Block::Checks(
+                Some(Msg::Filters),
+                filters
+                    .into_iter()
+                    .map(|(id, m, on)| (id.to_string(), i18n.t(m).to_string(), on))
+                    .collect(),
+                None,
+            ),
+            Block::LiveText("persons-count", count),
+            Block::LiveCards("persons", cards, Msg::NoPersonsFound),
+            Block::Link(
+                Screen::NEW_PERSON.into(),
+                Msg::NewPerson,
+                "new-person",
+                true,
+            ),
+        ],
+    )
 }
 
 /// The persons of the newest contacts, most recent first: who a worker usually meets again.

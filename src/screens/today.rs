@@ -9,11 +9,12 @@ use leptos::prelude::*;
 
 use super::person::contact_card;
 use super::Screen;
-use crate::components::{card_memo, cards_or, Banner, Card, Icon, IconSvg};
+use crate::components::{card_memo, use_form, Card};
 use crate::i18n::{use_i18n, Msg};
 use crate::state::records::use_records;
 use crate::state::use_app;
 use crate::time::today;
+use crate::ui::{render, Block};
 
 /// How many of the newest contacts Today lists.
 const RECENT: usize = 20;
@@ -67,18 +68,21 @@ pub fn Today() -> impl IntoView {
                 .collect()
         })
     }));
-    view! {
-        <Banner msg=ctx.notice()/>
-        <Banner msg=ctx.sync_problem() warning=true/>
-        <h2 class="section">{i18n.t(Msg::FollowUpsHeading)}</h2>
-        {cards_or("due-follow-ups", due, Msg::NoFollowUpsToday)}
-        <h2 class="section">{i18n.t(Msg::ContactsHeading)}</h2>
-        {cards_or("contacts", recent, Msg::NoContacts)}
-    <div class="actions sticky">
-            <a href=Screen::NEW_CONTACT class="button primary" id="new-contact">
-                <IconSvg icon=Icon::Plus/>
-                <span>{i18n.t(Msg::NewContact)}</span>
-            </a>
-        </div>
-    }
+    render(
+        use_form(),
+        vec![
+            Block::Banner(ctx.notice().into(), false),
+            Block::Banner(ctx.sync_problem(), true),
+            Block::Heading(Msg::FollowUpsHeading),
+            Block::LiveCards("due-follow-ups", due.into(), Msg::NoFollowUpsToday),
+            Block::Heading(Msg::ContactsHeading),
+            Block::LiveCards("contacts", recent.into(), Msg::NoContacts),
+            Block::Link(
+                Screen::NEW_CONTACT.into(),
+                Msg::NewContact,
+                "new-contact",
+                true,
+            ),
+        ],
+    )
 }

@@ -9,12 +9,14 @@
 //! Screens call these; they never talk to storage or the server themselves, and they read the
 //! state only through the accessors here (no signal is set from a screen).
 
+mod drafts;
 mod enrol;
 mod errors;
 pub mod records;
 mod session;
 mod syncing;
 
+pub use drafts::{clear as clear_draft, load as load_draft, save as save_draft};
 pub use enrol::{approve_device, ensure_enrolled, team_devices};
 pub use errors::storage_msg;
 pub use session::{choose_passphrase, erase_device, lock, sign_in, unlock};
