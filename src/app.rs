@@ -6,6 +6,7 @@ use leptos::either::{Either, EitherOf16, EitherOf4};
 use leptos::prelude::*;
 use leptos_router::components::Router;
 use leptos_router::hooks::use_location;
+use leptos_router::location::{BrowserUrl, LocationProvider};
 
 use crate::components::{Icon, IconSvg};
 use crate::i18n::{use_i18n, I18n, Lang, Msg};
@@ -129,6 +130,16 @@ fn Layout() -> impl IntoView {
     let ctx = use_app();
     let location = use_location();
     let screen = Memo::new(move |_| Screen::at(&location.pathname.get()));
+    // The router writes a new address into the browser's history only once told that the new
+    // screen is ready. Its <Routes> says so; this app matches paths itself, so it must say so
+    // too, or the address stays "/", Back leaves the app and a reload lands on Today.
+    let browser_url = use_context::<BrowserUrl>();
+    Effect::new(move |_| {
+        location.pathname.track();
+        if let Some(url) = &browser_url {
+            url.ready_to_complete();
+        }
+    });
     view! {
         <TopBar screen/>
         <UpdateBanner/>

@@ -57,12 +57,13 @@ async fn persons_are_made_checked_edited_searched_and_filtered() {
     b.fill("area", "skälby").await;
     b.click("save-person").await;
     b.wait(
-        "document.getElementById('save-anyway') !== null",
+        "document.body.innerText.includes('samma alias, födelseår och område')",
         "the duplicate warning",
     )
     .await;
     assert_eq!(phone.path().await, "/persons/new");
-    b.click("save-anyway").await;
+    // Saving again, having seen the warning, saves.
+    b.click("save-person").await;
     b.wait(
         "document.getElementById('person-alias') !== null",
         "the second person's page",
@@ -275,57 +276,68 @@ async fn a_support_offer_goes_through_its_lifecycle() {
     b.assert_accessible("the person page with an open offer")
         .await;
 
-    let step = |to: &'static str, date: &'static str| async move {
+    b.click_css("#person-offers a.card").await;
+    b.wait(
+        "document.getElementById('save-step') !== null",
+        "the offer's page",
+    )
+    .await;
+    b.assert_accessible("the offer page").await;
+    let step = |to: &'static str, date: &'static str, reason: &'static str| async move {
         b.driver()
             .execute(
-                "const f = document.querySelector('#person-offers form.step');
-                 const s = f.querySelector('.step-status'); s.value = arguments[0]; s.dispatchEvent(new Event('change'));
-                 const d = f.querySelector('.step-date'); d.value = arguments[1]; d.dispatchEvent(new Event('input'));
+                "const s = document.getElementById('status'); s.value = arguments[0]; s.dispatchEvent(new Event('change'));
+                 for (const [id, v] of [['step-date', arguments[1]], ['reason', arguments[2]]]) {
+                   const e = document.getElementById(id); e.value = v; e.dispatchEvent(new Event('input'));
+                 }
                  return true;",
-                vec![serde_json::json!(to), serde_json::json!(date)],
+                vec![serde_json::json!(to), serde_json::json!(date), serde_json::json!(reason)],
             )
             .await
             .unwrap();
-        b.click_css("#person-offers .save-step").await;
+        b.click("save-step").await;
     };
     // Before the offer was made: refused.
-    step("accepted", "2026-10-01").await;
+    step("accepted", "2026-10-01", "").await;
     b.wait(
         "document.body.innerText.includes('cannot be before the previous step')",
         "a date before the offer",
     )
     .await;
-    step("accepted", "2026-11-05").await;
-    b.wait(&shows("person-offers", "Housing · Accepted"), "accepted")
+    step("accepted", "2026-11-05", "").await;
+    b.wait(&shows("offer", "Housing · Accepted"), "accepted")
         .await;
     // Declining is not a step from accepted: it is not offered, and refused if sent anyway.
-    step("declined", "2026-11-06").await;
+    step("declined", "2026-11-06", "").await;
     b.wait(
         "document.body.innerText.includes('not possible from the current status')",
         "an illegal step",
     )
     .await;
     // Dropping out needs a reason.
-    step("dropped-out", "2026-11-06").await;
+    step("dropped-out", "2026-11-06", "").await;
     b.wait(
-        "document.body.innerText.includes('Fill in this field')",
+        "document.querySelector('.error-summary a[href=\"#reason\"]') !== null",
         "the reason missing",
     )
     .await;
-    step("started", "2026-11-10").await;
-    b.wait(&shows("person-offers", "Housing · Started"), "started")
+    step("started", "2026-11-10", "").await;
+    b.wait(&shows("offer", "Housing · Started"), "started")
         .await;
-    step("completed", "2026-11-30").await;
-    b.wait(&shows("person-offers", "Housing · Completed"), "completed")
+    step("completed", "2026-11-30", "").await;
+    b.wait(&shows("offer", "Housing · Completed"), "completed")
+        .await;
+    b.wait(&shows("offer", "Accepted 2026-11-05"), "each step dated")
         .await;
     b.wait(
-        &shows("person-offers", "Accepted 2026-11-05"),
-        "each step dated",
+        "document.getElementById('save-step') === null",
+        "no step after the end",
     )
     .await;
+    phone.open(&person).await;
     b.wait(
-        "document.querySelector('#person-offers form.step') === null",
-        "no step after the end",
+        &shows("person-offers", "Housing · Completed"),
+        "on the person page",
     )
     .await;
     assert_eq!(phone.path().await, person);
@@ -346,15 +358,15 @@ async fn follow_ups_are_done_or_missed_and_due_ones_show_on_today() {
         b.wait(&shows("person-follow-ups", due), "the follow-up")
             .await;
     }
-    b.click_css(".planned .mark-done").await;
+    b.click_css(".mark-done").await;
     b.wait(
-        "document.querySelectorAll('.planned .mark-done').length === 1 && [...document.querySelectorAll('#person-follow-ups .badge')].some(p => p.textContent === 'Done')",
+        "document.querySelectorAll('.mark-done').length === 1 && [...document.querySelectorAll('#person-follow-ups .badge')].some(p => p.textContent === 'Done')",
         "one done",
     )
     .await;
-    b.click_css(".planned .mark-missed").await;
+    b.click_css(".mark-missed").await;
     b.wait(
-        "document.querySelectorAll('.planned .mark-done').length === 0 && [...document.querySelectorAll('#person-follow-ups .badge')].some(p => p.textContent === 'Missed')",
+        "document.querySelectorAll('.mark-done').length === 0 && [...document.querySelectorAll('#person-follow-ups .badge')].some(p => p.textContent === 'Missed')",
         "one missed",
     )
     .await;
@@ -395,7 +407,12 @@ async fn a_group_lists_the_persons_who_belong_to_it() {
         .await;
     let person = phone.new_person("Ali", "2007", "Norr").await;
     phone.open(&format!("{person}/edit")).await;
-    b.click_css("#person-groups input[type=checkbox]").await;
+    b.wait(
+        "document.querySelector(\"input[id^='group-']\") !== null",
+        "the group to join",
+    )
+    .await;
+    b.click_css("input[id^='group-']").await;
     b.click("save-person").await;
     b.wait(&shows("person-alias", "Ali"), "saved").await;
     phone.open("/groups").await;

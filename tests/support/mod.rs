@@ -621,6 +621,12 @@ impl Phone {
             )
             .await
             .unwrap();
+        self.browser
+            .wait(
+                &format!("location.pathname === {path:?}"),
+                &format!("the address {path}"),
+            )
+            .await;
     }
 
     /// The current path.
