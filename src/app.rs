@@ -11,8 +11,8 @@ use leptos_router::location::{BrowserUrl, LocationProvider};
 use crate::components::{Icon, IconSvg};
 use crate::i18n::{use_i18n, I18n, Lang, Msg};
 use crate::screens::{
-    contact_form::ContactForm, follow_ups::NewFollowUp, groups::GroupForm, groups::GroupPage,
-    groups::Groups, more::More, offers::NewOffer, offers::OfferPage, passphrase::ChoosePassphrase,
+    contact_form::ContactForm, follow_ups::NewFollowUp, groups::GroupForm, groups::Groups,
+    more::More, offers::NewOffer, offers::OfferPage, passphrase::ChoosePassphrase,
     pending::Pending, person::PersonForm, person::PersonPage, persons::Persons, sign_in::SignIn,
     today::Today, unlock::Unlock, Screen,
 };
@@ -158,7 +158,7 @@ fn Layout() -> impl IntoView {
                     Screen::EditContact(id) if held(Kind::Contact, id) => {
                         EitherOf16::C(view! { <ContactForm id=Some(id)/> })
                     }
-                    Screen::Persons => EitherOf16::D(view! { <Persons/> }),
+                    Screen::Persons => EitherOf16::D(view! { <Persons group=None/> }),
                     Screen::NewPerson => EitherOf16::E(view! { <PersonForm id=None/> }),
                     Screen::Person(id) => EitherOf16::F(view! { <PersonPage id/> }),
                     Screen::EditPerson(id) if held(Kind::Person, id) => {
@@ -172,7 +172,7 @@ fn Layout() -> impl IntoView {
                     }
                     Screen::Groups => EitherOf16::J(view! { <Groups/> }),
                     Screen::NewGroup => EitherOf16::K(view! { <GroupForm id=None/> }),
-                    Screen::Group(id) => EitherOf16::L(view! { <GroupPage id/> }),
+                    Screen::Group(id) => EitherOf16::L(view! { <Persons group=Some(id)/> }),
                     Screen::EditGroup(id) if held(Kind::Group, id) => {
                         EitherOf16::M(view! { <GroupForm id=Some(id)/> })
                     }

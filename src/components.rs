@@ -299,14 +299,17 @@ pub fn input_field(form: FormState, field: Field) -> impl IntoView {
 }
 
 /// A form of text fields and one submit button, with its error summary and problem banner.
-/// The sign-in, passphrase and unlock screens are all this, with other fields.
+/// The sign-in, passphrase and unlock screens are all this, with other fields; it is drawn by
+/// the same block renderer as the record screens.
 pub fn simple_form(
     form: FormState,
     fields: Vec<Field>,
     submit: Msg,
     on_submit: Rc<dyn Fn()>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let mut blocks: Vec<crate::ui::Block> =
+        fields.into_iter().map(crate::ui::Block::Input).collect();
+    blocks.push(crate::ui::Block::Submit(submit, ""));
     view! {
         <ErrorSummary errors=form.errors/>
         <Banner msg=form.problem warning=true/>
@@ -314,8 +317,7 @@ pub fn simple_form(
             ev.prevent_default();
             on_submit();
         }>
-            {fields.into_iter().map(|field| input_field(form, field)).collect_view()}
-            <button type="submit" class="primary" disabled=form.busy()>{form.label(i18n.t(submit))}</button>
+            {crate::ui::render(form, blocks)}
         </form>
     }
 }
@@ -326,16 +328,22 @@ pub fn check_box(id: &str, label: Msg, value: RwSignal<bool>) -> impl IntoView {
 }
 
 /// A checkbox labelled with record text (a person's alias).
-pub fn check_box_text(
-    id: impl Into<String>,
+pub fn check_box_text(id: String, label: String, value: RwSignal<bool>) -> impl IntoView {
+    toggle_box(id, label, value.into(), Rc::new(move |on| value.set(on)))
+}
+
+/// A checkbox showing `checked` and reporting each change to `set`: one copy of the code for
+/// every checkbox in the app.
+pub fn toggle_box(
+    id: String,
     label: String,
-    value: RwSignal<bool>,
+    checked: Signal<bool>,
+    set: Rc<dyn Fn(bool)>,
 ) -> impl IntoView {
-    let id = id.into();
     view! {
         <label class="check" for=id.clone()>
-            <input type="checkbox" id=id.clone() prop:checked=move || value.get()
-                on:change=move |ev| value.set(event_target_checked(&ev))/>
+            <input type="checkbox" id=id.clone() prop:checked=checked
+                on:change=move |ev| set(event_target_checked(&ev))/>
             <span>{label}</span>
         </label>
     }

@@ -138,7 +138,6 @@ messages! {
     ContactsHeading => "Kontakter", "Contacts";
 
     NewContactTitle => "Ny kontakt", "New contact";
-    When => "När", "When";
     Area => "Område", "Area";
     AreaHint => "Ett grovt område, till exempel en stadsdel. Aldrig en adress.", "A coarse area, such as a district. Never an address.";
     Kind => "Typ av kontakt", "Kind of contact";
@@ -183,7 +182,6 @@ messages! {
     AgencyOther => "Annan", "Other";
     FollowUpDue => "Uppföljning senast (valfritt)", "Follow up by (optional)";
     FollowUpDueHint => "Ett datum planerar en uppföljning med personerna ovan.", "A date plans a follow-up with the persons above.";
-    DraftSaved => "Utkast sparat", "Draft saved";
 
     ErrMissing => "Fyll i det här fältet.", "Fill in this field.";
     ErrChoose => "Välj ett alternativ.", "Choose an option.";
@@ -199,8 +197,6 @@ messages! {
     ErrAttemptOnly => "”Försökt” gäller bara personligt budskap.", "“Attempted” is only for a custom notification.";
     ErrIllegalStep => "Det steget går inte från nuvarande status.", "That step is not possible from the current status.";
     ErrUnknownRecord => "Det finns inte på den här telefonen.", "That is not on this phone.";
-    ErrFollowUpNeedsPerson => "Välj minst en person för uppföljningen.", "Choose at least one person for the follow-up.";
-    RecordNotSavedFull => "Telefonens lagring är full. Inget sparades. Frigör utrymme och försök igen.", "The phone's storage is full. Nothing was saved. Free some space and try again.";
     Saved => "Sparat.", "Saved.";
 
     NavPersons => "Personer", "Persons";
@@ -220,13 +216,10 @@ messages! {
     SavePerson => "Spara personen", "Save the person";
     PersonSaved => "Personen är sparad.", "The person is saved.";
     LikelyDuplicate => "Det finns redan en person med samma alias, födelseår och område. Spara ändå?", "There is already a person with the same alias, birth year and area. Save anyway?";
-    SaveAnyway => "Spara ändå", "Save anyway";
     FilterOpenOffer => "Öppen insats", "Open offer";
     FilterOverdue => "Uppföljning försenad", "Follow-up overdue";
     FilterNoConsent => "Samtycke saknas", "Consent missing";
     Filters => "Visa bara", "Show only";
-    Born => "född", "born";
-    Timeline => "Tidslinje", "Timeline";
     History => "Ändringar", "Changes";
     Changed => "ändrade", "changed";
     Created => "skapade", "created";
@@ -234,8 +227,6 @@ messages! {
     ChooseThis => "Välj den här", "Choose this";
     Archive => "Arkivera", "Archive";
     Archived => "Arkiverad", "Archived";
-    Unarchive => "Ta tillbaka", "Restore";
-    ArchiveConfirm => "Arkivera? Posten döljs men finns kvar.", "Archive? The record is hidden but kept.";
     Yes => "Ja", "Yes";
     No => "Nej", "No";
     NotShown => "–", "–";

@@ -141,7 +141,9 @@ fn block(form: FormState, b: Block) -> impl IntoView {
         Block::Banner(msg, warning) => EitherOf16::O(view! { <Banner msg warning/> }),
         Block::Submit(label, id) => EitherOf16::P(view! {
             <div class="actions">
-                <button type="submit" class="primary" id=id disabled=form.busy()>{i18n.t(label)}</button>
+                <button type="submit" class="primary" id=(!id.is_empty()).then_some(id) disabled=form.busy()>
+                    {form.label(i18n.t(label))}
+                </button>
             </div>
         }),
     }

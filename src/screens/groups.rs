@@ -1,19 +1,16 @@
 //! Groups: the list, a group's page (members and their recent contacts) and its form.
 
 use faltlogg_core::ids;
-use faltlogg_core::record::contact::Contact;
 use faltlogg_core::record::group::{Group, GroupDraft};
-use faltlogg_core::record::person::Person;
+use faltlogg_core::record::order_by_text;
 use faltlogg_core::record::text::fold_case;
-use faltlogg_core::record::{order_by_number, order_by_text};
 use leptos::prelude::*;
 use rand_core::OsRng;
 use uuid::Uuid;
 
-use super::person::contact_card;
 use super::Screen;
 use crate::components::{card_memo, use_form, Card, Field};
-use crate::i18n::{use_i18n, Msg};
+use crate::i18n::Msg;
 use crate::state::records::{edit, use_records};
 use crate::state::use_app;
 use crate::ui::{form_screen, render, Block, Saving};
@@ -53,64 +50,6 @@ pub fn Groups() -> impl IntoView {
             Block::Link(Screen::NEW_GROUP.into(), Msg::NewGroup, "new-group", true),
         ],
     )
-}
-
-/// How many of the members' newest contacts a group page lists.
-const GROUP_CONTACTS: usize = 10;
-
-#[component]
-pub fn GroupPage(id: Uuid) -> impl IntoView {
-    let i18n = use_i18n();
-    let records = use_records();
-    let form = use_form();
-    let page = Memo::new(move |_| {
-        records.with(|f| {
-            let group: Group = f.get(id)?;
-            let members: Vec<Person> = order_by_text(
-                f.live::<Person>()
-                    .filter(|p| p.groups.contains(&id))
-                    .collect(),
-                |p| fold_case(&p.alias),
-            );
-            let contacts: Vec<Card> = order_by_number(
-                f.live::<Contact>()
-                    .filter(|c| c.persons.iter().any(|p| members.iter().any(|m| m.id == *p)))
-                    .collect(),
-                |c| c.occurred_at_ms,
-                true,
-            )
-            .iter()
-            .take(GROUP_CONTACTS)
-            .map(|c| contact_card(i18n, c))
-            .collect();
-            let members = members
-                .into_iter()
-                .map(|p| Card {
-                    href: Some(Screen::person(p.id)),
-                    title: p.alias,
-                    ..Card::default()
-                })
-                .collect();
-            Some((group, members, contacts))
-        })
-    });
-    move || {
-        let blocks = match page.get() {
-            None => vec![Block::Para(i18n.t(Msg::NotFound).into(), "empty")],
-            Some((group, members, contacts)) => vec![
-                Block::Banner(use_app().notice().into(), false),
-                Block::Title(group.alias, "group-alias"),
-                Block::Para(group.area, "muted"),
-                Block::Para(group.note, "note"),
-                Block::Link(Screen::edit_group(id), Msg::EditGroup, "edit-group", false),
-                Block::Heading(Msg::Members),
-                Block::Cards("group-members", members),
-                Block::Heading(Msg::ContactsHeading),
-                Block::Cards("group-contacts", contacts),
-            ],
-        };
-        render(form, blocks)
-    }
 }
 
 /// A new group (`id` is `None`) or an edit of one.

@@ -2,16 +2,21 @@
 
 use faltlogg_core::fold::Fold;
 use faltlogg_core::record::contact::Contact;
+use faltlogg_core::record::group::Group;
 use faltlogg_core::record::order_by_number;
-use faltlogg_core::record::person::{rows, PersonFilter, PersonRow};
+use faltlogg_core::record::person::{rows, Person, PersonFilter, PersonRow};
 use faltlogg_core::record::text::fold_case;
+use std::rc::Rc;
+
 use leptos::prelude::*;
 use uuid::Uuid;
 
+use super::person::contact_card;
 use super::Screen;
-use crate::components::{field_error, use_form, Card, Field, FormState};
+use crate::components::{card_memo, field_error, toggle_box, use_form, Card, Field, FormState};
 use crate::i18n::{use_i18n, I18n, Msg};
 use crate::state::records::use_records;
+use crate::state::use_app;
 use crate::time::today;
 use crate::ui::{render, Block};
 
@@ -50,9 +55,12 @@ fn badges(i18n: I18n, row: &PersonRow) -> Vec<&'static str> {
     .collect()
 }
 
+/// The persons list; with `group`, the group's page: its members, with the same search and
+/// filters, and the members' newest contacts.
 #[component]
-pub fn Persons() -> impl IntoView {
+pub fn Persons(group: Option<Uuid>) -> impl IntoView {
     let i18n = use_i18n();
+    let records = use_records();
     let all = use_person_rows();
     let query = RwSignal::new(String::new());
     let open_offer = RwSignal::new(false);
@@ -65,6 +73,7 @@ pub fn Persons() -> impl IntoView {
             open_offer: open_offer.get(),
             overdue_follow_up: overdue.get(),
             consent_missing: no_consent.get(),
+            group,
         };
         let folded = fold_case(filter.query.trim());
         all.with(|rows| {
@@ -93,34 +102,83 @@ pub fn Persons() -> impl IntoView {
         ("filter-open-offer", Msg::FilterOpenOffer, open_offer),
         ("filter-no-consent", Msg::FilterNoConsent, no_consent),
     ];
-    render(
-        use_form(),
-        vec![
-            Block::Input(Field::new(
-                "person-search",
-                Msg::PersonsSearch,
-                "search",
-                query,
-            )),
-            Block::Checks(
-                Some(Msg::Filters),
-                filters
-                    .into_iter()
-                    .map(|(id, m, on)| (id.to_string(), i18n.t(m).to_string(), on))
-                    .collect(),
-                None,
-            ),
-            Block::LiveText("persons-count", count),
-            Block::LiveCards("persons", cards, Msg::NoPersonsFound),
-            Block::Link(
-                Screen::NEW_PERSON.into(),
-                Msg::NewPerson,
-                "new-person",
-                true,
-            ),
-        ],
-    )
+    let mut blocks = Vec::new();
+    if let Some(id) = group {
+        let Some(g) = records.with_untracked(|f| f.get::<Group>(id)) else {
+            return render(
+                use_form(),
+                vec![Block::Para(i18n.t(Msg::NotFound).into(), "empty")],
+            );
+        };
+        // The members' newest contacts.
+        let contacts = card_memo(Box::new(move || {
+            records.with(|f| {
+                let members: Vec<Uuid> = f
+                    .live::<Person>()
+                    .filter(|p| p.groups.contains(&id))
+                    .map(|p| p.id)
+                    .collect();
+                let met = f
+                    .live::<Contact>()
+                    .filter(|c| c.persons.iter().any(|p| members.contains(p)))
+                    .collect();
+                order_by_number(met, |c| c.occurred_at_ms, true)
+                    .iter()
+                    .take(GROUP_CONTACTS)
+                    .map(|c| contact_card(i18n, c))
+                    .collect()
+            })
+        }));
+        blocks.extend([
+            Block::Banner(use_app().notice().into(), false),
+            Block::Title(g.alias, "group-alias"),
+            Block::Para(g.area, "muted"),
+            Block::Para(g.note, "note"),
+            Block::Link(Screen::edit_group(id), Msg::EditGroup, "edit-group", false),
+            Block::Heading(Msg::ContactsHeading),
+            Block::LiveCards("group-contacts", contacts.into(), Msg::NoContacts),
+            Block::Heading(Msg::Members),
+        ]);
+    }
+    blocks.extend([
+        Block::Input(Field::new(
+            "person-search",
+            Msg::PersonsSearch,
+            "search",
+            query,
+        )),
+        Block::Checks(
+            Some(Msg::Filters),
+            filters
+                .into_iter()
+                .map(|(id, m, on)| (id.to_string(), i18n.t(m).to_string(), on))
+                .collect(),
+            None,
+        ),
+        Block::LiveText("persons-count", count),
+        Block::LiveCards(
+            if group.is_some() {
+                "group-members"
+            } else {
+                "persons"
+            },
+            cards,
+            Msg::NoPersonsFound,
+        ),
+    ]);
+    if group.is_none() {
+        blocks.push(Block::Link(
+            Screen::NEW_PERSON.into(),
+            Msg::NewPerson,
+            "new-person",
+            true,
+        ));
+    }
+    render(use_form(), blocks)
 }
+
+/// How many of the members' newest contacts a group page lists.
+const GROUP_CONTACTS: usize = 10;
 
 /// The persons of the newest contacts, most recent first: who a worker usually meets again.
 fn recent_persons(fold: &Fold, limit: usize) -> Vec<Uuid> {
@@ -146,21 +204,19 @@ pub fn PersonPicker(form: FormState, selected: RwSignal<Vec<Uuid>>) -> impl Into
     let all = use_person_rows();
     let recent = records.with_untracked(|f| recent_persons(f, 6));
     let query = RwSignal::new(String::new());
-    let offered = Memo::new(move |_| {
+    // Those chosen, then recent ones, then (while searching) up to 8 matches.
+    let offered = move || {
         let folded = fold_case(query.get().trim());
         let chosen = selected.get();
         all.with(|rows| {
-            let mut shown: Vec<&PersonRow> = rows
-                .iter()
-                .filter(|r| chosen.contains(&r.person.id))
-                .collect();
-            for id in &recent {
-                if let Some(r) = rows.iter().find(|r| r.person.id == *id) {
-                    if !chosen.contains(id) {
-                        shown.push(r);
-                    }
-                }
-            }
+            let by_id = |id: &Uuid| rows.iter().find(|r| r.person.id == *id);
+            let mut shown: Vec<&PersonRow> = chosen.iter().filter_map(by_id).collect();
+            shown.extend(
+                recent
+                    .iter()
+                    .filter(|id| !chosen.contains(id))
+                    .filter_map(by_id),
+            );
             if !folded.is_empty() {
                 let filter = PersonFilter::default();
                 shown.extend(
@@ -177,34 +233,23 @@ pub fn PersonPicker(form: FormState, selected: RwSignal<Vec<Uuid>>) -> impl Into
                 .map(|r| (r.person.id, label(r)))
                 .collect::<Vec<_>>()
         })
-    });
-    let toggle = move |id: Uuid, on: bool| {
-        selected.update(|s| {
-            s.retain(|x| *x != id);
-            if on {
-                s.push(id);
-            }
-        })
     };
     view! {
         <fieldset class="choices" id="persons">
             <legend>{i18n.t(Msg::PersonsMet)}</legend>
             {field_error(form.errors, "persons")}
-            {move || offered.get().into_iter().map(|(id, text)| {
-                let element_id = format!("person-{id}");
-                view! {
-                    <label class="check" for=element_id.clone()>
-                        <input type="checkbox" id=element_id.clone() prop:checked=move || selected.with(|s| s.contains(&id))
-                            on:change=move |ev| toggle(id, event_target_checked(&ev))/>
-                        <span>{text}</span>
-                    </label>
-                }
+            {move || offered().into_iter().map(|(id, text)| {
+                let checked = Signal::derive(move || selected.with(|s| s.contains(&id)));
+                let set = Rc::new(move |on: bool| selected.update(|s| {
+                    s.retain(|x| *x != id);
+                    if on {
+                        s.push(id);
+                    }
+                }));
+                toggle_box(format!("person-{id}"), text, checked, set)
             }).collect_view()}
             <label for="person-search">{i18n.t(Msg::PersonsSearch)}</label>
             <input id="person-search" type="search" autocomplete="off" spellcheck="false" bind:value=query/>
-            {move || (!query.with(|q| q.trim().is_empty()) && offered.with(Vec::is_empty)).then(|| view! {
-                <p class="muted">{i18n.t(Msg::NoPersonsFound)}</p>
-            })}
         </fieldset>
     }
 }

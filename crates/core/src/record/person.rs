@@ -137,6 +137,8 @@ pub struct PersonFilter {
     pub open_offer: bool,
     pub overdue_follow_up: bool,
     pub consent_missing: bool,
+    /// Only members of this group.
+    pub group: Option<Uuid>,
 }
 
 impl PersonRow {
@@ -148,6 +150,7 @@ impl PersonRow {
         (!filter.open_offer || self.open_offer)
             && (!filter.overdue_follow_up || self.overdue_follow_up)
             && (!filter.consent_missing || self.consent_missing())
+            && filter.group.is_none_or(|g| self.person.groups.contains(&g))
             && (folded_query.is_empty() || self.search_text.contains(folded_query))
     }
 }
@@ -522,6 +525,13 @@ mod tests {
             [anna.id]
         );
         assert_eq!(by(PersonFilter::default()).len(), 2);
+        assert_eq!(
+            by(PersonFilter {
+                group: Some(group.id),
+                ..Default::default()
+            }),
+            [kalle.id]
+        );
 
         let kalles = file(&fold, kalle.id).unwrap();
         assert_eq!(
