@@ -1,6 +1,7 @@
 //! README screenshots (`cargo run --example screenshots`, after `trunk build` and
-//! `cargo build -p faltlogg-server`): a phone-sized window (412 × 915 CSS px), Swedish,
-//! synthetic data, the light scheme and one dark. Writes docs/screenshots/*.png.
+//! `cargo build -p faltlogg-server`): a phone-sized window (412 × 915 CSS px), Swedish, the
+//! light scheme and one dark, with a synthetic team seeded through the real API
+//! (`tests/support/seed.rs`) and received by the phone's own sync. Writes docs/screenshots/.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {}
@@ -12,7 +13,10 @@ mod support;
 #[cfg(not(target_arch = "wasm32"))]
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    use support::{Browser, Chromedriver, Server};
+    use faltlogg_core::record::date::Date;
+    use support::seed::{synthetic, Counts};
+    use support::{Browser, Chromedriver, Device, Server};
+
     let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
     std::fs::create_dir_all(&out).unwrap();
     let chromedriver = Chromedriver::start().await;
@@ -20,10 +24,24 @@ async fn main() {
         ("light", vec![]),
         ("dark", vec!["--blink-settings=preferredColorScheme=0"]),
     ] {
-        // A team of its own for each, so each phone is the coordinator's first.
+        // A team of its own for each: a seeding device makes the key and sends the records.
         let work = tempfile::tempdir().unwrap();
         let server = Server::start(work.path(), None, "screenshot-password").await;
         let url = format!("http://127.0.0.1:{}/", server.port);
+        let mut seeder = Device::enrol(&url, "admin", "screenshot-password").await;
+        assert!(seeder.hold_team_key().await);
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as i64;
+        seeder
+            .push_changes(synthetic(
+                Counts::about(400),
+                now,
+                Date::from_unix_ms(now, 60),
+                7,
+            ))
+            .await;
         let browser =
             Browser::open_with(&chromedriver, &work.path().join(scheme), "sv", &flags).await;
         browser.phone_screen(412, 915, 1.0).await;
@@ -32,43 +50,39 @@ async fn main() {
             browser.screenshot(&out.join("sign-in.png")).await;
         }
         browser.sign_in("admin", "screenshot-password").await;
-        browser.fill("passphrase", "en bra lösenfras").await;
-        browser.fill("passphrase-repeat", "en bra lösenfras").await;
-        browser.submit_form().await;
-        let synthetic = [
-            (
-                "Centrum",
-                "street",
-                "Samtal vid torget. Intresserad av jobbstöd, ny kontakt på fredag.",
-            ),
-            (
-                "Skälby",
-                "custom-notification",
-                "Budskapet framfört. Mamma närvarande.",
-            ),
-            ("Jakobsberg", "phone", ""),
-        ];
-        for (area, kind, note) in synthetic {
-            browser.click("new-contact").await;
-            browser.fill("area", area).await;
-            browser.choose("kind", kind).await;
-            browser.fill("note", note).await;
-            browser.click("save-contact").await;
-            browser
-                .wait("document.getElementById('contacts') !== null", "the list")
-                .await;
-        }
+        browser.choose_passphrase("en bra lösenfras").await;
         browser
-            .wait(
-                "document.getElementById('sync-state').dataset.waiting === '0'",
-                "sync",
+            .wait("document.getElementById('fingerprint') !== null", "waiting")
+            .await;
+        seeder.approve_pending().await;
+        browser
+            .wait_long(
+                "document.querySelector('#contacts .card') !== null && Number(document.getElementById('sync-state').dataset.syncs) >= 1",
+                "the team's records",
+                120,
             )
             .await;
         browser
             .screenshot(&out.join(format!("today-{scheme}.png")))
             .await;
         if scheme == "light" {
-            browser.click("new-contact").await;
+            browser.goto_in_app("/persons").await;
+            browser
+                .wait(
+                    "document.querySelector('#persons .card') !== null",
+                    "persons",
+                )
+                .await;
+            browser.screenshot(&out.join("persons.png")).await;
+            browser.click_css("#persons a.card").await;
+            browser
+                .wait(
+                    "document.getElementById('person-alias') !== null",
+                    "a person",
+                )
+                .await;
+            browser.screenshot(&out.join("person.png")).await;
+            browser.goto_in_app("/contacts/new").await;
             browser
                 .wait("document.getElementById('note') !== null", "the form")
                 .await;
@@ -76,7 +90,7 @@ async fn main() {
             // WCAG reflow: the narrowest phones, and 200 % zoom on a 640 px one, are 320 CSS px.
             browser.phone_screen(320, 640, 2.0).await;
             browser.screenshot(&out.join("new-contact-320.png")).await;
-            browser.click_css("nav a[href='/']").await;
+            browser.goto_in_app("/").await;
             browser.screenshot(&out.join("today-320.png")).await;
         }
         browser.quit().await;

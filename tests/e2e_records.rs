@@ -429,3 +429,268 @@ async fn a_group_lists_the_persons_who_belong_to_it() {
     b.wait(&shows("persons", "Ali"), "found by group").await;
     phone.quit().await;
 }
+
+/// A draft survives a reload (and the lock it brings), and every text typed into any record or
+/// draft is on the phone's disk and the server's only as ciphertext: the profile (IndexedDB,
+/// LevelDB blocks decoded), the server's database, its WAL and its log are scanned for each.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn drafts_survive_a_reload_and_no_field_is_readable_at_rest() {
+    let _turn = ONE_BROWSER_AT_A_TIME.lock().await;
+    let phone = Phone::on_today("sv").await;
+    let b = &phone.browser;
+    let unique = format!("{:x}", std::process::id() as u64 * 7919 + 13);
+    let marker = |field: &str| format!("M{field}{unique}");
+    let (alias, area, note) = (marker("alias"), marker("area"), marker("note"));
+    let person = phone.new_person(&alias, "2007", &area).await;
+    phone.open(&format!("{person}/edit")).await;
+    b.fill("note", &note).await;
+    b.click("save-person").await;
+    b.wait(&shows("person-alias", &alias), "saved").await;
+    // A contact with every text field filled in.
+    let (workers, contact_note, contact_area) =
+        (marker("workers"), marker("cnote"), marker("carea"));
+    phone.open("/contacts/new").await;
+    b.choose("kind", "home").await;
+    b.fill("area", &contact_area).await;
+    b.fill("workers", &workers).await;
+    b.fill("note", &contact_note).await;
+    b.click("save-contact").await;
+    b.wait(&shows("contacts", &contact_area), "the contact")
+        .await;
+    // An offer with a provider, ended early with a reason.
+    let (provider, reason) = (marker("provider"), marker("reason"));
+    phone.open(&format!("{person}/offers/new")).await;
+    b.choose("category", "work").await;
+    b.fill("provider", &provider).await;
+    b.click("save-offer").await;
+    b.wait(&shows("person-offers", &provider), "the offer")
+        .await;
+    b.click_css("#person-offers a.card").await;
+    b.wait(
+        "document.getElementById('save-step') !== null",
+        "the offer page",
+    )
+    .await;
+    b.choose("status", "declined").await;
+    b.fill("reason", &reason).await;
+    b.click("save-step").await;
+    b.wait(&shows("offer", &reason), "declined with its reason")
+        .await;
+    // A group.
+    let group = marker("group");
+    phone.open("/groups/new").await;
+    b.fill("alias", &group).await;
+    b.click("save-group").await;
+    b.wait(&shows("group-alias", &group), "the group").await;
+
+    // A draft: typed, not saved, then the page reloads.
+    let draft = marker("draft");
+    phone.open("/contacts/new").await;
+    b.fill("note", &draft).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+    b.reload().await;
+    phone.unlock().await;
+    b.wait(
+        &format!("document.getElementById('note')?.value === {draft:?}"),
+        "the draft restored after reload and unlock",
+    )
+    .await;
+    assert_eq!(phone.path().await, "/contacts/new");
+    b.wait(
+        "document.getElementById('sync-state')?.dataset.waiting === '0'",
+        "everything sent",
+    )
+    .await;
+
+    let markers = [
+        &alias,
+        &area,
+        &note,
+        &workers,
+        &contact_note,
+        &contact_area,
+        &provider,
+        &reason,
+        &group,
+        &draft,
+    ];
+    let texts: Vec<&str> = markers.iter().map(|m| m.as_str()).collect();
+    // The server's files while it runs (the WAL holds the newest writes).
+    for file in phone.server.files() {
+        let bytes = std::fs::read(&file).unwrap_or_default();
+        for m in &texts {
+            assert!(
+                !support::contains_text(&bytes, m),
+                "{m} is in {}",
+                file.display()
+            );
+        }
+    }
+    // A control the page stores in the clear: the scan must find it, or it proves nothing.
+    let control = marker("control");
+    b.driver()
+        .execute(
+            "localStorage.setItem('control', arguments[0]); return true;",
+            vec![serde_json::json!(control)],
+        )
+        .await
+        .unwrap();
+    let server_files = phone.server.files();
+    let profile = phone.work.path().join("profile");
+    let support::Phone {
+        browser,
+        work,
+        server,
+        chromedriver,
+        ..
+    } = phone;
+    // Chromium writes its profile out as it quits.
+    browser.quit().await;
+    let mut with_control = texts.clone();
+    with_control.push(&control);
+    let on_phone = support::scan_dir(&profile, &with_control);
+    assert_eq!(on_phone, [control.clone()], "readable on the phone's disk");
+    assert!(
+        server_files
+            .iter()
+            .any(|f| support::contains_text(&std::fs::read(f).unwrap_or_default(), "admin")),
+        "the scan reads the real database (or its WAL)"
+    );
+    drop((server, chromedriver, work));
+}
+
+/// Two phones of the team edit the same field of a person without signal. Neither edit is
+/// lost: both show the conflict with both values, a worker picks one, and both phones then
+/// agree on it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_conflict_made_on_two_phones_is_shown_and_resolved() {
+    let _turn = ONE_BROWSER_AT_A_TIME.lock().await;
+    let mut a = Phone::on_today("sv").await;
+    let port = a.server.port;
+    // The second phone: same team, approved on the first after comparing codes.
+    let b = support::Browser::open(&a.chromedriver, &a.work.path().join("profile-b"), "sv").await;
+    b.goto(&a.url).await;
+    b.sign_in("admin", support::PHONE_PASSWORD).await;
+    b.choose_passphrase("the second phone's passphrase").await;
+    b.wait(
+        "(document.getElementById('fingerprint')||{}).textContent?.length === 19",
+        "waiting",
+    )
+    .await;
+    a.open("/more").await;
+    a.browser
+        .wait(
+            "document.querySelector('.card .approve') !== null",
+            "the pending phone",
+        )
+        .await;
+    a.browser.click_css(".card .approve").await;
+    b.wait(
+        "document.getElementById('new-contact') !== null",
+        "the second phone approved",
+    )
+    .await;
+
+    let person = a.new_person("Konflikt K", "2006", "Norr").await;
+    sync_now(&a.browser).await;
+    sync_now(&b).await;
+    b.goto_in_app(&person).await;
+    b.wait(
+        &shows("person-alias", "Konflikt K"),
+        "the person on the second phone",
+    )
+    .await;
+
+    // No signal: both change the area.
+    a.server.stop();
+    for (browser, area) in [(&a.browser, "Söder"), (&b, "Väst")] {
+        browser.goto_in_app(&format!("{person}/edit")).await;
+        browser
+            .wait(
+                "document.getElementById('area')?.value === 'Norr'",
+                "the edit form",
+            )
+            .await;
+        browser.fill("area", area).await;
+        browser.click("save-person").await;
+        browser
+            .wait(
+                "document.getElementById('person-alias') !== null",
+                "saved offline",
+            )
+            .await;
+    }
+    // Signal again: both sync, each learns of the other's edit.
+    a.server = support::Server::start(a.work.path(), Some(port), support::PHONE_PASSWORD).await;
+    sync_now(&a.browser).await;
+    sync_now(&b).await;
+    sync_now(&a.browser).await;
+    for browser in [&a.browser, &b] {
+        browser.goto_in_app(&person).await;
+        browser
+            .wait(
+                "document.getElementById('pick-3-0') !== null && document.getElementById('pick-3-1') !== null",
+                "the conflict with both values",
+            )
+            .await;
+        browser
+            .wait(
+                "document.body.innerText.includes('Söder') && document.body.innerText.includes('Väst')",
+                "both values offered",
+            )
+            .await;
+    }
+    a.browser
+        .assert_accessible("a person page with a conflict")
+        .await;
+    // The first phone picks the second phone's value.
+    a.browser
+        .driver()
+        .execute(
+            "[...document.querySelectorAll('button[id^=pick-3-]')].find(b => b.textContent.includes('Väst')).click(); return true;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    a.browser
+        .wait(
+            "document.getElementById('pick-3-0') === null",
+            "the conflict resolved here",
+        )
+        .await;
+    sync_now(&a.browser).await;
+    sync_now(&b).await;
+    b.goto_in_app(&person).await;
+    b.wait("document.getElementById('person-alias') !== null && document.getElementById('pick-3-0') === null", "resolved there too").await;
+    b.wait(
+        "document.querySelector('dl.facts').textContent.includes('Väst')",
+        "the chosen value",
+    )
+    .await;
+    b.quit().await;
+    a.quit().await;
+}
+
+/// Syncs now from More, and waits until that sync has finished without a problem.
+async fn sync_now(browser: &support::Browser) {
+    browser.goto_in_app("/more").await;
+    let syncs = browser
+        .driver()
+        .execute(
+            "return document.getElementById('sync-state').dataset.syncs",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .json()
+        .as_str()
+        .unwrap_or("0")
+        .to_string();
+    browser.click("sync-now").await;
+    browser
+        .wait(
+            &format!("document.getElementById('sync-state').dataset.syncs !== '{syncs}'"),
+            "a sync",
+        )
+        .await;
+}

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod leveldb;
+pub mod seed;
 pub mod size;
 
 use std::net::TcpListener;
@@ -185,6 +186,8 @@ pub struct Device {
     id: uuid::Uuid,
     secrets: faltlogg_core::crypto::device::DeviceSecrets,
     team_key: Option<faltlogg_core::crypto::TeamKey>,
+    /// This device's last `device_seq`.
+    seq: u64,
 }
 
 impl Device {
@@ -213,6 +216,7 @@ impl Device {
             id: uuid::Uuid::nil(),
             secrets,
             team_key: None,
+            seq: 0,
         };
         device.id = device.enrol_again().await.device.id;
         device
@@ -249,6 +253,109 @@ impl Device {
             .last()
             .expect("approved with a sealed key");
         self.team_key = Some(sealed_key.open(self.team, &self.secrets).unwrap());
+    }
+
+    /// Makes the team key if this is the team's first coordinator device (a fresh server), or
+    /// opens the one a coordinator sealed to it. False while it still waits for approval.
+    pub async fn hold_team_key(&mut self) -> bool {
+        let me = self.enrol_again().await;
+        if me.make_team_key {
+            self.team_key = Some(faltlogg_core::crypto::TeamKey {
+                epoch: me.team_epoch,
+                key: faltlogg_core::crypto::SymmetricKey::generate(&mut rand_core::OsRng),
+            });
+        } else if let Some(sealed) = me.sealed_team_keys.last() {
+            self.team_key = sealed.open(self.team, &self.secrets).ok();
+        }
+        self.team_key.is_some()
+    }
+
+    /// This device's fingerprint, as the phone that approves it shows it.
+    pub fn fingerprint(&self) -> String {
+        self.secrets.public().fingerprint()
+    }
+
+    /// Seals `changes` as this device (in order, each a later HLC) and pushes them in batches
+    /// under the server's limits.
+    pub async fn push_changes(&mut self, changes: Vec<faltlogg_core::change::Change>) {
+        use faltlogg_core::api::{fits_in_push, PushRequest, WireEnvelope, MAX_PUSH_BATCH};
+        use faltlogg_core::envelope::{Envelope, Origin};
+        let key = self.team_key.clone().expect("hold_team_key first");
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as u64;
+        let mut hlc = faltlogg_core::hlc::Hlc::default();
+        let mut batch: Vec<WireEnvelope> = Vec::new();
+        let mut size = 64;
+        for change in changes {
+            self.seq += 1;
+            hlc = hlc.tick(now);
+            let origin = Origin {
+                team: self.team,
+                device: self.id,
+                device_seq: self.seq,
+                hlc,
+            };
+            let id = faltlogg_core::ids::new_v7(now, &mut rand_core::OsRng);
+            let envelope = Envelope::seal(
+                &change,
+                id,
+                origin,
+                &key,
+                &self.secrets,
+                &mut rand_core::OsRng,
+            )
+            .unwrap();
+            let len = envelope.ciphertext.len();
+            if batch.len() == MAX_PUSH_BATCH || !fits_in_push(size, len) {
+                let envelopes = std::mem::take(&mut batch);
+                self.post("envelopes", &PushRequest { envelopes }).await;
+                size = 64;
+            }
+            size += len * 4 / 3 + 512;
+            batch.push(WireEnvelope::from(&envelope));
+        }
+        if !batch.is_empty() {
+            self.post("envelopes", &PushRequest { envelopes: batch })
+                .await;
+        }
+    }
+
+    /// Approves every pending device of the team (as a coordinator's phone does after comparing
+    /// codes), sealing the team key to each. Gives how many it approved.
+    pub async fn approve_pending(&self) -> usize {
+        use faltlogg_core::api::{ApproveRequest, DeviceList, DeviceStatus, SealedTeamKey};
+        let key = self.team_key.clone().expect("hold_team_key first");
+        let list: DeviceList = self
+            .http
+            .get(format!("{}api/devices", self.url))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let mut approved = 0;
+        for device in list
+            .devices
+            .iter()
+            .filter(|d| d.status == DeviceStatus::Pending)
+        {
+            let request = ApproveRequest {
+                sealed_team_key: SealedTeamKey::seal(
+                    self.team,
+                    &key,
+                    &device.keys.exchange,
+                    &mut rand_core::OsRng,
+                ),
+            };
+            self.post(&format!("devices/{}/approve", device.id), &request)
+                .await;
+            approved += 1;
+        }
+        approved
     }
 
     /// Pushes an envelope sealed under a key nobody in the team has (validly signed, so the
@@ -380,6 +487,40 @@ impl Browser {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// Like [`Browser::wait`], for work that takes long (seeding, syncing thousands).
+    pub async fn wait_long(&self, expression: &str, what: &str, seconds: u64) {
+        let start = Instant::now();
+        let script = format!("try {{ return !!({expression}); }} catch (e) {{ return false; }}");
+        loop {
+            let ok = self
+                .driver
+                .execute(&script, vec![])
+                .await
+                .map(|r| r.json() == &serde_json::Value::Bool(true));
+            if let Ok(true) = ok {
+                return;
+            }
+            assert!(
+                start.elapsed().as_secs() < seconds,
+                "timed out waiting for {what}"
+            );
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+    }
+
+    /// Opens a path of the app as a tap on a link does (no page load, so no lock).
+    pub async fn goto_in_app(&self, path: &str) {
+        self.driver
+            .execute(
+                "const a = document.createElement('a'); a.href = arguments[0]; document.body.append(a); a.click(); a.remove();",
+                vec![serde_json::json!(path)],
+            )
+            .await
+            .unwrap();
+        self.wait(&format!("location.pathname === {path:?}"), path)
+            .await;
     }
 
     /// Runs asynchronous JavaScript that calls `done(value)`; waits for `true`.
@@ -613,20 +754,7 @@ impl Phone {
 
     /// Opens a path of the app the way a tap on a link does (the router's history, no reload).
     pub async fn open(&self, path: &str) {
-        self.browser
-            .driver()
-            .execute(
-                "const a = document.createElement('a'); a.href = arguments[0]; document.body.append(a); a.click(); a.remove();",
-                vec![serde_json::json!(path)],
-            )
-            .await
-            .unwrap();
-        self.browser
-            .wait(
-                &format!("location.pathname === {path:?}"),
-                &format!("the address {path}"),
-            )
-            .await;
+        self.browser.goto_in_app(path).await;
     }
 
     /// The current path.
