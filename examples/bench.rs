@@ -263,9 +263,7 @@ mod bench {
             .await;
         assert_eq!(seeder.approve_pending().await, 1);
         let all_here = "Number((document.getElementById('sync-state')||{}).dataset?.syncs) >= 1";
-        browser
-            .wait_long(&all_here, "the records synced", 900)
-            .await;
+        browser.wait_long(all_here, "the records synced", 900).await;
         let persons = counts.persons;
         browser.goto_in_app("/persons").await;
         browser
