@@ -120,6 +120,7 @@ pub fn Persons(group: Option<Uuid>) -> impl IntoView {
                     .collect();
                 let met = f
                     .live::<Contact>()
+                    .rev()
                     .filter(|c| c.persons.iter().any(|p| members.contains(p)))
                     .collect();
                 order_by_number(met, |c| c.occurred_at_ms, true)
@@ -182,7 +183,11 @@ const GROUP_CONTACTS: usize = 10;
 
 /// The persons of the newest contacts, most recent first: who a worker usually meets again.
 fn recent_persons(fold: &Fold, limit: usize) -> Vec<Uuid> {
-    let contacts = order_by_number(fold.live::<Contact>().collect(), |c| c.occurred_at_ms, true);
+    let contacts = order_by_number(
+        fold.live::<Contact>().rev().collect(),
+        |c| c.occurred_at_ms,
+        true,
+    );
     let mut recent = Vec::new();
     for id in contacts.iter().flat_map(|c| c.persons.iter().copied()) {
         if !recent.contains(&id) {

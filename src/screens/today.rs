@@ -57,10 +57,14 @@ pub fn Today() -> impl IntoView {
                 .collect()
         })
     }));
+    // Newest first; among contacts of the same minute, the one made last.
     let recent = card_memo(Box::new(move || {
         records.with(|f| {
-            let contacts =
-                order_by_number(f.live::<Contact>().collect(), |c| c.occurred_at_ms, true);
+            let contacts = order_by_number(
+                f.live::<Contact>().rev().collect(),
+                |c| c.occurred_at_ms,
+                true,
+            );
             contacts
                 .iter()
                 .take(RECENT)

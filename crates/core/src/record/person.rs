@@ -209,7 +209,9 @@ pub fn file(fold: &Fold, id: Uuid) -> Option<PersonFile> {
     let person: Person = fold.get(id)?;
     let groups = person.groups.iter().filter_map(|g| fold.get(*g)).collect();
     let contacts = order_by_number(
+        // Newest made first among contacts of the same minute.
         fold.live::<Contact>()
+            .rev()
             .filter(|c| c.persons.contains(&id))
             .collect(),
         |c| c.occurred_at_ms,
