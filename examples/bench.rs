@@ -261,7 +261,12 @@ mod bench {
                 "the waiting screen",
             )
             .await;
-        assert_eq!(seeder.approve_pending().await, 1);
+        // The phone shows its code before its enrolment reaches the server: ask until it has.
+        let asked = std::time::Instant::now();
+        while seeder.approve_pending().await == 0 {
+            assert!(asked.elapsed().as_secs() < 60, "the phone never enrolled");
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        }
         let all_here = "Number((document.getElementById('sync-state')||{}).dataset?.syncs) >= 1";
         browser.wait_long(all_here, "the records synced", 900).await;
         let persons = counts.persons;

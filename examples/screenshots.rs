@@ -54,7 +54,10 @@ async fn main() {
         browser
             .wait("document.getElementById('fingerprint') !== null", "waiting")
             .await;
-        seeder.approve_pending().await;
+        // The phone shows its code before its enrolment reaches the server: ask until it has.
+        while seeder.approve_pending().await == 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        }
         browser
             .wait_long(
                 "document.querySelector('#contacts .card') !== null && Number(document.getElementById('sync-state').dataset.syncs) >= 1",
