@@ -296,6 +296,8 @@ mod bench {
             .await
             .unwrap();
 
+        // A reload reopens the screen it was on: start from Today, where the timing ends.
+        browser.goto_in_app("/").await;
         let mut unlock = Vec::new();
         for _ in 0..3 {
             browser.reload().await;
