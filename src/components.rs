@@ -322,11 +322,6 @@ pub fn simple_form(
     }
 }
 
-/// A labelled checkbox (the whole row is the touch target).
-pub fn check_box(id: &str, label: Msg, value: RwSignal<bool>) -> impl IntoView {
-    check_box_text(id.to_string(), use_i18n().t(label).to_string(), value)
-}
-
 /// A checkbox labelled with record text (a person's alias).
 pub fn check_box_text(id: String, label: String, value: RwSignal<bool>) -> impl IntoView {
     toggle_box(id, label, value.into(), Rc::new(move |on| value.set(on)))
@@ -349,42 +344,10 @@ pub fn toggle_box(
     }
 }
 
-/// A textarea for a note: no autocomplete, no spellcheck (the browser keeps no copy).
-pub fn note_field(
-    form: FormState,
-    id: &'static str,
-    label: Msg,
-    value: RwSignal<String>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <div class="field">
-            <label for=id>{i18n.t(label)}</label>
-            <p class="hint" id=format!("{id}-hint")>{i18n.t(Msg::NoteHint)}</p>
-            {field_error(form.errors, id)}
-            <textarea id=id rows="4" autocomplete="off" spellcheck="false" aria-describedby=format!("{id}-hint")
-                aria-invalid=form.invalid(id) bind:value=value></textarea>
-        </div>
-    }
-}
-
 /// A list of cards computed from the records, recomputed only when they change. The closure
 /// is boxed so every list shares one instance of the memo's code.
 pub fn card_memo(cards: Box<dyn Fn() -> Vec<Card> + Send + Sync>) -> Memo<Vec<Card>> {
     Memo::new(move |_| cards())
-}
-
-/// A reactive card list, or the empty state's words when there are no cards.
-pub fn cards_or(id: &'static str, cards: Memo<Vec<Card>>, empty: Msg) -> impl IntoView {
-    let i18n = use_i18n();
-    move || {
-        let list = cards.get();
-        if list.is_empty() {
-            leptos::either::Either::Left(view! { <p class="empty">{i18n.t(empty)}</p> })
-        } else {
-            leptos::either::Either::Right(card_list(id, list))
-        }
-    }
 }
 
 /// One card of a record list. Every list (contacts, persons, groups, follow-ups, history) is

@@ -81,11 +81,6 @@ impl UseRecordsReturn {
     pub fn with_untracked<R>(self, f: impl FnOnce(&Fold) -> R) -> R {
         self.0.with_untracked(f)
     }
-
-    /// One record, tracked.
-    pub fn get<T: Record>(self, id: Uuid) -> Option<T> {
-        self.0.with(|f| f.get(id))
-    }
 }
 
 pub fn use_records() -> UseRecordsReturn {

@@ -151,16 +151,6 @@ impl RecordState {
         &self.history
     }
 
-    /// When the record was made (its first change).
-    pub fn created(&self) -> Option<Stamp> {
-        self.history.first().map(|h| h.stamp)
-    }
-
-    /// When the record last changed.
-    pub fn updated(&self) -> Option<Stamp> {
-        self.history.last().map(|h| h.stamp)
-    }
-
     fn apply(&mut self, stamp: Stamp, writes: Vec<FieldWrite>) {
         let at = match self.history.binary_search_by_key(&stamp, |h| h.stamp) {
             Ok(_) => return, // this change is here already
