@@ -26,7 +26,10 @@ pub async fn save(ctx: AppCtx, change: Change) -> Result<(), Msg> {
         .map_err(|e| match e {
             SaveError::NoTeamKey => Msg::StillPending,
             // Said of this record, which the worker still sees in the form.
-            SaveError::Storage(StorageError::Quota) => Msg::ContactNotSavedFull,
+            SaveError::Storage(StorageError::Quota) if change.record().0 == Kind::Contact => {
+                Msg::ContactNotSavedFull
+            }
+            SaveError::Storage(StorageError::Quota) => Msg::RecordNotSavedFull,
             SaveError::Storage(s) => storage_msg(s),
         })?;
     ctx.counters.set_value(Some(next));
