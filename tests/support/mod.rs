@@ -466,6 +466,24 @@ impl Browser {
 
     /// Polls a JavaScript expression until it is true.
     pub async fn wait(&self, expression: &str, what: &str) {
+        self.poll(expression, what, WAIT, Duration::from_millis(100))
+            .await;
+    }
+
+    /// Like [`Browser::wait`], for work that takes long (seeding, syncing thousands).
+    pub async fn wait_long(&self, expression: &str, what: &str, seconds: u64) {
+        self.poll(
+            expression,
+            what,
+            Duration::from_secs(seconds),
+            Duration::from_millis(500),
+        )
+        .await;
+    }
+
+    /// Evaluates `expression` every `every` until it is true; after `limit`, fails the test
+    /// with what the page says.
+    async fn poll(&self, expression: &str, what: &str, limit: Duration, every: Duration) {
         let script = format!("try {{ return !!({expression}); }} catch (e) {{ return false; }}");
         let start = Instant::now();
         loop {
@@ -477,7 +495,7 @@ impl Browser {
             if let Ok(true) = ok {
                 return;
             }
-            if start.elapsed() > WAIT {
+            if start.elapsed() > limit {
                 let body = self
                     .driver
                     .execute("return document.body.innerText", vec![])
@@ -485,28 +503,7 @@ impl Browser {
                     .map(|r| r.json().to_string());
                 panic!("timed out waiting for {what}; the page says: {body:?}");
             }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-
-    /// Like [`Browser::wait`], for work that takes long (seeding, syncing thousands).
-    pub async fn wait_long(&self, expression: &str, what: &str, seconds: u64) {
-        let start = Instant::now();
-        let script = format!("try {{ return !!({expression}); }} catch (e) {{ return false; }}");
-        loop {
-            let ok = self
-                .driver
-                .execute(&script, vec![])
-                .await
-                .map(|r| r.json() == &serde_json::Value::Bool(true));
-            if let Ok(true) = ok {
-                return;
-            }
-            assert!(
-                start.elapsed().as_secs() < seconds,
-                "timed out waiting for {what}"
-            );
-            tokio::time::sleep(Duration::from_millis(500)).await;
+            tokio::time::sleep(every).await;
         }
     }
 
