@@ -582,12 +582,29 @@ async fn a_conflict_made_on_two_phones_is_shown_and_resolved() {
     )
     .await;
     a.open("/more").await;
-    a.browser
-        .wait(
-            "document.querySelector('.card .approve') !== null",
-            "the pending phone",
-        )
-        .await;
+    // The second phone shows its code before its enrolment reaches the server: ask again
+    // until the list has it, as a coordinator would.
+    let asked = std::time::Instant::now();
+    loop {
+        a.browser.click("reload-devices").await;
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        let listed = a
+            .browser
+            .driver()
+            .execute(
+                "return document.querySelector('.card .approve') !== null",
+                vec![],
+            )
+            .await
+            .unwrap();
+        if listed.json() == &serde_json::Value::Bool(true) {
+            break;
+        }
+        assert!(
+            asked.elapsed().as_secs() < 30,
+            "the pending phone never listed"
+        );
+    }
     a.browser.click_css(".card .approve").await;
     b.wait(
         "document.getElementById('new-contact') !== null",
