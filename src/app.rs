@@ -29,9 +29,12 @@ const SYNC_EVERY_MS: u64 = 30_000;
 
 #[component]
 pub fn App() -> impl IntoView {
-    let lang = LocalStorage::get::<String>(LANG_KEY)
+    // Earlier versions stored the code as a JSON string, quotes included.
+    let lang = LocalStorage::raw()
+        .get_item(LANG_KEY)
         .ok()
-        .and_then(|c| Lang::from_code(&c))
+        .flatten()
+        .and_then(|c| Lang::from_code(c.trim_matches('"')))
         .unwrap_or_else(Lang::from_browser);
     let i18n = I18n(RwSignal::new(lang));
     provide_context(i18n);

@@ -106,7 +106,7 @@ pub fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
     let choose = move |lang: Lang| {
         i18n.0.set(lang);
-        let _ = LocalStorage::set(crate::app::LANG_KEY, lang.code());
+        let _ = LocalStorage::raw().set_item(crate::app::LANG_KEY, lang.code());
     };
     view! {
         <fieldset class="language">

@@ -43,7 +43,7 @@ pub enum StorageError {
 }
 
 impl StorageError {
-    fn from_js(value: &JsValue) -> StorageError {
+    pub fn from_js(value: &JsValue) -> StorageError {
         let name = value
             .dyn_ref::<web_sys::DomException>()
             .map(|e| e.name())

@@ -4,8 +4,8 @@
 use std::collections::VecDeque;
 
 use faltlogg_core::api::{
-    fits_in_push, DeviceInfo, DeviceList, ErrorCode, PullResponse, PushRequest, WireEnvelope,
-    MAX_PUSH_BATCH,
+    fits_in_push, DeviceInfo, DeviceList, ErrorCode, PullResponse, PushRequest, PushResponse,
+    WireEnvelope, MAX_PUSH_BATCH,
 };
 use faltlogg_core::change::Change;
 use faltlogg_core::envelope::{Envelope, EnvelopeHeader};
@@ -75,9 +75,8 @@ pub async fn push(vault: &VaultContents) -> Result<(), SyncError> {
                 .collect(),
         };
         // The reply's sequence numbers are not needed here: the pull brings every envelope.
-        match api::post::<_, serde::de::IgnoredAny>("/api/envelopes", Some(&vault.token), &request)
-            .await
-        {
+        // (It is still read as its type: postcard cannot skip a value it does not know.)
+        match api::post::<_, PushResponse>("/api/envelopes", Some(&vault.token), &request).await {
             Ok(_) => {
                 let tx = idb::transaction(&[OUTBOX], true).await?;
                 for (id, _) in &batch {

@@ -65,13 +65,63 @@ pub fn exists() -> bool {
         .is_some()
 }
 
-fn storage_error(e: gloo_storage::errors::StorageError) -> StorageError {
-    match e {
-        gloo_storage::errors::StorageError::JsError(js) if js.name == "QuotaExceededError" => {
-            StorageError::Quota
-        }
-        _ => StorageError::Failed,
+/// The sealed vault as stored, and whether it is in the JSON form of devices before
+/// [`SealedVault::to_text`] (read once more, then written again in the new form).
+fn read_sealed() -> Result<(SealedVault, bool), VaultError> {
+    let text = LocalStorage::raw()
+        .get_item(VAULT_KEY)
+        .ok()
+        .flatten()
+        .ok_or(VaultError::Unreadable)?;
+    if let Some(sealed) = SealedVault::from_text(&text) {
+        return Ok((sealed, false));
     }
+    legacy_json(&text)
+        .map(|sealed| (sealed, true))
+        .ok_or(VaultError::Unreadable)
+}
+
+/// Base64url without padding, decoded by the browser's `atob` (no codec in the wasm).
+fn base64url(text: &str) -> Option<Vec<u8>> {
+    let mut standard: String = text
+        .chars()
+        .map(|c| match c {
+            '-' => '+',
+            '_' => '/',
+            c => c,
+        })
+        .collect();
+    while !standard.len().is_multiple_of(4) {
+        standard.push('=');
+    }
+    let binary = web_sys::window()?.atob(&standard).ok()?;
+    binary.chars().map(|c| u8::try_from(c).ok()).collect()
+}
+
+/// A vault stored as JSON by an earlier version, read with the browser's own `JSON.parse`
+/// so the wasm carries no JSON codec for it. Its fields as that version wrote them:
+/// `{version, salt, kdf: {memory_kib, passes, lanes}, nonce, ciphertext}`, bytes in base64url.
+fn legacy_json(text: &str) -> Option<SealedVault> {
+    use wasm_bindgen::JsValue;
+    let root = js_sys::JSON::parse(text).ok()?;
+    let field = |object: &JsValue, name: &str| js_sys::Reflect::get(object, &name.into()).ok();
+    let number = |object: &JsValue, name: &str| {
+        let value = field(object, name)?.as_f64()?;
+        (value.fract() == 0.0 && (0.0..=u32::MAX as f64).contains(&value)).then_some(value as u32)
+    };
+    let bytes = |name: &str| base64url(&field(&root, name)?.as_string()?);
+    let kdf = field(&root, "kdf")?;
+    Some(SealedVault {
+        version: u8::try_from(number(&root, "version")?).ok()?,
+        salt: bytes("salt")?.try_into().ok()?,
+        kdf: KdfParams {
+            memory_kib: number(&kdf, "memory_kib")?,
+            passes: number(&kdf, "passes")?,
+            lanes: number(&kdf, "lanes")?,
+        },
+        nonce: bytes("nonce")?.try_into().ok()?,
+        ciphertext: bytes("ciphertext")?,
+    })
 }
 
 impl OpenVault {
@@ -93,20 +143,24 @@ impl OpenVault {
 
     /// Opens the stored vault with `passphrase`.
     pub fn unlock(passphrase: &str) -> Result<OpenVault, VaultError> {
-        let sealed: SealedVault =
-            LocalStorage::get(VAULT_KEY).map_err(|_| VaultError::Unreadable)?;
+        let (sealed, legacy) = read_sealed()?;
         let (kek, plaintext) = sealed.unlock(passphrase).map_err(|e| match e {
             CryptoError::Decrypt => VaultError::WrongPassphrase,
             _ => VaultError::Unreadable,
         })?;
         let plaintext = zeroize::Zeroizing::new(plaintext);
         let contents = postcard::from_bytes(&plaintext).map_err(|_| VaultError::Unreadable)?;
-        Ok(OpenVault {
+        let vault = OpenVault {
             kek,
             salt: sealed.salt,
             kdf: sealed.kdf,
             contents,
-        })
+        };
+        if legacy {
+            // Should the write fail, the JSON stays and is read again at the next unlock.
+            let _ = vault.save();
+        }
+        Ok(vault)
     }
 
     /// Seals the current contents again (fresh nonce) and replaces the stored vault.
@@ -115,7 +169,9 @@ impl OpenVault {
             postcard::to_allocvec(&self.contents).expect("vault contents serialize"),
         );
         let sealed = SealedVault::seal(&self.kek, self.salt, self.kdf, &plaintext, &mut OsRng);
-        LocalStorage::set(VAULT_KEY, &sealed).map_err(|e| VaultError::Storage(storage_error(e)))
+        LocalStorage::raw()
+            .set_item(VAULT_KEY, &sealed.to_text())
+            .map_err(|e| VaultError::Storage(StorageError::from_js(&e)))
     }
 }
 

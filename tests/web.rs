@@ -94,6 +94,48 @@ async fn the_vault_opens_only_with_its_passphrase_and_is_ciphertext_at_rest() {
     );
 }
 
+/// Devices before the postcard API stored the sealed vault as JSON. It still opens, and is
+/// written again in the new form, so no worker is signed out (or loses unsynced records) by
+/// the update.
+#[wasm_bindgen_test]
+async fn a_vault_stored_as_json_by_an_earlier_version_still_opens() {
+    use faltlogg_core::crypto::vault::{derive_kek, new_salt, KdfParams, SealedVault};
+    vault::erase();
+    let salt = new_salt(&mut OsRng);
+    let kdf = KdfParams::default();
+    let kek = derive_kek("en lång lösenfras", &salt, kdf).unwrap();
+    let plaintext = postcard::to_allocvec(&contents()).unwrap();
+    let legacy = SealedVault::seal(&kek, salt, kdf, &plaintext, &mut OsRng);
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    let json = serde_json::to_string(&legacy).unwrap();
+    assert!(json.starts_with('{'));
+    storage.set_item(vault::VAULT_KEY, &json).unwrap();
+
+    assert_eq!(
+        OpenVault::unlock("fel lösenfras").err(),
+        Some(VaultError::WrongPassphrase)
+    );
+    let open = OpenVault::unlock("en lång lösenfras").unwrap();
+    assert_eq!(open.contents.user, contents().user);
+    let rewritten = storage.get_item(vault::VAULT_KEY).unwrap().unwrap();
+    assert_eq!(
+        SealedVault::from_text(&rewritten).map(|v| v.salt),
+        Some(salt)
+    );
+    let again = OpenVault::unlock("en lång lösenfras").unwrap();
+    assert_eq!(again.contents.user, open.contents.user);
+
+    // A damaged JSON vault is unreadable, not a panic.
+    storage
+        .set_item(vault::VAULT_KEY, &json.replace("\"salt\"", "\"sand\""))
+        .unwrap();
+    assert_eq!(
+        OpenVault::unlock("en lång lösenfras").err(),
+        Some(VaultError::Unreadable)
+    );
+    vault::erase();
+}
+
 #[wasm_bindgen_test]
 async fn a_saved_contact_is_stored_sealed_queued_and_read_back() {
     idb::erase().await.unwrap();

@@ -1,5 +1,10 @@
-//! Wire types of the coordination server's JSON API, shared by the server and the PWA so the
-//! two cannot drift apart. Binary fields travel as base64url.
+//! Wire types of the coordination server's API, shared by the server and the PWA so the two
+//! cannot drift apart. Each travels as JSON (binary fields as base64url), the default for
+//! people and tools, or as postcard ([`POSTCARD_MEDIA_TYPE`]), which the PWA uses so that its
+//! wasm carries no JSON codec. Postcard is positional and not self-describing: a field is never
+//! skipped when empty, and any change to the fields of a type below bumps the version in
+//! [`POSTCARD_MEDIA_TYPE`], so a PWA still cached from an older server gets a clear 415 instead
+//! of misread bytes.
 //!
 //! | method | path | auth | body → reply |
 //! |---|---|---|---|
@@ -24,6 +29,9 @@ use crate::crypto::{CryptoError, SymmetricKey, TeamKey};
 use crate::envelope::{Envelope, EnvelopeError};
 use crate::Csprng;
 
+/// The media type of a postcard body (`Content-Type`) or reply (`Accept`).
+pub const POSTCARD_MEDIA_TYPE: &str = "application/vnd.faltlogg.v1+postcard";
+
 /// Most envelopes in one push.
 pub const MAX_PUSH_BATCH: usize = 100;
 /// Most envelopes in one pull reply.
@@ -33,7 +41,8 @@ pub const MAX_PULL_BATCH: usize = 200;
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// Whether one more envelope of `ciphertext_len` bytes keeps a push body under the limit.
-/// Base64 grows bytes by 4/3; 512 bytes cover the header fields and JSON punctuation.
+/// Sized for JSON, the larger encoding: base64 grows bytes by 4/3, and 512 bytes cover the
+/// header fields and punctuation.
 pub fn fits_in_push(body_so_far: usize, ciphertext_len: usize) -> bool {
     body_so_far + ciphertext_len * 4 / 3 + 512 <= MAX_BODY_BYTES
 }
@@ -290,7 +299,8 @@ pub struct ApiError {
     pub error: ErrorCode,
     /// English, for operators and logs; clients show their own words for `error`.
     pub message: String,
-    /// For batch requests: the position of the first offending item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// For batch requests: the position of the first offending item. Always written (`null`
+    /// in JSON when absent): postcard cannot skip a field.
+    #[serde(default)]
     pub index: Option<usize>,
 }

@@ -1,13 +1,13 @@
-//! The API's one error type: every failure becomes a status code and an [`ApiError`] body.
+//! The API's one error type: every failure becomes a status code and an [`ApiError`] body
+//! (in the format the request accepts, see `wire`).
 //! Internal errors are logged here and answered with a generic message, never echoed.
 
-use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use faltlogg_core::api::{ApiError, ErrorCode};
 
 use crate::db::StoreError;
+use crate::wire::Reply;
 
 #[derive(Debug)]
 pub struct Failure {
@@ -62,7 +62,7 @@ impl Failure {
 
 impl IntoResponse for Failure {
     fn into_response(self) -> Response {
-        (self.status, Json(self.body)).into_response()
+        Reply(self.status, self.body).into_response()
     }
 }
 
@@ -81,22 +81,6 @@ impl From<StoreError> for Failure {
                 "the device is no longer pending",
             ),
             StoreError::Database(e) => Failure::internal("database error", &e),
-        }
-    }
-}
-
-impl From<JsonRejection> for Failure {
-    fn from(rejection: JsonRejection) -> Self {
-        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            Failure::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                ErrorCode::PayloadTooLarge,
-                "request body too large",
-            )
-        } else {
-            // The rejection text names the JSON problem (line, column, field); it may quote a
-            // value back to the caller who sent it, and is never logged.
-            Failure::malformed(rejection.body_text())
         }
     }
 }

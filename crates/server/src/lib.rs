@@ -12,6 +12,7 @@ pub mod error;
 pub mod passwords;
 mod routes;
 mod static_files;
+pub mod wire;
 
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};

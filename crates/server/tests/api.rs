@@ -603,3 +603,158 @@ async fn an_expired_session_is_told_to_sign_in_again() {
         (StatusCode::UNAUTHORIZED, ErrorCode::SessionExpired)
     );
 }
+
+/// Sends `body` in postcard and asks for a postcard reply, as the PWA does.
+async fn postcard_call(
+    server: &TestServer,
+    method: reqwest::Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Vec<u8>>,
+) -> (StatusCode, Option<String>, Vec<u8>) {
+    let mut request = server
+        .http
+        .request(method, format!("{}{path}", server.url))
+        .header("accept", POSTCARD_MEDIA_TYPE);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    if let Some(body) = body {
+        request = request
+            .header("content-type", POSTCARD_MEDIA_TYPE)
+            .body(body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    let media_type = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string());
+    (status, media_type, response.bytes().await.unwrap().to_vec())
+}
+
+#[tokio::test]
+async fn the_pwa_speaks_postcard_both_ways_replies_and_errors_alike() {
+    let server = TestServer::start(Config::DEFAULT_SESSION_TTL_MS).await;
+    let media = Some(POSTCARD_MEDIA_TYPE.to_string());
+    let sign_in = |password: &str| {
+        postcard::to_allocvec(&SignInRequest {
+            username: "admin".into(),
+            password: password.into(),
+        })
+        .unwrap()
+    };
+
+    // A refusal comes back in postcard too, `index` and all.
+    let (status, media_type, bytes) = postcard_call(
+        &server,
+        reqwest::Method::POST,
+        "/api/session",
+        None,
+        Some(sign_in("wrong password")),
+    )
+    .await;
+    assert_eq!((status, &media_type), (StatusCode::UNAUTHORIZED, &media));
+    let error: ApiError = postcard::from_bytes(&bytes).unwrap();
+    assert_eq!(
+        (error.error, error.index),
+        (ErrorCode::InvalidCredentials, None)
+    );
+
+    let (status, media_type, bytes) = postcard_call(
+        &server,
+        reqwest::Method::POST,
+        "/api/session",
+        None,
+        Some(sign_in(PASSWORD)),
+    )
+    .await;
+    assert_eq!((status, &media_type), (StatusCode::OK, &media));
+    let session: SignInResponse = postcard::from_bytes(&bytes).unwrap();
+
+    let secrets = DeviceSecrets::generate(&mut OsRng);
+    let enrol = postcard::to_allocvec(&enrol_request(&secrets, &session.token)).unwrap();
+    let (status, _, bytes) = postcard_call(
+        &server,
+        reqwest::Method::POST,
+        "/api/devices",
+        Some(&session.token),
+        Some(enrol),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let me: MyDevice = postcard::from_bytes(&bytes).unwrap();
+    let mut device = Device {
+        token: session.token.clone(),
+        team: session.user.team,
+        secrets,
+        me,
+        seq: 0,
+    };
+    let key = TeamKey {
+        epoch: device.me.team_epoch,
+        key: SymmetricKey::generate(&mut OsRng),
+    };
+    let envelope = device.contact_envelope(&key, "x");
+    let push = PushRequest {
+        envelopes: vec![wire(&envelope)],
+    };
+    let (status, _, bytes) = postcard_call(
+        &server,
+        reqwest::Method::POST,
+        "/api/envelopes",
+        Some(&device.token),
+        Some(postcard::to_allocvec(&push).unwrap()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let pushed: PushResponse = postcard::from_bytes(&bytes).unwrap();
+    assert_eq!(pushed.results[0].id, envelope.header.id);
+
+    // What was pushed in postcard is pulled the same in postcard and in JSON.
+    let (status, media_type, bytes) = postcard_call(
+        &server,
+        reqwest::Method::GET,
+        "/api/envelopes?after=0",
+        Some(&device.token),
+        None,
+    )
+    .await;
+    assert_eq!((status, &media_type), (StatusCode::OK, &media));
+    let pulled: PullResponse = postcard::from_bytes(&bytes).unwrap();
+    assert_eq!(pulled.envelopes[0].envelope, wire(&envelope));
+    assert_eq!(server.pull(&device, 0).await, pulled);
+
+    // Bytes that are not the request's shape, and a body of another type, are refused.
+    let (status, _, bytes) = postcard_call(
+        &server,
+        reqwest::Method::POST,
+        "/api/envelopes",
+        Some(&device.token),
+        Some(vec![0xff; 3]),
+    )
+    .await;
+    let error: ApiError = postcard::from_bytes(&bytes).unwrap();
+    assert_eq!(
+        (status, error.error),
+        (StatusCode::BAD_REQUEST, ErrorCode::MalformedRequest)
+    );
+    let response = server
+        .http
+        .post(format!("{}/api/envelopes", server.url))
+        .bearer_auth(&device.token)
+        .header("content-type", "text/plain")
+        .body("{\"envelopes\": []}")
+        .send()
+        .await
+        .unwrap();
+    let (status, error) = error_of(response).await;
+    assert_eq!(
+        (status, error.error),
+        (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ErrorCode::MalformedRequest
+        )
+    );
+    assert_eq!(server.pull(&device, 0).await.envelopes.len(), 1);
+}

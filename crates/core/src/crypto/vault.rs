@@ -62,8 +62,8 @@ pub fn derive_kek(
     Ok(SymmetricKey::from_bytes(out))
 }
 
-/// The sealed vault as stored (JSON in localStorage). Everything in clear here is public:
-/// the salt and cost parameters, the nonce, and ciphertext.
+/// The sealed vault as stored in localStorage (see [`SealedVault::to_text`]). Everything in
+/// clear here is public: the salt and cost parameters, the nonce, and ciphertext.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SealedVault {
     pub version: u8,
@@ -77,6 +77,8 @@ pub struct SealedVault {
 }
 
 const VAULT_VERSION: u8 = 1;
+/// The character that stands for byte 0 in [`SealedVault::to_text`].
+const TEXT_BASE: u32 = 0x100;
 
 fn aad(salt: &[u8; SALT_LEN], kdf: &KdfParams) -> Vec<u8> {
     let mut aad = b"faltlogg-vault-v1".to_vec();
@@ -123,6 +125,27 @@ impl SealedVault {
         let kek = derive_kek(passphrase, &self.salt, self.kdf)?;
         let plaintext = self.open(&kek)?;
         Ok((kek, plaintext))
+    }
+
+    /// The stored form, for localStorage, which holds text: the postcard bytes, one
+    /// character per byte from U+0100 up (no NUL or control characters, no codec in the wasm).
+    /// Devices before it stored JSON, which starts with `{` and never decodes here.
+    pub fn to_text(&self) -> String {
+        postcard::to_allocvec(self)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|b| char::from_u32(TEXT_BASE + u32::from(b)))
+            .collect()
+    }
+
+    /// Reads [`SealedVault::to_text`]'s form; `None` for anything else.
+    pub fn from_text(text: &str) -> Option<SealedVault> {
+        let bytes = text
+            .chars()
+            .map(|c| u8::try_from((c as u32).checked_sub(TEXT_BASE)?).ok())
+            .collect::<Option<Vec<u8>>>()?;
+        let (vault, rest) = postcard::take_from_bytes::<SealedVault>(&bytes).ok()?;
+        (rest.is_empty() && vault.version == VAULT_VERSION).then_some(vault)
     }
 
     /// Opens the vault with an already derived KEK.
@@ -174,6 +197,22 @@ mod tests {
         let vault = SealedVault::seal(&kek, salt, FAST, b"x", &mut OsRng);
         let json = serde_json::to_string(&vault).unwrap();
         assert_eq!(serde_json::from_str::<SealedVault>(&json).unwrap(), vault);
+    }
+
+    #[test]
+    fn the_stored_text_form_round_trips_and_refuses_other_text() {
+        let salt = new_salt(&mut OsRng);
+        let kek = derive_kek("passphrase", &salt, FAST).unwrap();
+        let vault = SealedVault::seal(&kek, salt, FAST, b"secrets", &mut OsRng);
+        let text = vault.to_text();
+        assert_eq!(SealedVault::from_text(&text), Some(vault.clone()));
+        // The JSON that devices stored before is not mistaken for it.
+        let json = serde_json::to_string(&vault).unwrap();
+        assert_eq!(SealedVault::from_text(&json), None);
+        assert_eq!(SealedVault::from_text(""), None);
+        let half: String = text.chars().take(text.chars().count() / 2).collect();
+        assert_eq!(SealedVault::from_text(&half), None);
+        assert!(text.chars().all(|c| ('\u{100}'..='\u{1ff}').contains(&c)));
     }
 
     /// RFC 9106, section 5.3: Argon2id as wired here matches the standard.

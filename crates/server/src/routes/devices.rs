@@ -1,16 +1,15 @@
-use axum::extract::rejection::{JsonRejection, PathRejection};
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::Json;
 use faltlogg_core::api::{
     enrol_proof_message, ApproveRequest, DeviceInfo, DeviceList, DeviceStatus, EnrolRequest,
     ErrorCode, MyDevice,
 };
 use uuid::Uuid;
 
-use super::body;
 use crate::auth::Session;
 use crate::error::{ApiResult, Failure};
+use crate::wire::{ok, Body, Reply};
 use crate::{now_ms, AppState};
 
 /// Enrols the calling device. The same keys again return the same device, bound to this
@@ -18,9 +17,8 @@ use crate::{now_ms, AppState};
 pub async fn enrol(
     State(state): State<AppState>,
     session: Session,
-    json: Result<Json<EnrolRequest>, JsonRejection>,
-) -> ApiResult<Json<MyDevice>> {
-    let request = body(json)?;
+    Body(request): Body<EnrolRequest>,
+) -> ApiResult<Reply<MyDevice>> {
     if !request.keys.is_valid() {
         return Err(Failure::malformed("invalid device public keys"));
     }
@@ -49,7 +47,7 @@ pub async fn enrol(
         .await?;
     let reply = my_device(&state, device.info, make_team_key, session.user.team).await?;
     tracing::info!(device = %reply.device.id, user = %session.user.id, bootstrap = make_team_key, "device enrolled");
-    Ok(Json(reply))
+    Ok(ok(reply))
 }
 
 /// What a device learns about itself; a revoked device learns only that it is revoked.
@@ -70,18 +68,18 @@ async fn my_device(
     })
 }
 
-pub async fn me(State(state): State<AppState>, session: Session) -> ApiResult<Json<MyDevice>> {
+pub async fn me(State(state): State<AppState>, session: Session) -> ApiResult<Reply<MyDevice>> {
     let device = session.device_any_status(&state).await?;
-    Ok(Json(
-        my_device(&state, device.info, false, session.user.team).await?,
+    Ok(ok(
+        my_device(&state, device.info, false, session.user.team).await?
     ))
 }
 
 /// The team's devices with their public keys: a coordinator approves from this list, and
 /// every device checks the signatures of pulled envelopes against it.
-pub async fn list(State(state): State<AppState>, session: Session) -> ApiResult<Json<DeviceList>> {
+pub async fn list(State(state): State<AppState>, session: Session) -> ApiResult<Reply<DeviceList>> {
     session.approved_device(&state).await?;
-    Ok(Json(DeviceList {
+    Ok(ok(DeviceList {
         devices: state.store.team_devices(session.user.team).await?,
     }))
 }
@@ -92,14 +90,13 @@ pub async fn approve(
     State(state): State<AppState>,
     session: Session,
     id: Result<Path<String>, PathRejection>,
-    json: Result<Json<ApproveRequest>, JsonRejection>,
-) -> ApiResult<Json<DeviceInfo>> {
+    Body(request): Body<ApproveRequest>,
+) -> ApiResult<Reply<DeviceInfo>> {
     // Any id that is not a UUID, bad percent-encoding included, gets the API's JSON error.
     let target = id
         .ok()
         .and_then(|Path(id)| Uuid::parse_str(&id).ok())
         .ok_or_else(|| Failure::malformed("device id is not a UUID"))?;
-    let request = body(json)?;
     session.require_coordinator()?;
     let approver = session.approved_device(&state).await?;
     let not_found = || {
@@ -131,7 +128,7 @@ pub async fn approve(
         .approve_device(target, &request.sealed_team_key, approver.info.id, now_ms())
         .await?;
     tracing::info!(device = %target, by = %approver.info.id, "device approved");
-    Ok(Json(DeviceInfo {
+    Ok(ok(DeviceInfo {
         status: DeviceStatus::Approved,
         ..device.info
     }))

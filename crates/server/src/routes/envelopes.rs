@@ -1,7 +1,6 @@
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::Json;
 use faltlogg_core::api::{
     ErrorCode, PullResponse, PulledEnvelope, PushRequest, PushResponse, PushResult, WireEnvelope,
     MAX_PULL_BATCH, MAX_PUSH_BATCH,
@@ -9,10 +8,10 @@ use faltlogg_core::api::{
 use faltlogg_core::envelope::{Envelope, EnvelopeError};
 use serde::Deserialize;
 
-use super::body;
 use crate::auth::Session;
 use crate::db::NewEnvelope;
 use crate::error::{ApiResult, Failure};
+use crate::wire::{ok, Body, Reply};
 use crate::{now_ms, AppState};
 
 /// Stores a batch of envelopes from the calling device: all of them or none. Each must name
@@ -21,9 +20,8 @@ use crate::{now_ms, AppState};
 pub async fn push(
     State(state): State<AppState>,
     session: Session,
-    json: Result<Json<PushRequest>, JsonRejection>,
-) -> ApiResult<Json<PushResponse>> {
-    let request = body(json)?;
+    Body(request): Body<PushRequest>,
+) -> ApiResult<Reply<PushResponse>> {
     let device = session.approved_device(&state).await?;
     if request.envelopes.len() > MAX_PUSH_BATCH {
         return Err(Failure::new(
@@ -60,7 +58,7 @@ pub async fn push(
         .zip(seqs)
         .map(|(e, seq)| PushResult { id: e.id, seq })
         .collect();
-    Ok(Json(PushResponse { results }))
+    Ok(ok(PushResponse { results }))
 }
 
 fn check(
@@ -100,7 +98,7 @@ pub async fn pull(
     State(state): State<AppState>,
     session: Session,
     query: Result<Query<PullQuery>, QueryRejection>,
-) -> ApiResult<Json<PullResponse>> {
+) -> ApiResult<Reply<PullResponse>> {
     let Query(query) = query.map_err(|r| Failure::malformed(r.body_text()))?;
     session.approved_device(&state).await?;
     let limit = query
@@ -120,5 +118,5 @@ pub async fn pull(
             envelope: WireEnvelope(bytes),
         })
         .collect();
-    Ok(Json(PullResponse { envelopes, more }))
+    Ok(ok(PullResponse { envelopes, more }))
 }

@@ -1,15 +1,15 @@
-//! The JSON API under `/api`. See `faltlogg_core::api` for the table of endpoints.
+//! The API under `/api`, in JSON or postcard (`crate::wire`). See `faltlogg_core::api` for the table of endpoints.
 
 mod devices;
 mod envelopes;
 mod session;
 
-use axum::extract::rejection::JsonRejection;
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Router;
 use faltlogg_core::api::{ErrorCode, Health};
 
-use crate::error::{ApiResult, Failure};
+use crate::error::Failure;
+use crate::wire::{ok, Reply};
 use crate::AppState;
 
 pub fn api() -> Router<AppState> {
@@ -27,16 +27,13 @@ pub fn api() -> Router<AppState> {
                 "no such endpoint",
             )
         })
+        // Last, so that it wraps the fallback too.
+        .layer(axum::middleware::from_fn(crate::wire::negotiate))
 }
 
-async fn health() -> Json<Health> {
-    Json(Health {
+async fn health() -> Reply<Health> {
+    ok(Health {
         status: "ok".into(),
         version: env!("CARGO_PKG_VERSION").into(),
     })
-}
-
-/// Unwraps a JSON body, turning axum's rejection into the API's error shape.
-fn body<T>(json: Result<Json<T>, JsonRejection>) -> ApiResult<T> {
-    json.map(|Json(v)| v).map_err(Failure::from)
 }

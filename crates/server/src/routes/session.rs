@@ -1,21 +1,18 @@
-use axum::extract::rejection::JsonRejection;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 use faltlogg_core::api::{ErrorCode, SignInRequest, SignInResponse};
 
-use super::body;
 use crate::auth::new_token;
 use crate::error::{ApiResult, Failure};
+use crate::wire::{ok, Body, Reply};
 use crate::{now_ms, passwords, AppState};
 
 /// Signs in with username and password. The reply and timing are the same for an unknown
 /// user and a wrong password, so the endpoint does not reveal which accounts exist.
 pub async fn sign_in(
     State(state): State<AppState>,
-    json: Result<Json<SignInRequest>, JsonRejection>,
-) -> ApiResult<Json<SignInResponse>> {
-    let request = body(json)?;
+    Body(request): Body<SignInRequest>,
+) -> ApiResult<Reply<SignInResponse>> {
     let credentials = state
         .store
         .user_credentials(request.username.trim())
@@ -37,7 +34,7 @@ pub async fn sign_in(
         .create_session(&hash, credentials.user.id, now, expires_at_ms)
         .await?;
     tracing::info!(user = %credentials.user.id, "signed in");
-    Ok(Json(SignInResponse {
+    Ok(ok(SignInResponse {
         token,
         expires_at_ms,
         user: credentials.user,
