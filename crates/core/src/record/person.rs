@@ -159,20 +159,22 @@ impl PersonRow {
 /// list and its search stay fast with tens of thousands of records.
 pub fn rows(fold: &Fold, today: Date) -> Vec<PersonRow> {
     use std::collections::{BTreeMap, BTreeSet};
-    let open: BTreeSet<Uuid> = fold
-        .live::<SupportOffer>()
-        .filter(|o| o.status.is_open())
-        .filter_map(|o| o.person)
-        .collect();
-    let overdue: BTreeSet<Uuid> = fold
-        .live::<FollowUp>()
-        .filter(|f| f.overdue(today))
-        .filter_map(|f| f.person)
-        .collect();
-    let groups: BTreeMap<Uuid, String> = fold
-        .live::<Group>()
-        .map(|g| (g.id, fold_case(&g.alias)))
-        .collect();
+    // Filled by `extend`, not `collect`: collecting into a B-tree sorts first, and each
+    // sorted type costs the wasm its own copy of the sort (about 2 KB).
+    let mut open = BTreeSet::new();
+    open.extend(
+        fold.live::<SupportOffer>()
+            .filter(|o| o.status.is_open())
+            .filter_map(|o| o.person),
+    );
+    let mut overdue = BTreeSet::new();
+    overdue.extend(
+        fold.live::<FollowUp>()
+            .filter(|f| f.overdue(today))
+            .filter_map(|f| f.person),
+    );
+    let mut groups = BTreeMap::new();
+    groups.extend(fold.live::<Group>().map(|g| (g.id, fold_case(&g.alias))));
     let rows: Vec<PersonRow> = fold
         .live::<Person>()
         .map(|person| {
