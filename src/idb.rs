@@ -56,6 +56,10 @@ impl StorageError {
     }
 }
 
+// The page's one connection to its database: a handle to the outside world, like a
+// connection pool, not app state (nothing a screen reads or reacts to lives here). It is a
+// thread-local rather than a context value because journal, sync and the tests reach storage
+// outside any reactive owner; `erase` closes and forgets it.
 thread_local! {
     static DB: RefCell<Option<IdbDatabase>> = const { RefCell::new(None) };
 }

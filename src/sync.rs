@@ -11,18 +11,18 @@ use faltlogg_core::change::Change;
 use faltlogg_core::envelope::{Envelope, EnvelopeHeader};
 use wasm_bindgen::JsValue;
 
-use crate::api::{self, ApiFailure};
+use crate::api::{self, CallError};
 use crate::idb::{self, StorageError, ENVELOPES, META, OUTBOX, QUARANTINE};
 use crate::vault::VaultContents;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SyncError {
-    Api(ApiFailure),
+    Api(CallError),
     Storage(StorageError),
 }
 
-impl From<ApiFailure> for SyncError {
-    fn from(e: ApiFailure) -> Self {
+impl From<CallError> for SyncError {
+    fn from(e: CallError) -> Self {
         SyncError::Api(e)
     }
 }
@@ -84,7 +84,7 @@ pub async fn push(vault: &VaultContents) -> Result<(), SyncError> {
                 }
                 idb::committed(&tx).await?;
             }
-            Err(ApiFailure::Rejected(e))
+            Err(CallError::Rejected(e))
                 if names_one_envelope(e.error) && e.index.is_some_and(|i| i < batch.len()) =>
             {
                 let (id, bad) = batch.remove(e.index.expect("checked"));

@@ -715,3 +715,121 @@ async fn sync_now(browser: &support::Browser) {
         )
         .await;
 }
+
+/// With no signal, a record of every kind is made on the phone; they wait in the outbox and
+/// reach the server when it is back. Then every screen, filled with those records, passes axe
+/// in Swedish and English, each in the light and the dark colour scheme.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_kind_is_made_offline_and_every_screen_passes_axe_in_both_languages_and_schemes() {
+    let _turn = ONE_BROWSER_AT_A_TIME.lock().await;
+    let mut phone = Phone::on_today("sv").await;
+    let port = phone.server.port;
+    phone.server.stop();
+    let b = &phone.browser;
+
+    phone.open("/groups/new").await;
+    b.fill("alias", "Östra gänget").await;
+    b.fill("area", "Öster").await;
+    b.click("save-group").await;
+    b.wait(&shows("group-alias", "Östra gänget"), "the group, offline")
+        .await;
+    let group = phone.path().await;
+    let person = phone.new_person("Noor", "2006", "Öster").await;
+    phone.open(&format!("{person}/offers/new")).await;
+    b.choose("category", "work").await;
+    b.fill("offered-on", "2026-11-02").await;
+    b.click("save-offer").await;
+    b.wait(&shows("person-offers", "Arbete"), "the offer, offline")
+        .await;
+    phone.open(&format!("{person}/follow-ups/new")).await;
+    b.fill("due", "2099-03-01").await;
+    b.click("save-follow-up").await;
+    b.wait(
+        &shows("person-follow-ups", "2099-03-01"),
+        "the follow-up, offline",
+    )
+    .await;
+    phone.open("/contacts/new").await;
+    b.fill("area", "Öster").await;
+    b.choose("kind", "home").await;
+    b.fill("note", "Hembesök, offline").await;
+    b.click("save-contact").await;
+    b.wait(
+        &shows("contacts", "Hembesök, offline"),
+        "the contact, offline",
+    )
+    .await;
+    assert_eq!(phone.waiting().await, "5", "one change per record, queued");
+
+    // Signal again: all five reach the server.
+    phone.server =
+        support::Server::start(phone.work.path(), Some(port), support::PHONE_PASSWORD).await;
+    sync_now(b).await;
+    assert_eq!(phone.waiting().await, "0", "the outbox is empty");
+
+    let href = |css: &'static str| async move {
+        b.wait(&format!("document.querySelector('{css}') !== null"), css)
+            .await;
+        b.driver()
+            .execute(
+                "return document.querySelector(arguments[0]).getAttribute('href')",
+                vec![serde_json::json!(css)],
+            )
+            .await
+            .unwrap()
+            .json()
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    phone.open("/").await;
+    let contact = href("#contacts a.card").await;
+    phone.open(&person).await;
+    let offer = href("#person-offers a.card").await;
+    let screens: Vec<(String, &str)> = vec![
+        ("/".into(), "#new-contact"),
+        ("/contacts/new".into(), "#save-contact"),
+        (contact, "#save-contact"),
+        ("/persons".into(), "#persons"),
+        ("/persons/new".into(), "#save-person"),
+        (person.clone(), "#person-alias"),
+        (format!("{person}/edit"), "#save-person"),
+        (format!("{person}/offers/new"), "#save-offer"),
+        (offer, "#save-step"),
+        (format!("{person}/follow-ups/new"), "#save-follow-up"),
+        ("/groups".into(), "#groups"),
+        ("/groups/new".into(), "#save-group"),
+        (group.clone(), "#group-alias"),
+        (format!("{group}/edit"), "#save-group"),
+        ("/more".into(), "#sync-now"),
+        ("/no-such-screen".into(), "main > p > a[href='/']"),
+    ];
+    for lang in ["sv", "en"] {
+        if lang == "en" {
+            phone.open("/more").await;
+            b.click_css("button[lang='en']").await;
+            b.wait("document.documentElement.lang === 'en'", "English")
+                .await;
+        }
+        for (path, ready) in &screens {
+            phone.open(path).await;
+            b.wait(&format!("document.querySelector({ready:?}) !== null"), path)
+                .await;
+            b.assert_accessible_in_both_schemes(&format!("{path} in {lang}"))
+                .await;
+        }
+    }
+    // The lock screen, in both languages.
+    b.click_css("header .icon-button").await;
+    for lang in ["en", "sv"] {
+        b.click_css(&format!("button[lang='{lang}']")).await;
+        b.wait(
+            &format!("document.documentElement.lang === '{lang}' && document.getElementById('passphrase') !== null"),
+            "the unlock screen",
+        )
+        .await;
+        b.assert_accessible_in_both_schemes(&format!("the unlock screen in {lang}"))
+            .await;
+    }
+    phone.quit().await;
+}

@@ -1,25 +1,21 @@
 //! A new follow-up for a person: due today or later, assigned to a worker (the one signed in,
 //! unless changed).
 
-use faltlogg_core::ids;
 use faltlogg_core::record::follow_up::FollowUpDraft;
-use faltlogg_core::record::person::Person;
 use leptos::prelude::*;
-use rand_core::OsRng;
 use uuid::Uuid;
 
 use super::Screen;
 use crate::components::{use_form, Field};
 use crate::i18n::Msg;
-use crate::state::records::{edit, use_records};
+use crate::state::records::new_of_person;
 use crate::state::use_app;
 use crate::time::today;
-use crate::ui::{form_screen, Block, Saving};
+use crate::ui::{form_screen, Block};
 
 #[component]
 pub fn NewFollowUp(person: Uuid) -> impl IntoView {
     let ctx = use_app();
-    let records = use_records();
     let form = use_form();
     let due = RwSignal::new(today().add_days(7).iso());
     let assigned = RwSignal::new(ctx.username_untracked().unwrap_or_default());
@@ -30,19 +26,9 @@ pub fn NewFollowUp(person: Uuid) -> impl IntoView {
             assigned: assigned.get_untracked(),
             link: None,
         };
-        let id = ids::new_v7(crate::time::now_ms() as u64, &mut OsRng);
-        let exists = |p| records.with_untracked(|f| f.get::<Person>(p).is_some());
-        match draft.validate(id, today(), exists) {
-            Err(errors) => {
-                form.show_errors(errors);
-                None
-            }
-            Ok(f) => Some(Saving {
-                changes: edit(ctx, None, &f).into_iter().collect(),
-                said: Msg::Saved,
-                then: Screen::person(person),
-            }),
-        }
+        new_of_person(ctx, form, person, |id, today, exists| {
+            draft.validate(id, today, exists)
+        })
     };
     let blocks = vec![
         Block::Input(

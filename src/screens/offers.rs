@@ -2,19 +2,16 @@
 //! start, complete, decline, drop out), dated and, when it ends early, with a reason. Steps
 //! the lifecycle does not allow are never offered, and refused if sent anyway.
 
-use faltlogg_core::ids;
 use faltlogg_core::record::date::Date;
-use faltlogg_core::record::person::Person;
 use faltlogg_core::record::support_offer::{Category, OfferDraft, Status, SupportOffer};
 use faltlogg_core::record::Coded;
 use leptos::prelude::*;
-use rand_core::OsRng;
 use uuid::Uuid;
 
 use super::Screen;
 use crate::components::{use_form, Card, Field};
 use crate::i18n::{category_msg, offer_status_msg, use_i18n, I18n, Msg};
-use crate::state::records::{edit, use_records};
+use crate::state::records::{edit, new_of_person, use_records};
 use crate::state::use_app;
 use crate::time::today;
 use crate::ui::{form_screen, render, Block, Saving, Select};
@@ -23,7 +20,6 @@ use crate::ui::{form_screen, render, Block, Saving, Select};
 pub fn NewOffer(person: Uuid) -> impl IntoView {
     let i18n = use_i18n();
     let ctx = use_app();
-    let records = use_records();
     let form = use_form();
     let category = RwSignal::new(String::new());
     let provider = RwSignal::new(String::new());
@@ -37,19 +33,9 @@ pub fn NewOffer(person: Uuid) -> impl IntoView {
             offered_on: offered_on.get_untracked(),
             note: note.get_untracked(),
         };
-        let id = ids::new_v7(crate::time::now_ms() as u64, &mut OsRng);
-        let exists = |p| records.with_untracked(|f| f.get::<Person>(p).is_some());
-        match draft.validate(id, today(), exists) {
-            Err(errors) => {
-                form.show_errors(errors);
-                None
-            }
-            Ok(offer) => Some(Saving {
-                changes: edit(ctx, None, &offer).into_iter().collect(),
-                said: Msg::Saved,
-                then: Screen::person(person),
-            }),
-        }
+        new_of_person(ctx, form, person, |id, today, exists| {
+            draft.validate(id, today, exists)
+        })
     };
     let blocks = vec![
         Block::Select(Select {

@@ -9,7 +9,7 @@ use rand_core::OsRng;
 
 use super::errors::api_msg;
 use super::{syncing, AppCtx};
-use crate::api::{self, ApiFailure};
+use crate::api::{self, CallError};
 use crate::i18n::Msg;
 
 /// Enrols the device if it is not yet, and collects team keys sealed to it. A failure, from
@@ -30,7 +30,7 @@ async fn enrol(ctx: AppCtx) -> Result<(), Msg> {
     // Enrolling the same keys again is how a device rebinds itself to a new session (after
     // its sign-in expired) and learns its status and sealed keys: one call for every case.
     let request = EnrolRequest::new(&contents.secrets, &contents.token);
-    let result: Result<MyDevice, ApiFailure> =
+    let result: Result<MyDevice, CallError> =
         api::post("/api/devices", Some(&contents.token), &request).await;
     let me = result.map_err(|e| api_msg(&e))?;
     ctx.sync.update(|s| s.problem = None);

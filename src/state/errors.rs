@@ -2,22 +2,22 @@
 
 use faltlogg_core::api::ErrorCode;
 
-use crate::api::ApiFailure;
+use crate::api::CallError;
 use crate::i18n::Msg;
 use crate::idb::StorageError;
 use crate::sync::SyncError;
 use crate::vault::VaultError;
 
-pub fn api_msg(failure: &ApiFailure) -> Msg {
+pub fn api_msg(failure: &CallError) -> Msg {
     match failure {
-        ApiFailure::Offline => Msg::Offline,
-        ApiFailure::Rejected(e) => match e.error {
+        CallError::Offline => Msg::Offline,
+        CallError::Rejected(e) => match e.error {
             ErrorCode::SessionExpired => Msg::SessionExpired,
             ErrorCode::InvalidCredentials => Msg::WrongCredentials,
             ErrorCode::DeviceRevoked => Msg::DeviceRevoked,
             _ => Msg::ServerError,
         },
-        ApiFailure::Unexpected => Msg::ServerError,
+        CallError::Unexpected => Msg::ServerError,
     }
 }
 

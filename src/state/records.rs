@@ -2,7 +2,9 @@
 
 use faltlogg_core::change::Change;
 use faltlogg_core::fold::Fold;
-use faltlogg_core::record::{Kind, Record};
+use faltlogg_core::record::date::Date;
+use faltlogg_core::record::person::Person;
+use faltlogg_core::record::{FieldError, Kind, Record};
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -56,6 +58,31 @@ pub fn edit<T: Record>(ctx: AppCtx, before: Option<&T>, after: &T) -> Option<Cha
     let device = ctx.device_id().unwrap_or_default();
     ctx.records
         .with_untracked(|f| f.edit(before, after, device))
+}
+
+/// Saves a new record that belongs to `person` (a support offer, a follow-up) once
+/// `validate` accepts it: it gets the new record's id, today and a check that a person is on
+/// this phone. Its problems are shown on `form`; or the record is saved and the person's page
+/// opens.
+pub fn new_of_person<T: Record>(
+    ctx: AppCtx,
+    form: crate::components::FormState,
+    person: Uuid,
+    validate: impl FnOnce(Uuid, Date, &dyn Fn(Uuid) -> bool) -> Result<T, Vec<FieldError>>,
+) -> Option<crate::ui::Saving> {
+    let id = faltlogg_core::ids::new_v7(crate::time::now_ms() as u64, &mut rand_core::OsRng);
+    let exists = |p| ctx.records.with_untracked(|f| f.get::<Person>(p).is_some());
+    match validate(id, crate::time::today(), &exists) {
+        Err(errors) => {
+            form.show_errors(errors);
+            None
+        }
+        Ok(record) => Some(crate::ui::Saving {
+            changes: edit(ctx, None, &record).into_iter().collect(),
+            said: Msg::Saved,
+            then: crate::screens::Screen::person(person),
+        }),
+    }
 }
 
 /// The change that sets `fields` of a record: also how a conflict is resolved, with the

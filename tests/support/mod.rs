@@ -642,6 +642,34 @@ impl Browser {
         );
     }
 
+    /// [`Browser::assert_accessible`] in the light colour scheme and then the dark one
+    /// (emulated, as a phone set to dark mode), back to light after.
+    pub async fn assert_accessible_in_both_schemes(&self, screen: &str) {
+        for scheme in ["light", "dark"] {
+            self.colour_scheme(scheme).await;
+            self.assert_accessible(&format!("{screen} ({scheme})"))
+                .await;
+        }
+        self.colour_scheme("light").await;
+    }
+
+    /// Emulates the phone's colour scheme preference: "light" or "dark".
+    pub async fn colour_scheme(&self, scheme: &str) {
+        self.driver
+            .cdp()
+            .send_raw(
+                "Emulation.setEmulatedMedia",
+                serde_json::json!({ "features": [{ "name": "prefers-color-scheme", "value": scheme }] }),
+            )
+            .await
+            .unwrap();
+        self.wait(
+            &format!("matchMedia('(prefers-color-scheme: {scheme})').matches"),
+            scheme,
+        )
+        .await;
+    }
+
     pub fn driver(&self) -> &WebDriver {
         &self.driver
     }

@@ -17,7 +17,7 @@
 //! | POST | /api/envelopes | approved device | [`PushRequest`] → [`PushResponse`] |
 //! | GET | /api/envelopes?after=N | approved device | → [`PullResponse`] |
 //!
-//! Every error the API itself produces is a 4xx or 5xx with an [`ApiError`] body (a wrong
+//! Every error the API itself produces is a 4xx or 5xx with an [`ErrorBody`] body (a wrong
 //! HTTP method gets axum's bare 405).
 
 use serde::{Deserialize, Serialize};
@@ -294,8 +294,10 @@ pub enum ErrorCode {
     Internal,
 }
 
+/// The body of every error reply (the server's `HttpError`; the PWA reads it into its
+/// `CallError::Rejected`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ApiError {
+pub struct ErrorBody {
     pub error: ErrorCode,
     /// English, for operators and logs; clients show their own words for `error`.
     pub message: String,

@@ -7,7 +7,7 @@ use faltlogg_core::api::{DeviceStatus, ErrorCode, Role, UserInfo};
 use rand_core::{OsRng, RngCore};
 
 use crate::db::DeviceRow;
-use crate::error::Failure;
+use crate::error::HttpError;
 use crate::{now_ms, AppState};
 
 /// A new random session token (256 bits, base64url) and the hash that is stored.
@@ -31,14 +31,14 @@ pub struct Session {
 }
 
 impl FromRequestParts<AppState> for Session {
-    type Rejection = Failure;
+    type Rejection = HttpError;
 
     async fn from_request_parts(
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let expired = || {
-            Failure::new(
+            HttpError::new(
                 StatusCode::UNAUTHORIZED,
                 ErrorCode::SessionExpired,
                 "sign in again",
@@ -66,22 +66,22 @@ impl FromRequestParts<AppState> for Session {
 
 impl Session {
     /// The session's device, which must exist, belong to the caller's team and be approved.
-    pub async fn approved_device(&self, state: &AppState) -> Result<DeviceRow, Failure> {
+    pub async fn approved_device(&self, state: &AppState) -> Result<DeviceRow, HttpError> {
         let device = self.device_any_status(state).await?;
         match device.info.status {
             DeviceStatus::Approved => Ok(device),
-            DeviceStatus::Pending => Err(Failure::forbidden(
+            DeviceStatus::Pending => Err(HttpError::forbidden(
                 ErrorCode::DeviceNotApproved,
                 "device not approved yet",
             )),
-            DeviceStatus::Revoked => Err(Failure::revoked()),
+            DeviceStatus::Revoked => Err(HttpError::revoked()),
         }
     }
 
     /// The session's device in whatever state it is.
-    pub async fn device_any_status(&self, state: &AppState) -> Result<DeviceRow, Failure> {
+    pub async fn device_any_status(&self, state: &AppState) -> Result<DeviceRow, HttpError> {
         let unknown = || {
-            Failure::forbidden(
+            HttpError::forbidden(
                 ErrorCode::UnknownDevice,
                 "no enrolled device for this session",
             )
@@ -94,11 +94,11 @@ impl Session {
         Ok(device)
     }
 
-    pub fn require_coordinator(&self) -> Result<(), Failure> {
+    pub fn require_coordinator(&self) -> Result<(), HttpError> {
         if self.user.role == Role::Coordinator {
             Ok(())
         } else {
-            Err(Failure::forbidden(
+            Err(HttpError::forbidden(
                 ErrorCode::Forbidden,
                 "coordinators only",
             ))

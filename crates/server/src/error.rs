@@ -1,25 +1,26 @@
-//! The API's one error type: every failure becomes a status code and an [`ApiError`] body
+//! The API's one error type: every failure becomes a status code and an [`ErrorBody`] body
 //! (in the format the request accepts, see `wire`).
 //! Internal errors are logged here and answered with a generic message, never echoed.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use faltlogg_core::api::{ApiError, ErrorCode};
+use faltlogg_core::api::{ErrorBody, ErrorCode};
 
 use crate::db::StoreError;
 use crate::wire::Reply;
 
+/// An error reply: a status and the [`ErrorBody`] that travels with it.
 #[derive(Debug)]
-pub struct Failure {
+pub struct HttpError {
     pub status: StatusCode,
-    pub body: ApiError,
+    pub body: ErrorBody,
 }
 
-impl Failure {
+impl HttpError {
     pub fn new(status: StatusCode, error: ErrorCode, message: impl Into<String>) -> Self {
-        Failure {
+        HttpError {
             status,
-            body: ApiError {
+            body: ErrorBody {
                 error,
                 message: message.into(),
                 index: None,
@@ -33,7 +34,7 @@ impl Failure {
     }
 
     pub fn malformed(message: impl Into<String>) -> Self {
-        Failure::new(
+        HttpError::new(
             StatusCode::BAD_REQUEST,
             ErrorCode::MalformedRequest,
             message,
@@ -41,18 +42,18 @@ impl Failure {
     }
 
     pub fn forbidden(error: ErrorCode, message: impl Into<String>) -> Self {
-        Failure::new(StatusCode::FORBIDDEN, error, message)
+        HttpError::new(StatusCode::FORBIDDEN, error, message)
     }
 
     /// The device was revoked: it may do nothing more with the server.
     pub fn revoked() -> Self {
-        Failure::forbidden(ErrorCode::DeviceRevoked, "device revoked")
+        HttpError::forbidden(ErrorCode::DeviceRevoked, "device revoked")
     }
 
     pub fn internal(context: &str, error: &dyn std::fmt::Display) -> Self {
         // The detail goes to the operator's log; the client learns only that it failed.
         tracing::error!(%error, "{context}");
-        Failure::new(
+        HttpError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             ErrorCode::Internal,
             "internal error",
@@ -60,29 +61,29 @@ impl Failure {
     }
 }
 
-impl IntoResponse for Failure {
+impl IntoResponse for HttpError {
     fn into_response(self) -> Response {
         Reply(self.status, self.body).into_response()
     }
 }
 
-impl From<StoreError> for Failure {
+impl From<StoreError> for HttpError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::EnvelopeConflict { index } => Failure::new(
+            StoreError::EnvelopeConflict { index } => HttpError::new(
                 StatusCode::CONFLICT,
                 ErrorCode::EnvelopeConflict,
                 "an envelope with this id already exists with other contents",
             )
             .at(index),
-            StoreError::StateChanged => Failure::new(
+            StoreError::StateChanged => HttpError::new(
                 StatusCode::CONFLICT,
                 ErrorCode::Forbidden,
                 "the device is no longer pending",
             ),
-            StoreError::Database(e) => Failure::internal("database error", &e),
+            StoreError::Database(e) => HttpError::internal("database error", &e),
         }
     }
 }
 
-pub type ApiResult<T> = Result<T, Failure>;
+pub type ApiResult<T> = Result<T, HttpError>;

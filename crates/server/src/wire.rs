@@ -19,7 +19,7 @@ use faltlogg_core::api::{ErrorCode, POSTCARD_MEDIA_TYPE};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::error::Failure;
+use crate::error::HttpError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -81,11 +81,11 @@ impl Format {
 pub struct Body<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
-    type Rejection = Failure;
+    type Rejection = HttpError;
 
-    async fn from_request(request: Request, state: &S) -> Result<Self, Failure> {
+    async fn from_request(request: Request, state: &S) -> Result<Self, HttpError> {
         let format = Format::of_body(request.headers()).ok_or_else(|| {
-            Failure::new(
+            HttpError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 ErrorCode::MalformedRequest,
                 format!("expected Content-Type application/json or {POSTCARD_MEDIA_TYPE}"),
@@ -95,22 +95,22 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
             .await
             .map_err(|rejection| {
                 if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    Failure::new(
+                    HttpError::new(
                         StatusCode::PAYLOAD_TOO_LARGE,
                         ErrorCode::PayloadTooLarge,
                         "request body too large",
                     )
                 } else {
-                    Failure::malformed("the request body could not be read")
+                    HttpError::malformed("the request body could not be read")
                 }
             })?;
         let value = match format {
             // serde_json names the problem (line, column, field); it may quote a value back to
             // the caller who sent it, and is never logged.
             Format::Json => serde_json::from_slice(&bytes)
-                .map_err(|e| Failure::malformed(format!("invalid JSON body: {e}")))?,
+                .map_err(|e| HttpError::malformed(format!("invalid JSON body: {e}")))?,
             Format::Postcard => postcard::from_bytes(&bytes)
-                .map_err(|_| Failure::malformed("invalid postcard body"))?,
+                .map_err(|_| HttpError::malformed("invalid postcard body"))?,
         };
         Ok(Body(value))
     }
@@ -160,11 +160,11 @@ pub async fn negotiate(request: Request, next: Next) -> Response {
                 .insert(header::VARY, HeaderValue::from_static("Accept"));
             response
         }
-        Err(error) => Failure::internal("could not encode a reply", &error).into_plain(format),
+        Err(error) => HttpError::internal("could not encode a reply", &error).into_plain(format),
     }
 }
 
-impl Failure {
+impl HttpError {
     /// This error encoded directly, for the one place that cannot go through [`negotiate`].
     fn into_plain(self, format: Format) -> Response {
         match format.encode(&self.body) {

@@ -173,7 +173,7 @@ fn wire(envelope: &Envelope) -> WireEnvelope {
     envelope.into()
 }
 
-async fn error_of(response: reqwest::Response) -> (StatusCode, ApiError) {
+async fn error_of(response: reqwest::Response) -> (StatusCode, ErrorBody) {
     let status = response.status();
     (
         status,
@@ -655,7 +655,7 @@ async fn the_pwa_speaks_postcard_both_ways_replies_and_errors_alike() {
     )
     .await;
     assert_eq!((status, &media_type), (StatusCode::UNAUTHORIZED, &media));
-    let error: ApiError = postcard::from_bytes(&bytes).unwrap();
+    let error: ErrorBody = postcard::from_bytes(&bytes).unwrap();
     assert_eq!(
         (error.error, error.index),
         (ErrorCode::InvalidCredentials, None)
@@ -734,7 +734,7 @@ async fn the_pwa_speaks_postcard_both_ways_replies_and_errors_alike() {
         Some(vec![0xff; 3]),
     )
     .await;
-    let error: ApiError = postcard::from_bytes(&bytes).unwrap();
+    let error: ErrorBody = postcard::from_bytes(&bytes).unwrap();
     assert_eq!(
         (status, error.error),
         (StatusCode::BAD_REQUEST, ErrorCode::MalformedRequest)

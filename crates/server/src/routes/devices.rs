@@ -8,7 +8,7 @@ use faltlogg_core::api::{
 use uuid::Uuid;
 
 use crate::auth::Session;
-use crate::error::{ApiResult, Failure};
+use crate::error::{ApiResult, HttpError};
 use crate::wire::{ok, Body, Reply};
 use crate::{now_ms, AppState};
 
@@ -20,11 +20,11 @@ pub async fn enrol(
     Body(request): Body<EnrolRequest>,
 ) -> ApiResult<Reply<MyDevice>> {
     if !request.keys.is_valid() {
-        return Err(Failure::malformed("invalid device public keys"));
+        return Err(HttpError::malformed("invalid device public keys"));
     }
     let proof = enrol_proof_message(&session.token_hash);
     if request.keys.verify(&proof, &request.proof).is_err() {
-        return Err(Failure::new(
+        return Err(HttpError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             ErrorCode::BadSignature,
             "the enrolment proof does not verify against the device's key",
@@ -34,7 +34,7 @@ pub async fn enrol(
         // A session enrols one device; the same keys again are a retry and answered alike.
         let existing = session.device_any_status(&state).await?;
         if existing.info.keys != request.keys {
-            return Err(Failure::new(
+            return Err(HttpError::new(
                 StatusCode::CONFLICT,
                 ErrorCode::AlreadyEnrolled,
                 "this session already has a device",
@@ -58,7 +58,7 @@ async fn my_device(
     team: Uuid,
 ) -> ApiResult<MyDevice> {
     if device.status == DeviceStatus::Revoked {
-        return Err(Failure::revoked());
+        return Err(HttpError::revoked());
     }
     Ok(MyDevice {
         sealed_team_keys: state.store.sealed_team_keys(device.id).await?,
@@ -96,11 +96,11 @@ pub async fn approve(
     let target = id
         .ok()
         .and_then(|Path(id)| Uuid::parse_str(&id).ok())
-        .ok_or_else(|| Failure::malformed("device id is not a UUID"))?;
+        .ok_or_else(|| HttpError::malformed("device id is not a UUID"))?;
     session.require_coordinator()?;
     let approver = session.approved_device(&state).await?;
     let not_found = || {
-        Failure::new(
+        HttpError::new(
             StatusCode::NOT_FOUND,
             ErrorCode::NotFound,
             "no such device in this team",
@@ -111,7 +111,7 @@ pub async fn approve(
         return Err(not_found());
     }
     if device.info.status != DeviceStatus::Pending {
-        return Err(Failure::new(
+        return Err(HttpError::new(
             StatusCode::CONFLICT,
             ErrorCode::Forbidden,
             "the device is not pending",
@@ -119,7 +119,7 @@ pub async fn approve(
     }
     let epoch = state.store.team_epoch(session.user.team).await?;
     if request.sealed_team_key.epoch != epoch {
-        return Err(Failure::malformed(
+        return Err(HttpError::malformed(
             "the sealed key is not of the team's current epoch",
         ));
     }

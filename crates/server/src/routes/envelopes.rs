@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::auth::Session;
 use crate::db::NewEnvelope;
-use crate::error::{ApiResult, Failure};
+use crate::error::{ApiResult, HttpError};
 use crate::wire::{ok, Body, Reply};
 use crate::{now_ms, AppState};
 
@@ -24,7 +24,7 @@ pub async fn push(
 ) -> ApiResult<Reply<PushResponse>> {
     let device = session.approved_device(&state).await?;
     if request.envelopes.len() > MAX_PUSH_BATCH {
-        return Err(Failure::new(
+        return Err(HttpError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::BatchTooLarge,
             format!("at most {MAX_PUSH_BATCH} envelopes per push"),
@@ -34,7 +34,7 @@ pub async fn push(
     let mut batch = Vec::with_capacity(request.envelopes.len());
     for (index, wire) in request.envelopes.iter().enumerate() {
         let envelope = wire.decode().map_err(|_| {
-            Failure::new(
+            HttpError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 ErrorCode::BadEnvelope,
                 "envelope is malformed",
@@ -66,11 +66,11 @@ fn check(
     session: &Session,
     device: &faltlogg_core::api::DeviceInfo,
     team_epoch: u32,
-) -> Result<(), Failure> {
+) -> Result<(), HttpError> {
     let unprocessable =
-        |code, message: &str| Failure::new(StatusCode::UNPROCESSABLE_ENTITY, code, message);
+        |code, message: &str| HttpError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message);
     if envelope.header.team != session.user.team || envelope.header.device != device.id {
-        return Err(Failure::forbidden(
+        return Err(HttpError::forbidden(
             ErrorCode::WrongOrigin,
             "envelope names another team or device",
         ));
@@ -99,7 +99,7 @@ pub async fn pull(
     session: Session,
     query: Result<Query<PullQuery>, QueryRejection>,
 ) -> ApiResult<Reply<PullResponse>> {
-    let Query(query) = query.map_err(|r| Failure::malformed(r.body_text()))?;
+    let Query(query) = query.map_err(|r| HttpError::malformed(r.body_text()))?;
     session.approved_device(&state).await?;
     let limit = query
         .limit

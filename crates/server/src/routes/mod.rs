@@ -8,7 +8,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use faltlogg_core::api::{ErrorCode, Health};
 
-use crate::error::Failure;
+use crate::error::HttpError;
 use crate::wire::{ok, Reply};
 use crate::AppState;
 
@@ -21,7 +21,7 @@ pub fn api() -> Router<AppState> {
         .route("/devices/{id}/approve", post(devices::approve))
         .route("/envelopes", post(envelopes::push).get(envelopes::pull))
         .fallback(|| async {
-            Failure::new(
+            HttpError::new(
                 axum::http::StatusCode::NOT_FOUND,
                 ErrorCode::NotFound,
                 "no such endpoint",

@@ -3,7 +3,7 @@ use axum::http::StatusCode;
 use faltlogg_core::api::{ErrorCode, SignInRequest, SignInResponse};
 
 use crate::auth::new_token;
-use crate::error::{ApiResult, Failure};
+use crate::error::{ApiResult, HttpError};
 use crate::wire::{ok, Body, Reply};
 use crate::{now_ms, passwords, AppState};
 
@@ -20,7 +20,7 @@ pub async fn sign_in(
     let hash = credentials.as_ref().map(|c| c.password_hash.clone());
     let valid = passwords::verify(request.password, hash).await;
     let (Some(credentials), true) = (credentials, valid) else {
-        return Err(Failure::new(
+        return Err(HttpError::new(
             StatusCode::UNAUTHORIZED,
             ErrorCode::InvalidCredentials,
             "wrong username or password",

@@ -1,0 +1,40 @@
+//! More: sync state, what went wrong, devices, updates and about.
+
+/// This domain's messages, handed on to the next (see `collect!` in `i18n/mod.rs`).
+macro_rules! device_messages {
+    ($then:ident [$($acc:tt)*] $($rest:ident)*) => { $then! { [$($acc)*
+        MoreTitle => "Mer", "More";
+        SyncHeading => "Synkning", "Sync";
+        SyncNow => "Synka nu", "Sync now";
+        Syncing => "Synkar …", "Syncing …";
+        AllSent => "Allt skickat", "All sent";
+        NothingSentYet => "Inget skickat än", "Nothing sent yet";
+        OneWaiting => "1 ändring väntar", "1 change waiting";
+        ManyWaiting => "ändringar väntar", "changes waiting";
+        SetAside => "satt åt sidan", "set aside";
+        LastSent => "Senast skickat", "Last sent";
+        Offline => "Ingen anslutning. Det du sparar finns kvar på telefonen och skickas när du är uppkopplad.", "No connection. What you save stays on this phone and is sent when you are online.";
+        SessionExpired => "Inloggningen har gått ut. Logga in igen för att synka; inget sparat går förlorat.", "Your sign-in has expired. Sign in again to sync; nothing saved is lost.";
+        DeviceRevoked => "Den här telefonen är inte längre godkänd. Kontakta din samordnare.", "This phone is no longer approved. Contact your coordinator.";
+        ServerError => "Servern svarade med ett fel. Försök igen om en stund; inget sparat går förlorat.", "The server answered with an error. Try again in a while; nothing saved is lost.";
+        QuotaExceeded => "Telefonens lagring är full. Inget du redan sparat går förlorat. Frigör utrymme och försök igen.", "The phone's storage is full. Nothing you have saved is lost. Free some space and try again.";
+        RecordNotSavedFull => "Telefonens lagring är full. Inget sparades. Frigör utrymme och försök igen.", "The phone's storage is full. Nothing was saved. Free some space and try again.";
+        ContactNotSavedFull => "Telefonens lagring är full. Kontakten sparades inte. Frigör utrymme och försök igen.", "The phone's storage is full. The contact was not saved. Free some space and try again.";
+        StorageError => "Kunde inte spara på telefonen. Försök igen.", "Could not save on this phone. Try again.";
+        VaultUnreadable => "Appens data på telefonen går inte att läsa. Logga ut och radera data på telefonen, och logga sedan in igen.", "The app's data on this phone cannot be read. Sign out and erase the data on this phone, then sign in again.";
+        BadEnvelopes => "Några ändringar från servern kunde inte läsas och har satts åt sidan.", "Some changes from the server could not be read and were set aside.";
+        DevicesHeading => "Enheter", "Devices";
+        DevicesIntro => "Godkänn en ny telefon först när koden stämmer med den som visas på telefonen.", "Approve a new phone only when the code matches the one shown on that phone.";
+        ApproveDevice => "Godkänn enhet", "Approve device";
+        StatusPending => "Väntar", "Pending";
+        StatusApproved => "Godkänd", "Approved";
+        StatusRevoked => "Spärrad", "Revoked";
+        ThisDevice => "Den här telefonen", "This phone";
+        Approved => "Enheten är godkänd.", "The device is approved.";
+        UpdateReady => "En ny version är klar.", "A new version is ready.";
+        UpdateNow => "Uppdatera", "Update";
+        AboutHeading => "Om Fältlogg", "About Fältlogg";
+        AboutText => "Allt du sparar krypteras på telefonen. Servern ser aldrig innehållet.", "Everything you save is encrypted on the phone. The server never sees the contents.";
+        SignedInAs => "Inloggad som", "Signed in as";
+    ] $($rest)* } };
+}
