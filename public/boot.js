@@ -20,14 +20,21 @@
   navigator.serviceWorker.addEventListener('controllerchange', function () {
     if (applying) window.location.reload();
   });
-  navigator.serviceWorker.register('/sw.js').then(function (reg) {
-    if (reg.waiting && navigator.serviceWorker.controller) ready();
-    reg.addEventListener('updatefound', function () {
-      const worker = reg.installing;
-      if (!worker) return;
-      worker.addEventListener('statechange', function () {
-        if (worker.state === 'installed' && navigator.serviceWorker.controller) ready();
+  // Registered once the page has loaded: a new worker precaches every file of the app, and on
+  // a first visit over a slow network that download would otherwise share the line with the
+  // page's own wasm, which the worker fetches again.
+  function register() {
+    navigator.serviceWorker.register('/sw.js').then(function (reg) {
+      if (reg.waiting && navigator.serviceWorker.controller) ready();
+      reg.addEventListener('updatefound', function () {
+        const worker = reg.installing;
+        if (!worker) return;
+        worker.addEventListener('statechange', function () {
+          if (worker.state === 'installed' && navigator.serviceWorker.controller) ready();
+        });
       });
-    });
-  }).catch(function () { /* No service worker (private mode): the app still runs online. */ });
+    }).catch(function () { /* No service worker (private mode): the app still runs online. */ });
+  }
+  if (document.readyState === 'complete') register();
+  else window.addEventListener('load', register, { once: true });
 })();

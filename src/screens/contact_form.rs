@@ -6,7 +6,7 @@
 
 use faltlogg_core::fold::Fold;
 use faltlogg_core::ids;
-use faltlogg_core::record::contact::{Contact, ContactDraft, ContactKind, Message};
+use faltlogg_core::record::contact::{self, Contact, ContactDraft, ContactKind, Message};
 use faltlogg_core::record::date::Date;
 use faltlogg_core::record::follow_up::FollowUpDraft;
 use faltlogg_core::record::person::Person;
@@ -25,8 +25,8 @@ use crate::ui::{check, form_screen, Block, Saving, Select};
 
 /// The area of the newest contact, to start the next one with.
 fn last_area(fold: &Fold) -> String {
-    fold.live::<Contact>()
-        .max_by_key(|c| c.occurred_at_ms)
+    fold.newest_first::<Contact>(contact::field::OCCURRED_AT)
+        .next()
         .map(|c| c.area)
         .unwrap_or_default()
 }

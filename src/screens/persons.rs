@@ -1,9 +1,8 @@
 //! Persons: the searchable list, and the person picker of the contact form.
 
 use faltlogg_core::fold::Fold;
-use faltlogg_core::record::contact::Contact;
+use faltlogg_core::record::contact::{self, Contact};
 use faltlogg_core::record::group::Group;
-use faltlogg_core::record::order_by_number;
 use faltlogg_core::record::person::{rows, Person, PersonFilter, PersonRow};
 use faltlogg_core::record::text::fold_case;
 use std::rc::Rc;
@@ -118,15 +117,10 @@ pub fn Persons(group: Option<Uuid>) -> impl IntoView {
                     .filter(|p| p.groups.contains(&id))
                     .map(|p| p.id)
                     .collect();
-                let met = f
-                    .live::<Contact>()
-                    .rev()
+                f.newest_first::<Contact>(contact::field::OCCURRED_AT)
                     .filter(|c| c.persons.iter().any(|p| members.contains(p)))
-                    .collect();
-                order_by_number(met, |c| c.occurred_at_ms, true)
-                    .iter()
                     .take(GROUP_CONTACTS)
-                    .map(|c| contact_card(i18n, c))
+                    .map(|c| contact_card(i18n, &c))
                     .collect()
             })
         }));
@@ -183,13 +177,9 @@ const GROUP_CONTACTS: usize = 10;
 
 /// The persons of the newest contacts, most recent first: who a worker usually meets again.
 fn recent_persons(fold: &Fold, limit: usize) -> Vec<Uuid> {
-    let contacts = order_by_number(
-        fold.live::<Contact>().rev().collect(),
-        |c| c.occurred_at_ms,
-        true,
-    );
     let mut recent = Vec::new();
-    for id in contacts.iter().flat_map(|c| c.persons.iter().copied()) {
+    let contacts = fold.newest_first::<Contact>(contact::field::OCCURRED_AT);
+    for id in contacts.flat_map(|c| c.persons) {
         if !recent.contains(&id) {
             recent.push(id);
             if recent.len() == limit {

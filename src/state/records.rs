@@ -39,7 +39,7 @@ pub async fn save(ctx: AppCtx, change: Change) -> Result<(), Msg> {
     ctx.records
         .update(|r| r.apply(envelope.header.stamp(), change));
     ctx.sync.update(|s| s.waiting += 1);
-    syncing::spawn_sync(ctx);
+    syncing::spawn_sync_soon(ctx);
     Ok(())
 }
 

@@ -19,6 +19,15 @@ pub fn spawn_sync(ctx: AppCtx) {
     leptos::task::spawn_local(sync_now(ctx));
 }
 
+/// Starts a sync in a task of its own, once what is queued now (the next screen drawing after
+/// a save) has run: the worker sees the saved record first, and the sync follows at once.
+pub fn spawn_sync_soon(ctx: AppCtx) {
+    leptos::task::spawn_local(async move {
+        crate::time::sleep(0).await;
+        sync_now(ctx).await;
+    });
+}
+
 /// Reloads the view and the counts from the device alone: the snapshot, then the envelopes it
 /// does not hold yet.
 pub(super) async fn refresh_local(ctx: AppCtx) {

@@ -21,7 +21,9 @@ use uuid::Uuid;
 
 use crate::change::{Change, FieldWrite, Stamp};
 use crate::hlc::Hlc;
-use crate::record::{changed_fields, FieldId, Fields, Kind, Record, Value, ARCHIVED};
+use crate::record::{
+    changed_fields, order_by_number, FieldId, Fields, Kind, Record, Value, ARCHIVED,
+};
 
 /// One write to a field that is still current.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -266,6 +268,21 @@ impl Fold {
             .map(|(id, s)| T::from_fields(id, s))
     }
 
+    /// The live records of `T`, greatest `key` first (an `Int` field, such as a contact's
+    /// time); among equal keys the one made later comes first (ids are UUIDv7, in time order).
+    /// The order is found from that one field of each record, and a record is built only when
+    /// the iterator reaches it: taking the newest few of tens of thousands stays cheap.
+    pub fn newest_first<T: Record>(&self, key: FieldId) -> impl Iterator<Item = T> + '_ {
+        let states: Vec<(Uuid, &RecordState)> = self
+            .states(T::KIND)
+            .rev()
+            .filter(|(_, s)| !s.archived())
+            .collect();
+        order_by_number(states, |(_, s)| s.value(key).as_int().unwrap_or(0), true)
+            .into_iter()
+            .map(|(id, s)| T::from_fields(id, s))
+    }
+
     /// The change that turns `before` (as shown) into `after`, made by `device`: only the fields
     /// that differ, each stamped as having seen every current write to it. `None` when nothing
     /// changed.
@@ -331,6 +348,29 @@ mod tests {
             vec![(field, Value::text(value))],
             Uuid::from_u128(device),
         )
+    }
+
+    #[test]
+    fn newest_first_orders_by_the_key_then_by_when_made_and_skips_the_archived() {
+        use crate::record::contact::{field::OCCURRED_AT, Contact, ContactKind};
+        let mut fold = Fold::default();
+        // (id, time): ids 1..=4 in the order made; 2 and 3 share a time.
+        for (n, at) in [(1u128, 500), (2, 900), (3, 900), (4, 100)] {
+            let contact =
+                Contact::simple(Uuid::from_u128(n), at, "Centrum", ContactKind::Phone, "x");
+            fold.apply(stamp(1, n as u64), create(&contact));
+        }
+        let order = |fold: &Fold| -> Vec<u128> {
+            fold.newest_first::<Contact>(OCCURRED_AT)
+                .map(|c| c.id.as_u128())
+                .collect()
+        };
+        assert_eq!(order(&fold), vec![3, 2, 1, 4]);
+        let archive = fold.archive(Kind::Contact, Uuid::from_u128(2), true, Uuid::from_u128(1));
+        fold.apply(stamp(1, 9), archive);
+        assert_eq!(order(&fold), vec![3, 1, 4]);
+        let newest: Vec<_> = fold.newest_first::<Contact>(OCCURRED_AT).take(1).collect();
+        assert_eq!(newest[0].occurred_at_ms, 900);
     }
 
     #[test]
