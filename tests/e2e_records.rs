@@ -833,3 +833,86 @@ async fn every_kind_is_made_offline_and_every_screen_passes_axe_in_both_language
     }
     phone.quit().await;
 }
+
+/// The daily flows by keyboard alone (Tab, typing, Enter, Space; no pointer): a person made, an
+/// offer made and taken a step, a follow-up planned and marked done, and a contact with the
+/// person logged from Today. Every control reached shows where the focus is.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_daily_flows_work_by_keyboard_alone_with_the_focus_always_visible() {
+    use thirtyfour::Key;
+    let _turn = ONE_BROWSER_AT_A_TIME.lock().await;
+    let phone = Phone::on_today("en").await;
+    let b = &phone.browser;
+    async fn press(b: &support::Browser, css: &str, key: Key) {
+        b.tab_to(css).await;
+        b.keys(key).await;
+    }
+    async fn type_into(b: &support::Browser, css: &str, text: &str) {
+        b.tab_to(css).await;
+        b.keys(text).await;
+    }
+
+    // A person, from the bottom navigation.
+    press(b, "nav a[href='/persons']", Key::Enter).await;
+    press(b, "#new-person", Key::Enter).await;
+    type_into(b, "#alias", "Kim").await;
+    type_into(b, "#birth-year", "2008").await;
+    type_into(b, "#area", "Väst").await;
+    press(b, "#save-person", Key::Enter).await;
+    b.wait(&shows("person-alias", "Kim"), "the person, by keyboard")
+        .await;
+    let person = phone.path().await;
+    let id = person.trim_start_matches("/persons/").to_string();
+
+    // An offer, then its next step.
+    press(b, "#new-offer", Key::Enter).await;
+    type_into(b, "#category", "Hous").await;
+    press(b, "#save-offer", Key::Enter).await;
+    b.wait(&shows("person-offers", "Housing · Offered"), "the offer")
+        .await;
+    press(b, "#person-offers a.card", Key::Enter).await;
+    press(b, "#save-step", Key::Enter).await;
+    b.wait(
+        "document.querySelector('main').textContent.includes('Accepted')",
+        "the offer accepted",
+    )
+    .await;
+
+    // A follow-up, saved with Enter in its field, then marked done.
+    phone.open(&person).await;
+    press(b, "#new-follow-up", Key::Enter).await;
+    b.tab_to("#due").await;
+    b.driver()
+        .execute(
+            "document.getElementById('due').select(); return true;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    b.keys("2099-05-01").await;
+    b.keys(Key::Enter).await;
+    b.wait(&shows("person-follow-ups", "2099-05-01"), "the follow-up")
+        .await;
+    press(b, ".mark-done", Key::Enter).await;
+    b.wait(
+        "[...document.querySelectorAll('#person-follow-ups .badge')].some(p => p.textContent === 'Done')",
+        "marked done",
+    )
+    .await;
+
+    // A contact with Kim, from Today.
+    phone.open("/").await;
+    press(b, "#new-contact", Key::Enter).await;
+    type_into(b, "#kind", "Phone").await;
+    type_into(b, "#area", "Väst").await;
+    type_into(b, "#person-search", "kim").await;
+    press(b, &format!("#person-{id}"), Key::Space).await;
+    press(b, "#save-contact", Key::Enter).await;
+    b.wait(&shows("contacts", "Phone"), "the contact on Today")
+        .await;
+    assert_eq!(phone.path().await, "/");
+    phone.open(&person).await;
+    b.wait(&shows("person-contacts", "Phone"), "the contact with Kim")
+        .await;
+    phone.quit().await;
+}

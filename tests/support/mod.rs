@@ -642,6 +642,51 @@ impl Browser {
         );
     }
 
+    /// Presses keys on whatever has the focus, as a keyboard user does: text is typed, and
+    /// `thirtyfour::Key` values (Tab, Enter, Space, arrows) are pressed.
+    pub async fn keys(&self, keys: impl Into<thirtyfour::prelude::TypingData>) {
+        self.driver
+            .active_element()
+            .await
+            .unwrap()
+            .send_keys(keys)
+            .await
+            .unwrap();
+    }
+
+    /// Presses Tab until the element matching `css` has the focus (at most 60 times), then
+    /// checks that the focus can be seen: an outline drawn around it.
+    pub async fn tab_to(&self, css: &str) {
+        let focused = format!("document.activeElement?.matches({css:?}) === true");
+        for _ in 0..60 {
+            let here = self
+                .driver
+                .execute(&format!("return {focused}"), vec![])
+                .await;
+            if matches!(
+                here.map(|r| r.json().clone()),
+                Ok(serde_json::Value::Bool(true))
+            ) {
+                let outline = self
+                    .driver
+                    .execute(
+                        "const s = getComputedStyle(document.activeElement); return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2;",
+                        vec![],
+                    )
+                    .await
+                    .unwrap();
+                assert_eq!(
+                    outline.json(),
+                    &serde_json::Value::Bool(true),
+                    "{css} has the focus but no visible outline"
+                );
+                return;
+            }
+            self.keys(thirtyfour::Key::Tab).await;
+        }
+        panic!("{css} was not reached with the Tab key");
+    }
+
     /// [`Browser::assert_accessible`] in the light colour scheme and then the dark one
     /// (emulated, as a phone set to dark mode), back to light after.
     pub async fn assert_accessible_in_both_schemes(&self, screen: &str) {
