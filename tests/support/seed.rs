@@ -65,10 +65,11 @@ pub struct Counts {
 }
 
 impl Counts {
-    /// About `total` records in a realistic mix: per person three contacts, half an offer and
-    /// half a follow-up; a group per 25 persons.
+    /// At least `total` records (and at most a few more) in a realistic mix: per person three
+    /// contacts, half an offer and half a follow-up; a group per 25 persons. That is 5 + 1/25
+    /// = 126/25 records per person.
     pub fn about(total: usize) -> Counts {
-        let persons = (total * 2 / 11).max(1);
+        let persons = (total * 25).div_ceil(126).max(1);
         Counts {
             persons,
             groups: (persons / 25).max(1),
@@ -235,4 +236,20 @@ pub fn synthetic(counts: Counts, now_ms: i64, today: Date, seed: u64) -> Vec<Cha
         }));
     }
     changes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Counts;
+
+    #[test]
+    fn about_gives_at_least_the_total_asked_for_and_barely_more() {
+        for total in [1, 400, 4_580, 50_000, 100_000] {
+            let made = Counts::about(total).total();
+            assert!(
+                (total..total + 8).contains(&made),
+                "{total} asked, {made} made"
+            );
+        }
+    }
 }
