@@ -718,7 +718,8 @@ async fn sync_now(browser: &support::Browser) {
 
 /// With no signal, a record of every kind is made on the phone; they wait in the outbox and
 /// reach the server when it is back. Then every screen, filled with those records, passes axe
-/// in Swedish and English, each in the light and the dark colour scheme.
+/// in Swedish and English, each in the light and the dark colour scheme, and at 320 px wide
+/// neither scrolls sideways nor has a control smaller than 44 × 44 px.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_kind_is_made_offline_and_every_screen_passes_axe_in_both_languages_and_schemes() {
     let _turn = ONE_BROWSER_AT_A_TIME.lock().await;
@@ -816,6 +817,8 @@ async fn every_kind_is_made_offline_and_every_screen_passes_axe_in_both_language
             b.wait(&format!("document.querySelector({ready:?}) !== null"), path)
                 .await;
             b.assert_accessible_in_both_schemes(&format!("{path} in {lang}"))
+                .await;
+            b.assert_reflows_with_large_targets(&format!("{path} in {lang}"))
                 .await;
         }
     }

@@ -687,6 +687,40 @@ impl Browser {
         panic!("{css} was not reached with the Tab key");
     }
 
+    /// Checks the page as it is now on the narrowest phone, 320 CSS px wide (also what 200 %
+    /// zoom on a 640 px screen gives, WCAG 1.4.10): nothing scrolls sideways, and every control
+    /// (buttons, links drawn as buttons or cards, fields, the bottom navigation, checkbox rows)
+    /// is at least 44 × 44 px. The screen size is put back after.
+    pub async fn assert_reflows_with_large_targets(&self, screen: &str) {
+        self.phone_screen(320, 640, 2.0).await;
+        let script = "
+            const problems = [];
+            const root = document.documentElement;
+            if (root.scrollWidth > root.clientWidth + 1) {
+                problems.push('scrolls sideways: ' + root.scrollWidth + ' px');
+            }
+            const controls = 'button, a.button, a.card, nav a, input:not([type=checkbox]):not([type=radio]), select, textarea, label.check';
+            for (const el of document.querySelectorAll(controls)) {
+                const r = el.getBoundingClientRect();
+                if (r.width === 0 && r.height === 0) continue;
+                if (r.width < 44 || r.height < 44) {
+                    problems.push((el.id ? '#' + el.id : el.tagName.toLowerCase() + '.' + el.className) + ' ' + Math.round(r.width) + '×' + Math.round(r.height));
+                }
+            }
+            return problems;";
+        let problems = self.driver.execute(script, vec![]).await.unwrap();
+        let list = problems.json().as_array().cloned().unwrap_or_default();
+        self.driver
+            .cdp()
+            .send_raw(
+                "Emulation.clearDeviceMetricsOverride",
+                serde_json::json!({}),
+            )
+            .await
+            .unwrap();
+        assert!(list.is_empty(), "at 320 px, {screen}: {list:#?}");
+    }
+
     /// [`Browser::assert_accessible`] in the light colour scheme and then the dark one
     /// (emulated, as a phone set to dark mode), back to light after.
     pub async fn assert_accessible_in_both_schemes(&self, screen: &str) {
