@@ -25,6 +25,20 @@ if grep -q '<script type="module">' index.html; then
   exit 1
 fi
 
+# 1b. The preloads of the wasm and its JS glue go first in <head>, before the inline stylesheet:
+# a phone on a slow line then asks for the wasm while it still parses the page (trunk puts
+# them at the end of <head>; measured about 65 ms later with Slow 4G and a 4x slower CPU).
+perl -0777 -i -pe '
+  my @links = m{(<link rel="(?:module)?preload"[^>]*>)}g;
+  s{<link rel="(?:module)?preload"[^>]*>}{}g;
+  my $all = join("\n  ", @links);
+  s{(<meta charset="utf-8">)}{$1\n  $all} if @links;
+' index.html
+if ! grep -q 'rel="preload"' index.html; then
+  echo "postbuild: the wasm preload is missing from index.html" >&2
+  exit 1
+fi
+
 # 2. Service worker precache list and version.
 files=$(find . -type f ! -name 'sw.js' ! -name '*.br' ! -name 'index.html' | sed 's|^\./|/|' | sort)
 version=$( (cat index.html; for f in $files; do cat ".$f"; done) | sha256sum | cut -c1-16)
