@@ -8,7 +8,11 @@
 //!   the launch screen of index.html, painted before the wasm arrives.
 //! - `interactive_cold_ms`: from the same runs, Lighthouse's Time to Interactive: when the
 //!   first real screen (sign in) is rendered and answers input, so that the launch screen
-//!   cannot hide a slow app.
+//!   cannot hide a slow app. Under these settings it is almost all download, and linear in
+//!   the wasm's size (Lighthouse's network records, 2026-12-01): the page ~0.6 s (one 562 ms
+//!   round trip), the wasm's own round trip, the wasm at ~184 KB/s shared with the glue,
+//!   manifest and icons, then ~0.1 s to start and draw. So ≈ 1.2 s + KB / 180 + 0.1 s:
+//!   186 KB gave 2342 ms, 228 KB gives ~2600 ms, and 2500 ms needs the wasm near 200 KB.
 //!
 //! Lighthouse runs with `--throttling-method=devtools`: Slow 4G and the 4× CPU slowdown are
 //! applied to the real load. Its default, simulation, replays the trace of an unthrottled load,
