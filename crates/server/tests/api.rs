@@ -107,6 +107,24 @@ impl TestServer {
             .unwrap()
     }
 
+    /// Posts `body` as it is, under `content_type`: for bodies the typed helpers cannot make.
+    async fn post_raw(
+        &self,
+        device: &Device,
+        path: &str,
+        content_type: &str,
+        body: impl Into<reqwest::Body>,
+    ) -> reqwest::Response {
+        self.http
+            .post(format!("{}{path}", self.url))
+            .bearer_auth(&device.token)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
     async fn get(&self, device: &Device, path: &str) -> reqwest::Response {
         self.http
             .get(format!("{}{path}", self.url))
@@ -391,14 +409,13 @@ async fn bad_input_gets_a_json_4xx_and_nothing_is_stored() {
 
     // Malformed JSON.
     let response = server
-        .http
-        .post(&url)
-        .bearer_auth(&device.token)
-        .header("content-type", "application/json")
-        .body("{\"envelopes\": [")
-        .send()
-        .await
-        .unwrap();
+        .post_raw(
+            &device,
+            "/api/envelopes",
+            "application/json",
+            "{\"envelopes\": [",
+        )
+        .await;
     let (status, error) = error_of(response).await;
     assert_eq!(
         (status, error.error),
@@ -411,14 +428,8 @@ async fn bad_input_gets_a_json_4xx_and_nothing_is_stored() {
         "a".repeat(MAX_BODY_BYTES + 1)
     );
     let response = server
-        .http
-        .post(&url)
-        .bearer_auth(&device.token)
-        .header("content-type", "application/json")
-        .body(huge)
-        .send()
-        .await
-        .unwrap();
+        .post_raw(&device, "/api/envelopes", "application/json", huge)
+        .await;
     let (status, error) = error_of(response).await;
     assert_eq!(
         (status, error.error),
@@ -740,14 +751,13 @@ async fn the_pwa_speaks_postcard_both_ways_replies_and_errors_alike() {
         (StatusCode::BAD_REQUEST, ErrorCode::MalformedRequest)
     );
     let response = server
-        .http
-        .post(format!("{}/api/envelopes", server.url))
-        .bearer_auth(&device.token)
-        .header("content-type", "text/plain")
-        .body("{\"envelopes\": []}")
-        .send()
-        .await
-        .unwrap();
+        .post_raw(
+            &device,
+            "/api/envelopes",
+            "text/plain",
+            "{\"envelopes\": []}",
+        )
+        .await;
     let (status, error) = error_of(response).await;
     assert_eq!(
         (status, error.error),
