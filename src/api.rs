@@ -17,6 +17,24 @@ pub enum CallError {
     Rejected(ErrorBody),
     /// The server answered with something that is not the API's shape (a proxy error page).
     Unexpected,
+    /// The server speaks another version of the API (406 or 415): this app is older than
+    /// the server, and a reload brings the one it serves.
+    Outdated,
+}
+
+/// What a reply that is not 2xx means. The body is an [`ErrorBody`] in postcard, except from
+/// a gateway (its own page) or when the API versions differ (the server then answers in JSON,
+/// the one format every version reads).
+fn refusal(status: u16, body: &[u8]) -> CallError {
+    if matches!(status, 406 | 415) {
+        return CallError::Outdated;
+    }
+    match postcard::from_bytes::<ErrorBody>(body) {
+        Ok(error) => CallError::Rejected(error),
+        // A gateway in front of a stopped server answers 502/503/504 with its own page.
+        Err(_) if matches!(status, 502..=504) => CallError::Offline,
+        Err(_) => CallError::Unexpected,
+    }
 }
 
 async fn send(
@@ -51,12 +69,7 @@ async fn send(
     if response.ok() {
         Ok(bytes)
     } else {
-        match postcard::from_bytes::<ErrorBody>(&bytes) {
-            Ok(error) => Err(CallError::Rejected(error)),
-            // A gateway in front of a stopped server answers 502/503/504 with its own page.
-            Err(_) if matches!(response.status(), 502..=504) => Err(CallError::Offline),
-            Err(_) => Err(CallError::Unexpected),
-        }
+        Err(refusal(response.status(), &bytes))
     }
 }
 
@@ -75,4 +88,30 @@ pub async fn post<B: Serialize, R: DeserializeOwned>(
 ) -> Result<R, CallError> {
     let body = postcard::to_allocvec(body).map_err(|_| CallError::Unexpected)?;
     parse(send("POST", path, token, Some(body)).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use faltlogg_core::api::ErrorCode;
+
+    #[test]
+    fn a_refusal_says_why_and_a_version_mismatch_asks_for_an_update() {
+        let body = ErrorBody {
+            error: ErrorCode::SessionExpired,
+            message: "session expired".into(),
+            index: None,
+        };
+        let bytes = postcard::to_allocvec(&body).unwrap();
+        assert_eq!(refusal(401, &bytes), CallError::Rejected(body));
+        // The server answers a version mismatch in JSON; the status alone tells.
+        let json = br#"{"error":"malformed_request","message":"reload","index":null}"#;
+        assert_eq!(refusal(406, json), CallError::Outdated);
+        assert_eq!(refusal(415, json), CallError::Outdated);
+        assert_eq!(
+            refusal(502, b"<html>Bad gateway</html>"),
+            CallError::Offline
+        );
+        assert_eq!(refusal(500, b"<html>oops</html>"), CallError::Unexpected);
+    }
 }

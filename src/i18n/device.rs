@@ -17,6 +17,7 @@ macro_rules! device_messages {
         SessionExpired => "Inloggningen har gått ut. Logga in igen för att synka; inget sparat går förlorat.", "Your sign-in has expired. Sign in again to sync; nothing saved is lost.";
         DeviceRevoked => "Den här telefonen är inte längre godkänd. Kontakta din samordnare.", "This phone is no longer approved. Contact your coordinator.";
         ServerError => "Servern svarade med ett fel. Försök igen om en stund; inget sparat går förlorat.", "The server answered with an error. Try again in a while; nothing saved is lost.";
+        AppOutdated => "Appen är äldre än servern och kan inte synka. Ladda om sidan för att uppdatera den; inget sparat går förlorat.", "This app is older than the server and cannot sync. Reload the page to update it; nothing saved is lost.";
         QuotaExceeded => "Telefonens lagring är full. Inget du redan sparat går förlorat. Frigör utrymme och försök igen.", "The phone's storage is full. Nothing you have saved is lost. Free some space and try again.";
         RecordNotSavedFull => "Telefonens lagring är full. Inget sparades. Frigör utrymme och försök igen.", "The phone's storage is full. Nothing was saved. Free some space and try again.";
         ContactNotSavedFull => "Telefonens lagring är full. Kontakten sparades inte. Frigör utrymme och försök igen.", "The phone's storage is full. The contact was not saved. Free some space and try again.";

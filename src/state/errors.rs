@@ -18,6 +18,7 @@ pub fn api_msg(failure: &CallError) -> Msg {
             _ => Msg::ServerError,
         },
         CallError::Unexpected => Msg::ServerError,
+        CallError::Outdated => Msg::AppOutdated,
     }
 }
 

@@ -3,8 +3,8 @@
 //! people and tools, or as postcard ([`POSTCARD_MEDIA_TYPE`]), which the PWA uses so that its
 //! wasm carries no JSON codec. Postcard is positional and not self-describing: a field is never
 //! skipped when empty, and any change to the fields of a type below bumps the version in
-//! [`POSTCARD_MEDIA_TYPE`], so a PWA still cached from an older server gets a clear 415 instead
-//! of misread bytes.
+//! [`POSTCARD_MEDIA_TYPE`], so a PWA still cached from an older server is told to update (406
+//! or 415) instead of misreading bytes.
 //!
 //! | method | path | auth | body → reply |
 //! |---|---|---|---|

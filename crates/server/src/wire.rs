@@ -68,6 +68,26 @@ impl Format {
         }
     }
 
+    /// Whether the request asks for postcard in another version of the API than this one:
+    /// an app older (or newer) than the server, which must be told so rather than be
+    /// answered in JSON it cannot read.
+    fn other_version_asked(headers: &HeaderMap) -> bool {
+        [header::ACCEPT, header::CONTENT_TYPE].iter().any(|name| {
+            headers
+                .get_all(name)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .map(|item| item.split(';').next().unwrap_or("").trim())
+                .any(|essence| {
+                    let essence = essence.to_ascii_lowercase();
+                    essence.starts_with("application/vnd.faltlogg.")
+                        && essence.ends_with("+postcard")
+                        && essence != POSTCARD_MEDIA_TYPE
+                })
+        })
+    }
+
     fn encode<T: Serialize>(self, value: &T) -> Result<Vec<u8>, String> {
         match self {
             Format::Json => serde_json::to_vec(value).map_err(|e| e.to_string()),
@@ -140,8 +160,23 @@ pub fn ok<T>(value: T) -> Reply<T> {
     Reply(StatusCode::OK, value)
 }
 
-/// The layer over `/api` that encodes each [`Reply`] in the format the request accepts.
+/// The layer over `/api` that encodes each [`Reply`] in the format the request accepts. A
+/// request in another version of the postcard API is refused before any handler sees it:
+/// 406 for what it accepts, 415 for what it sends, both in JSON.
 pub async fn negotiate(request: Request, next: Next) -> Response {
+    if Format::other_version_asked(request.headers()) {
+        let status = if request.headers().contains_key(header::CONTENT_TYPE) {
+            StatusCode::UNSUPPORTED_MEDIA_TYPE
+        } else {
+            StatusCode::NOT_ACCEPTABLE
+        };
+        return HttpError::new(
+            status,
+            ErrorCode::MalformedRequest,
+            format!("this server speaks {POSTCARD_MEDIA_TYPE}: reload the app to update it"),
+        )
+        .into_plain(Format::Json);
+    }
     let format = Format::accepted(request.headers());
     let mut response = next.run(request).await;
     let Some(Unencoded(encode)) = response.extensions_mut().remove::<Unencoded>() else {
@@ -197,6 +232,19 @@ mod tests {
         assert_eq!(of(POSTCARD_MEDIA_TYPE), Some(Format::Postcard));
         assert_eq!(of("text/plain"), None);
         assert_eq!(Format::of_body(&HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn another_version_of_the_postcard_api_is_recognised() {
+        let asks = |name, v: &str| Format::other_version_asked(&headers(name, v));
+        assert!(asks(header::ACCEPT, "application/vnd.faltlogg.v0+postcard"));
+        assert!(asks(
+            header::CONTENT_TYPE,
+            "application/vnd.faltlogg.v2+postcard"
+        ));
+        assert!(!asks(header::ACCEPT, POSTCARD_MEDIA_TYPE));
+        assert!(!asks(header::ACCEPT, "application/json, */*"));
+        assert!(!asks(header::CONTENT_TYPE, "application/json"));
     }
 
     #[test]

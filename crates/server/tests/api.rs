@@ -767,4 +767,25 @@ async fn the_pwa_speaks_postcard_both_ways_replies_and_errors_alike() {
         )
     );
     assert_eq!(server.pull(&device, 0).await.envelopes.len(), 1);
+
+    // An app of another API version (an installed app older than the server) is told so in
+    // JSON, which every version reads: 406 for what it asks for, 415 for what it sends.
+    let old = "application/vnd.faltlogg.v0+postcard";
+    let response = server
+        .http
+        .get(format!("{}/api/envelopes?after=0", server.url))
+        .bearer_auth(&device.token)
+        .header("accept", old)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_of(response).await.0, StatusCode::NOT_ACCEPTABLE);
+    let response = server
+        .post_raw(&device, "/api/envelopes", old, vec![0u8])
+        .await;
+    assert_eq!(
+        error_of(response).await.0,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE
+    );
+    assert_eq!(server.pull(&device, 0).await.envelopes.len(), 1);
 }
