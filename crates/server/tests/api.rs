@@ -233,20 +233,60 @@ async fn sign_in_refuses_wrong_passwords_and_unknown_users_alike() {
     assert_eq!(server.sign_in(PASSWORD).await.status(), StatusCode::OK);
 }
 
-#[tokio::test]
-async fn a_contact_travels_as_ciphertext_from_one_device_to_an_approved_second() {
-    let server = TestServer::start(Config::DEFAULT_SESSION_TTL_MS).await;
-    let mut first = server.device().await;
+/// The team key made by the team's first device (the coordinator's).
+fn first_team_key(first: &Device) -> TeamKey {
     assert!(
         first.me.make_team_key,
         "the coordinator's first device makes the team key"
     );
-    assert_eq!(first.me.device.status, DeviceStatus::Approved);
-    let team_key = TeamKey {
+    TeamKey {
         epoch: first.me.team_epoch,
         key: SymmetricKey::generate(&mut OsRng),
-    };
+    }
+}
 
+/// The coordinator's device approves `device`, after comparing its fingerprint with the one
+/// the server lists, by sealing the team key to it.
+async fn approve(server: &TestServer, coordinator: &Device, device: &Device, key: &TeamKey) {
+    let list: DeviceList = server
+        .get(coordinator, "/api/devices")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let listed = list
+        .devices
+        .iter()
+        .find(|d| d.id == device.me.device.id)
+        .unwrap();
+    assert_eq!(listed.status, DeviceStatus::Pending);
+    assert_eq!(
+        listed.keys.fingerprint(),
+        device.secrets.public().fingerprint()
+    );
+    let approve = ApproveRequest {
+        sealed_team_key: SealedTeamKey::seal(
+            coordinator.team,
+            key,
+            &listed.keys.exchange,
+            &mut OsRng,
+        ),
+    };
+    let path = format!("/api/devices/{}/approve", device.me.device.id);
+    assert_eq!(
+        server.post(coordinator, &path, &approve).await.status(),
+        StatusCode::OK
+    );
+    let (status, _) = error_of(server.post(coordinator, &path, &approve).await).await;
+    assert_eq!(status, StatusCode::CONFLICT, "approving twice is refused");
+}
+
+#[tokio::test]
+async fn a_push_is_stored_once_and_repeating_it_changes_nothing() {
+    let server = TestServer::start(Config::DEFAULT_SESSION_TTL_MS).await;
+    let mut first = server.device().await;
+    assert_eq!(first.me.device.status, DeviceStatus::Approved);
+    let team_key = first_team_key(&first);
     let envelope = first.contact_envelope(&team_key, "marker-7f3a");
     let push = PushRequest {
         envelopes: vec![wire(&envelope)],
@@ -275,63 +315,45 @@ async fn a_contact_travels_as_ciphertext_from_one_device_to_an_approved_second()
         "a repeated push is a no-op with the same sequence number"
     );
     assert_eq!(server.pull(&first, 0).await.envelopes.len(), 1);
+}
 
-    // A second device of the same team waits for approval and can neither push nor pull.
+#[tokio::test]
+async fn a_device_waiting_for_approval_can_neither_push_nor_pull() {
+    let server = TestServer::start(Config::DEFAULT_SESSION_TTL_MS).await;
+    let first = server.device().await;
+    let team_key = first_team_key(&first);
     let mut second = server.device().await;
     assert!(!second.me.make_team_key);
     assert_eq!(second.me.device.status, DeviceStatus::Pending);
     let early = second.contact_envelope(&team_key, "x");
-    let (status, error) = error_of(
-        server
-            .post(
-                &second,
-                "/api/envelopes",
-                &PushRequest {
-                    envelopes: vec![wire(&early)],
-                },
-            )
-            .await,
-    )
-    .await;
+    let push = PushRequest {
+        envelopes: vec![wire(&early)],
+    };
+    let (status, error) = error_of(server.post(&second, "/api/envelopes", &push).await).await;
     assert_eq!(
         (status, error.error),
         (StatusCode::FORBIDDEN, ErrorCode::DeviceNotApproved)
     );
     let (_, error) = error_of(server.get(&second, "/api/envelopes?after=0").await).await;
     assert_eq!(error.error, ErrorCode::DeviceNotApproved);
+    assert!(server.pull(&first, 0).await.envelopes.is_empty());
+}
 
-    // The coordinator's device sees it pending, compares fingerprints and seals the key to it.
-    let list: DeviceList = server
-        .get(&first, "/api/devices")
-        .await
-        .json()
-        .await
-        .unwrap();
-    let listed = list
-        .devices
-        .iter()
-        .find(|d| d.id == second.me.device.id)
-        .unwrap();
-    assert_eq!(listed.status, DeviceStatus::Pending);
-    assert_eq!(
-        listed.keys.fingerprint(),
-        second.secrets.public().fingerprint()
-    );
-    let approve = ApproveRequest {
-        sealed_team_key: SealedTeamKey::seal(
-            first.team,
-            &team_key,
-            &listed.keys.exchange,
-            &mut OsRng,
-        ),
+#[tokio::test]
+async fn a_contact_travels_as_ciphertext_from_one_device_to_an_approved_second() {
+    let server = TestServer::start(Config::DEFAULT_SESSION_TTL_MS).await;
+    let mut first = server.device().await;
+    let team_key = first_team_key(&first);
+    let envelope = first.contact_envelope(&team_key, "marker-7f3a");
+    let push = PushRequest {
+        envelopes: vec![wire(&envelope)],
     };
-    let path = format!("/api/devices/{}/approve", second.me.device.id);
     assert_eq!(
-        server.post(&first, &path, &approve).await.status(),
+        server.post(&first, "/api/envelopes", &push).await.status(),
         StatusCode::OK
     );
-    let (status, _) = error_of(server.post(&first, &path, &approve).await).await;
-    assert_eq!(status, StatusCode::CONFLICT, "approving twice is refused");
+    let second = server.device().await;
+    approve(&server, &first, &second, &team_key).await;
 
     // The second device opens its sealed key and reads the contact.
     let me: MyDevice = server
@@ -368,9 +390,22 @@ async fn a_contact_travels_as_ciphertext_from_one_device_to_an_approved_second()
     view.apply(envelope.header.stamp(), change);
     assert_eq!(view.get::<Contact>(id).unwrap().note, "marker-7f3a");
     assert!(server.pull(&second, got.seq).await.envelopes.is_empty());
+}
 
-    // After its session expires, a device signs in again and enrols the same keys: it gets
-    // the same device back, still approved, not a new pending one.
+/// After its session expires, a device signs in again and enrols the same keys: it gets the
+/// same device back, still approved, not a new pending one.
+#[tokio::test]
+async fn enrolling_the_same_keys_again_gives_back_the_same_approved_device() {
+    let server = TestServer::start(Config::DEFAULT_SESSION_TTL_MS).await;
+    let mut first = server.device().await;
+    let team_key = first_team_key(&first);
+    let push = PushRequest {
+        envelopes: vec![wire(&first.contact_envelope(&team_key, "x"))],
+    };
+    server.post(&first, "/api/envelopes", &push).await;
+    let second = server.device().await;
+    approve(&server, &first, &second, &team_key).await;
+
     let session: SignInResponse = server.sign_in(PASSWORD).await.json().await.unwrap();
     let again = Device {
         token: session.token,
