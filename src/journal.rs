@@ -193,7 +193,7 @@ pub async fn store_snapshot(
         &tx,
         SNAPSHOT,
         "head",
-        &postcard::to_allocvec(&head).expect("a head serializes"),
+        &postcard::to_allocvec(&head).map_err(|_| StorageError::Failed)?,
     )?;
     idb::committed(&tx).await
 }

@@ -166,7 +166,8 @@ impl OpenVault {
     /// Seals the current contents again (fresh nonce) and replaces the stored vault.
     pub fn save(&self) -> Result<(), VaultError> {
         let plaintext = zeroize::Zeroizing::new(
-            postcard::to_allocvec(&self.contents).expect("vault contents serialize"),
+            postcard::to_allocvec(&self.contents)
+                .map_err(|_| VaultError::Storage(StorageError::Failed))?,
         );
         let sealed = SealedVault::seal(&self.kek, self.salt, self.kdf, &plaintext, &mut OsRng);
         LocalStorage::raw()

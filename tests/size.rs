@@ -2,8 +2,8 @@
 //! 240 KB, the field records' budget (issue 8); 260 KB is the ceiling for the app with every
 //! screen. Needs the release build in dist/ (`trunk build`).
 //!
-//! Measured 234.2 KB (2026-12-01), after the PWA dropped its JSON codec for postcard
-//! (about 22 KB; docs/api.md).
+//! Measured 230.9 KB (2026-12-01), after the PWA dropped its JSON codec for postcard
+//! (about 22 KB; docs/api.md) and its enrolment flow was boxed (`state::Task`, 2.9 KB).
 
 #![cfg(not(target_arch = "wasm32"))]
 

@@ -15,7 +15,11 @@ use crate::i18n::Msg;
 /// Enrols the device if it is not yet, and collects team keys sealed to it. A failure, from
 /// the server or from the phone's storage, is also shown as the sync problem: callers in the
 /// background drop the result.
-pub async fn ensure_enrolled(ctx: AppCtx) -> Result<(), Msg> {
+pub fn ensure_enrolled(ctx: AppCtx) -> super::Task<Result<(), Msg>> {
+    Box::pin(ensure_enrolled_now(ctx))
+}
+
+async fn ensure_enrolled_now(ctx: AppCtx) -> Result<(), Msg> {
     let result = enrol(ctx).await;
     if let Err(msg) = result {
         ctx.sync.update(|s| s.problem = Some(msg));

@@ -25,6 +25,12 @@ pub use syncing::spawn_sync;
 /// After this many changes folded in since the last snapshot, a new one is written.
 const SNAPSHOT_EVERY: usize = 100;
 
+/// A flow that is awaited or spawned from more than one place, boxed. An `async fn`'s state
+/// machine may be inlined into every caller that awaits it; behind a box the wasm holds one
+/// copy. Measure before boxing: `ensure_enrolled` (three callers) saved 2.9 KB brotli, while
+/// boxing the sync's flows made the wasm larger. The cost is one allocation a call.
+pub type Task<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T>>>;
+
 use std::collections::BTreeSet;
 
 use faltlogg_core::api::{Role, SignInResponse};

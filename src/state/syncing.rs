@@ -24,13 +24,18 @@ pub fn spawn_sync(ctx: AppCtx) {
 pub fn spawn_sync_soon(ctx: AppCtx) {
     leptos::task::spawn_local(async move {
         crate::time::sleep(0).await;
-        sync_now(ctx).await;
+        // Spawned, not awaited: the sync's state machine stays in one place in the wasm.
+        spawn_sync(ctx);
     });
 }
 
 /// Reloads the view and the counts from the device alone: the snapshot, then the envelopes it
 /// does not hold yet.
-pub(super) async fn refresh_local(ctx: AppCtx) {
+pub(super) fn refresh_local(ctx: AppCtx) -> super::Task<()> {
+    Box::pin(refresh_local_now(ctx))
+}
+
+async fn refresh_local_now(ctx: AppCtx) {
     let (Some(contents), Some(storage)) = (ctx.contents(), ctx.storage_key()) else {
         return;
     };

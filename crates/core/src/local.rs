@@ -68,7 +68,8 @@ fn open_with_nonce(key: &SymmetricKey, aad: &[u8], sealed: &[u8]) -> Result<Vec<
         return Err(CryptoError::Malformed);
     }
     let (nonce, body) = sealed.split_at(NONCE_LEN);
-    aead_open(key, nonce.try_into().expect("24 bytes"), aad, body)
+    let nonce = nonce.try_into().map_err(|_| CryptoError::Malformed)?;
+    aead_open(key, nonce, aad, body)
 }
 
 impl Snapshot {
@@ -90,8 +91,9 @@ impl Snapshot {
         generation: u64,
         rng: &mut impl Csprng,
     ) -> (SnapshotHead, Vec<Vec<u8>>) {
-        let plain = postcard::to_allocvec(&SnapshotRef { fold, covered })
-            .expect("a snapshot always serializes");
+        // It always serializes; were it not to, the empty snapshot would not open, and a
+        // snapshot that does not open is ignored (everything is folded again).
+        let plain = postcard::to_allocvec(&SnapshotRef { fold, covered }).unwrap_or_default();
         let parts: Vec<&[u8]> = plain.chunks(CHUNK_BYTES).collect();
         let head = SnapshotHead {
             generation,
@@ -130,7 +132,9 @@ pub fn seal_draft(
     fields: &[(String, String)],
     rng: &mut impl Csprng,
 ) -> Vec<u8> {
-    let plain = postcard::to_allocvec(fields).expect("a draft always serializes");
+    // It always serializes; were it not to, the draft would be empty: nothing typed is lost
+    // that the form itself does not still show.
+    let plain = postcard::to_allocvec(fields).unwrap_or_default();
     let mut aad = DRAFT_CONTEXT.to_vec();
     aad.extend_from_slice(form.as_bytes());
     seal_with_nonce(key, &aad, &plain, rng)
