@@ -9,18 +9,19 @@ set -euo pipefail
 dir="${TRUNK_STAGING_DIR:?run by trunk}"
 cd "$dir"
 
+# Trunk minifies the release build (Trunk.toml), so attributes may come without quotes.
 # 1. Inline loader → init-<hash>.js
 perl -0777 -i -pe '
-  if (m{<script type="module">(.*?)</script>}s) {
+  if (m{<script type="?module"?>(.*?)</script>}s) {
     my $code = $1;
     open(my $h, "-|", "printf %s \Q$code\E | sha256sum") or die;
     my ($hash) = split(/\s/, <$h>);
     $hash = substr($hash, 0, 16);
     open(my $f, ">", "init-$hash.js") or die; print $f $code; close $f;
-    s{<script type="module">.*?</script>}{<script type="module" src="/init-$hash.js"></script>}s;
+    s{<script type="?module"?>.*?</script>}{<script type="module" src="/init-$hash.js"></script>}s;
   }
 ' index.html
-if grep -q '<script type="module">' index.html; then
+if grep -Eq '<script( type="?module"?)?>' index.html; then
   echo "postbuild: an inline script is left in index.html" >&2
   exit 1
 fi
@@ -29,12 +30,12 @@ fi
 # a phone on a slow line then asks for the wasm while it still parses the page (trunk puts
 # them at the end of <head>; measured about 65 ms later with Slow 4G and a 4x slower CPU).
 perl -0777 -i -pe '
-  my @links = m{(<link rel="(?:module)?preload"[^>]*>)}g;
-  s{<link rel="(?:module)?preload"[^>]*>}{}g;
-  my $all = join("\n  ", @links);
-  s{(<meta charset="utf-8">)}{$1\n  $all} if @links;
+  my @links = m{(<link [^>]*\brel="?(?:module)?preload\b[^>]*>)}g;
+  s{<link [^>]*\brel="?(?:module)?preload\b[^>]*>}{}g;
+  my $all = join("", @links);
+  s{(<meta charset="?utf-8"?>)}{$1$all}i if @links;
 ' index.html
-if ! grep -q 'rel="preload"' index.html; then
+if ! grep -Eq '<meta charset="?utf-8"?><link [^>]*rel="?(module)?preload' index.html; then
   echo "postbuild: the wasm preload is missing from index.html" >&2
   exit 1
 fi

@@ -43,7 +43,7 @@ pub fn now_ms() -> i64 {
 /// The whole HTTP application: the API under `/api`, the PWA everywhere else.
 /// Tests call this directly, without a socket.
 pub fn app(state: AppState) -> Router {
-    let csp = static_files::ContentSecurityPolicy::for_dist(&state.config.dist_dir);
+    let shell = static_files::ShellHeaders::for_dist(&state.config.dist_dir);
     let api = routes::api()
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(SetResponseHeaderLayer::overriding(
@@ -55,7 +55,7 @@ pub fn app(state: AppState) -> Router {
         .fallback_service(static_files::service(&state.config.dist_dir))
         .with_state(state)
         .layer(axum::middleware::from_fn_with_state(
-            csp,
+            shell,
             static_files::headers,
         ))
         // Spans carry method and path only: no bodies, no query strings, no headers.

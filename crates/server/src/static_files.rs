@@ -15,37 +15,58 @@ use base64::Engine;
 use sha2::{Digest, Sha256};
 use tower_http::services::{ServeDir, ServeFile};
 
-/// The Content-Security-Policy for the build in `dist`: no inline script, no eval beyond
-/// compiling our own wasm, nothing from other origins. The one inline thing allowed is the
-/// stylesheet that index.html carries (so that the launch screen paints as soon as the page
-/// arrives, without waiting for a second request), by its hash. The policy follows the built
-/// index.html: when a new build replaces it, the next response carries the new hash, with no
+/// The headers that follow the build in `dist`, read from its index.html:
+///
+/// - The Content-Security-Policy: no inline script, no eval beyond compiling our own wasm,
+///   nothing from other origins. The one inline thing allowed is the stylesheet that
+///   index.html carries (so that the launch screen paints as soon as the page arrives, without
+///   waiting for a second request), by its hash.
+/// - A `Link` preload of the wasm on the shell: the browser asks for it as soon as the
+///   response's headers arrive, instead of after parsing the page (with Slow 4G and a 4×
+///   slower CPU the request left 40–55 ms earlier, 2026-12-01). The page's own `<link
+///   rel=preload>` stays, for a shell served by the service worker without these headers.
+///   Only the wasm: the JS glue's preload carries an integrity hash that a header preload
+///   cannot, and Chrome then fetches it twice.
+///
+/// When a new build replaces index.html, the next response carries its headers, with no
 /// restart.
 #[derive(Clone)]
-pub struct ContentSecurityPolicy {
+pub struct ShellHeaders {
     shell: Arc<PathBuf>,
-    /// The policy, and the index.html it was made from (modification time and length).
-    current: Arc<Mutex<(Option<Stamp>, HeaderValue)>>,
+    /// The headers, and the index.html they were made from (modification time and length).
+    current: Arc<Mutex<(Option<Stamp>, Derived)>>,
+}
+
+#[derive(Clone)]
+struct Derived {
+    csp: HeaderValue,
+    preload: Option<HeaderValue>,
 }
 
 /// What tells one build's index.html from the next: modification time and length (a copy
 /// that keeps times, or a coarse clock, still changes the length with the stylesheet).
 type Stamp = (SystemTime, u64);
 
-impl ContentSecurityPolicy {
-    pub fn for_dist(dist: &Path) -> ContentSecurityPolicy {
-        let csp = ContentSecurityPolicy {
+impl ShellHeaders {
+    pub fn for_dist(dist: &Path) -> ShellHeaders {
+        let headers = ShellHeaders {
             shell: Arc::new(dist.join("index.html")),
-            current: Arc::new(Mutex::new((None, policy("")))),
+            current: Arc::new(Mutex::new((
+                None,
+                Derived {
+                    csp: policy(""),
+                    preload: None,
+                },
+            ))),
         };
-        csp.header();
-        csp
+        headers.derived();
+        headers
     }
 
-    /// The policy for the index.html on disk now: one `stat` per response, a read and a hash
-    /// only after a new build. A shell that cannot be read (a deploy half done) keeps the
-    /// policy it had, and is read again on the next response.
-    fn header(&self) -> HeaderValue {
+    /// The headers for the index.html on disk now: one `stat` per response, a read and a
+    /// hash only after a new build. A shell that cannot be read (a deploy half done) keeps the
+    /// headers it had, and is read again on the next response.
+    fn derived(&self) -> Derived {
         let stamp = std::fs::metadata(&*self.shell)
             .and_then(|m| Ok((m.modified()?, m.len())))
             .ok();
@@ -58,8 +79,15 @@ impl ContentSecurityPolicy {
                         tracing::warn!("index.html has a <style> the policy cannot allow");
                     }
                     let styles = hashes.matches(" 'sha256-").count();
-                    tracing::info!(styles, "content security policy for the shell");
-                    *current = (stamp, policy(&hashes));
+                    let preload = wasm_preload(&html);
+                    tracing::info!(styles, preload = preload.is_some(), "headers for the shell");
+                    *current = (
+                        stamp,
+                        Derived {
+                            csp: policy(&hashes),
+                            preload,
+                        },
+                    );
                 }
                 Err(e) => tracing::warn!(error = %e, "index.html cannot be read"),
             }
@@ -101,6 +129,38 @@ fn inline_styles(html: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// The `Link` header that preloads the wasm the page preloads (`<link rel=preload as=fetch
+/// href=/….wasm>`, quoted or not, as trunk's minified output writes it), if there is one
+/// with a plain same-origin path.
+fn wasm_preload(html: &str) -> Option<HeaderValue> {
+    html.split("<link").skip(1).find_map(|rest| {
+        let tag = rest.split('>').next()?;
+        let attribute = |name: &str| {
+            let at = tag.find(&format!(" {name}="))? + name.len() + 2;
+            let value = &tag[at..];
+            let value = match value.strip_prefix('"') {
+                Some(quoted) => quoted.split('"').next()?,
+                None => value.split(char::is_whitespace).next()?,
+            };
+            Some(value.trim_end_matches('/'))
+        };
+        let href = attribute("href")?;
+        let plain = href.starts_with('/')
+            && !href.starts_with("//")
+            && href
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"/-_.".contains(&b));
+        (attribute("rel")? == "preload" && attribute("as")? == "fetch" && href.ends_with(".wasm") && plain)
+            .then(|| {
+                let link = format!(
+                    "<{href}>; rel=preload; as=fetch; crossorigin=anonymous; type=\"application/wasm\""
+                );
+                HeaderValue::from_str(&link).ok()
+            })
+            .flatten()
+    })
+}
+
 pub fn service(dist: &Path) -> ServeDir<ServeFile> {
     let shell = ServeFile::new(dist.join("index.html")).precompressed_br();
     ServeDir::new(dist).precompressed_br().fallback(shell)
@@ -115,11 +175,7 @@ fn is_hashed_asset(path: &str) -> bool {
         .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-pub async fn headers(
-    State(csp): State<ContentSecurityPolicy>,
-    request: Request,
-    next: Next,
-) -> Response {
+pub async fn headers(State(shell): State<ShellHeaders>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
     let cache = if path.starts_with("/api/") {
         None
@@ -131,11 +187,18 @@ pub async fn headers(
         Some(HeaderValue::from_static("no-cache"))
     };
     let mut response = next.run(request).await;
+    let derived = shell.derived();
     let h = response.headers_mut();
     if let Some(cache) = cache {
         h.insert(header::CACHE_CONTROL, cache);
     }
-    h.insert(header::CONTENT_SECURITY_POLICY, csp.header());
+    let is_page = h
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|t| t.as_bytes().starts_with(b"text/html"));
+    if let (true, Some(preload)) = (is_page, derived.preload) {
+        h.insert(header::LINK, preload);
+    }
+    h.insert(header::CONTENT_SECURITY_POLICY, derived.csp);
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -154,7 +217,7 @@ pub async fn headers(
 
 #[cfg(test)]
 mod tests {
-    use super::{inline_styles, is_hashed_asset, style_hashes};
+    use super::{inline_styles, is_hashed_asset, style_hashes, wasm_preload};
 
     #[test]
     fn hashed_assets_are_recognised() {
@@ -176,6 +239,38 @@ mod tests {
         assert_eq!(
             style_hashes("<style>a\r\nb</style>"),
             style_hashes("<style>a\nb</style>")
+        );
+    }
+
+    #[test]
+    fn the_wasm_preload_is_found_quoted_or_minified() {
+        let link = |html: &str| wasm_preload(html).map(|v| v.to_str().unwrap().to_string());
+        let expected = Some(
+            "</app-0123456789abcdef_bg.wasm>; rel=preload; as=fetch; crossorigin=anonymous; \
+             type=\"application/wasm\""
+                .to_string(),
+        );
+        let minified = "<meta charset=utf-8><link crossorigin href=/app.js rel=modulepreload>\
+            <link as=fetch crossorigin href=/app-0123456789abcdef_bg.wasm integrity=sha384-x \
+            rel=preload type=application/wasm><title>x</title>";
+        assert_eq!(link(minified), expected);
+        let quoted = "<link rel=\"preload\" href=\"/app-0123456789abcdef_bg.wasm\" \
+            crossorigin=\"anonymous\" as=\"fetch\" type=\"application/wasm\">";
+        assert_eq!(link(quoted), expected);
+        // No preload, another kind, another origin, or a path that would break the header.
+        assert_eq!(link("<link href=/manifest.webmanifest rel=manifest>"), None);
+        assert_eq!(link("<link as=script href=/a.wasm rel=preload>"), None);
+        assert_eq!(
+            link("<link as=fetch href=//evil.example/a.wasm rel=preload>"),
+            None
+        );
+        assert_eq!(
+            link("<link as=fetch href=\"/a b>.wasm\" rel=preload>"),
+            None
+        );
+        assert_eq!(
+            link("<link as=fetch href=\"/a,\r\n.wasm\" rel=preload>"),
+            None
         );
     }
 }

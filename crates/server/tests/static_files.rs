@@ -52,7 +52,8 @@ async fn assets_shell_and_api_are_cached_as_they_should_be() {
     std::fs::create_dir_all(&dist).unwrap();
     std::fs::write(
         dist.join("index.html"),
-        "<!doctype html><title>shell</title><style>body{margin:0}</style>",
+        "<!doctype html><link as=fetch href=/faltlogg-0123456789abcdef_bg.wasm rel=preload>\
+         <title>shell</title><style>body{margin:0}</style>",
     )
     .unwrap();
     std::fs::write(dist.join("sw.js"), "// worker").unwrap();
@@ -65,6 +66,11 @@ async fn assets_shell_and_api_are_cached_as_they_should_be() {
         "public, max-age=31536000, immutable"
     );
     assert_eq!(header_of(&asset, header::CONTENT_TYPE), "application/wasm");
+    assert_eq!(
+        header_of(&asset, header::LINK),
+        "",
+        "only the page preloads"
+    );
 
     for path in ["/", "/sw.js", "/contacts/new"] {
         let response = get(dir.path(), path).await;
@@ -82,6 +88,16 @@ async fn assets_shell_and_api_are_cached_as_they_should_be() {
         // The shell's one inline stylesheet is allowed by its hash, and nothing else inline.
         let hash = style_hash("body{margin:0}");
         assert!(csp.contains(&format!("style-src 'self' {hash};")), "{csp}");
+        // The page asks for the wasm as its headers arrive; the worker script does not.
+        let link = header_of(&response, header::LINK);
+        if path == "/sw.js" {
+            assert_eq!(link, "", "{path}");
+        } else {
+            assert!(
+                link.starts_with("</faltlogg-0123456789abcdef_bg.wasm>; rel=preload; as=fetch"),
+                "{path}: {link}"
+            );
+        }
     }
     let deep = get(dir.path(), "/contacts/new").await;
     let body = axum::body::to_bytes(deep.into_body(), 1 << 20)
