@@ -8,6 +8,7 @@ pub mod auth;
 pub mod bootstrap;
 pub mod config;
 pub mod db;
+mod edge;
 pub mod error;
 pub mod passwords;
 mod routes;
@@ -52,6 +53,9 @@ pub fn app(state: AppState) -> Router {
         ));
     Router::new()
         .nest("/api", api)
+        // `nest` matches `/api` and `/api/…` but not `/api/` itself, which would otherwise
+        // get the app's HTML.
+        .route("/api/", axum::routing::any(routes::no_such_endpoint))
         .fallback_service(static_files::service(&state.config.dist_dir))
         .with_state(state)
         .layer(axum::middleware::from_fn_with_state(
@@ -62,6 +66,11 @@ pub fn app(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
         }))
+        // A target out of bounds is refused before anything reads or logs it.
+        .layer(axum::middleware::from_fn(edge::bound_target))
+        // Outermost, so that every reply of ours is encoded, the API's fallback and the
+        // refusals above included; other responses (files, axum's bare 405) pass as they are.
+        .layer(axum::middleware::from_fn(wire::negotiate))
 }
 
 /// Serves on `listener` until `shutdown` completes, then finishes the requests in flight.

@@ -161,9 +161,15 @@ fn wasm_preload(html: &str) -> Option<HeaderValue> {
     })
 }
 
+/// The built files, and the shell for every other path (deep links). Never a redirect: a
+/// directory without its trailing slash would be redirected to `<path>/`, and for `//icons`
+/// that is `//icons/`, which a browser reads as another host.
 pub fn service(dist: &Path) -> ServeDir<ServeFile> {
     let shell = ServeFile::new(dist.join("index.html")).precompressed_br();
-    ServeDir::new(dist).precompressed_br().fallback(shell)
+    ServeDir::new(dist)
+        .precompressed_br()
+        .append_index_html_on_directories(false)
+        .fallback(shell)
 }
 
 /// Trunk names built assets `name-<16 hex digits>[_bg].ext`: their contents never change.

@@ -160,7 +160,7 @@ pub fn ok<T>(value: T) -> Reply<T> {
     Reply(StatusCode::OK, value)
 }
 
-/// The layer over `/api` that encodes each [`Reply`] in the format the request accepts. A
+/// The layer over the whole app that encodes each [`Reply`] in the format the request accepts. A
 /// request in another version of the postcard API is refused before any handler sees it:
 /// 406 for what it accepts, 415 for what it sends, both in JSON.
 pub async fn negotiate(request: Request, next: Next) -> Response {

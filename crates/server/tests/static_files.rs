@@ -140,3 +140,77 @@ async fn a_new_build_brings_the_hash_of_its_style_without_a_restart() {
     assert!(csp.contains(&style_hash("a{color:blue}")), "{csp}");
     assert!(!csp.contains(&style_hash("a{color:red}")), "{csp}");
 }
+
+/// A dist/ with a shell and one directory, as trunk builds it.
+fn built(dir: &std::path::Path) {
+    let dist = dir.join("dist");
+    std::fs::create_dir_all(dist.join("icons")).unwrap();
+    std::fs::write(dist.join("index.html"), "<title>shell</title>").unwrap();
+    std::fs::write(dist.join("icons/icon-192.png"), b"png").unwrap();
+}
+
+async fn json_error(response: axum::response::Response) -> (StatusCode, serde_json::Value) {
+    let status = response.status();
+    assert_eq!(
+        header_of(&response, header::CONTENT_TYPE),
+        "application/json"
+    );
+    let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    (status, serde_json::from_slice(&body).unwrap())
+}
+
+#[tokio::test]
+async fn the_api_root_is_the_api_s_json_404_not_the_app() {
+    let dir = tempfile::tempdir().unwrap();
+    built(dir.path());
+    for path in ["/api/", "/api", "/api/no-such-thing"] {
+        let (status, body) = json_error(get(dir.path(), path).await).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(body["error"], "not_found", "{path}");
+    }
+}
+
+#[tokio::test]
+async fn no_path_is_redirected_least_of_all_to_another_host() {
+    let dir = tempfile::tempdir().unwrap();
+    built(dir.path());
+    // `//icons/` in a Location header is the host `icons` to a browser.
+    for path in ["//icons", "/icons", "//icons/", "/icons/"] {
+        let response = get(dir.path(), path).await;
+        assert!(
+            !response.status().is_redirection(),
+            "{path}: {}",
+            response.status()
+        );
+        assert_eq!(header_of(&response, header::LOCATION), "", "{path}");
+    }
+    let icon = get(dir.path(), "/icons/icon-192.png").await;
+    assert_eq!(icon.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_path_out_of_bounds_is_refused_in_json_without_echoing_it() {
+    let dir = tempfile::tempdir().unwrap();
+    built(dir.path());
+    let marker = "overlong";
+    // A segment longer than a file name may be: not found, not a 500 from the file system.
+    let segment = marker.repeat(40);
+    for path in [format!("/{segment}"), format!("/api/{segment}")] {
+        let (status, body) = json_error(get(dir.path(), &path).await).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(!body.to_string().contains(marker), "{body}");
+    }
+    // A target longer than any the app makes, in the path or in the query.
+    let long = marker.repeat(300);
+    for path in [format!("/{long}"), format!("/api/envelopes?after={long}")] {
+        let (status, body) = json_error(get(dir.path(), &path).await).await;
+        assert_eq!(status, StatusCode::URI_TOO_LONG);
+        assert_eq!(body["error"], "malformed_request");
+        assert!(!body.to_string().contains(marker), "{body}");
+    }
+    // A long path that is within bounds is still a deep link into the app.
+    let within = "/persons/".to_string() + &"a".repeat(200);
+    assert_eq!(get(dir.path(), &within).await.status(), StatusCode::OK);
+}

@@ -20,15 +20,15 @@ pub fn api() -> Router<AppState> {
         .route("/devices/me", get(devices::me))
         .route("/devices/{id}/approve", post(devices::approve))
         .route("/envelopes", post(envelopes::push).get(envelopes::pull))
-        .fallback(|| async {
-            HttpError::new(
-                axum::http::StatusCode::NOT_FOUND,
-                ErrorCode::NotFound,
-                "no such endpoint",
-            )
-        })
-        // Last, so that it wraps the fallback too.
-        .layer(axum::middleware::from_fn(crate::wire::negotiate))
+        .fallback(no_such_endpoint)
+}
+
+pub async fn no_such_endpoint() -> HttpError {
+    HttpError::new(
+        axum::http::StatusCode::NOT_FOUND,
+        ErrorCode::NotFound,
+        "no such endpoint",
+    )
 }
 
 async fn health() -> Reply<Health> {

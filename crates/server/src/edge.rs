@@ -1,0 +1,38 @@
+//! What every request passes first, before routing and before the request log: bounds on the
+//! request target. A path longer than any the app makes is refused with 414, and a path
+//! segment longer than a file name can be is 404 at once: the file system would fail on it
+//! (ENAMETOOLONG) and the static files would answer 500. Neither reply echoes the path, and
+//! the request log never sees it.
+
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use faltlogg_core::api::ErrorCode;
+
+use crate::error::HttpError;
+
+/// Path and query, in bytes. The longest the app makes is well under 200
+/// (`/api/envelopes?after=<seq>`, `/persons/<uuid>/follow-ups/new`).
+pub const MAX_TARGET_BYTES: usize = 2048;
+/// One path segment: the longest file name most file systems allow.
+pub const MAX_SEGMENT_BYTES: usize = 255;
+
+pub async fn bound_target(request: Request, next: Next) -> Response {
+    let uri = request.uri();
+    let target = uri.path_and_query().map_or(0, |pq| pq.as_str().len());
+    if target > MAX_TARGET_BYTES {
+        tracing::info!(bytes = target, "request target too long");
+        return HttpError::new(
+            StatusCode::URI_TOO_LONG,
+            ErrorCode::MalformedRequest,
+            "request target too long",
+        )
+        .into_response();
+    }
+    if uri.path().split('/').any(|s| s.len() > MAX_SEGMENT_BYTES) {
+        return HttpError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "no such page")
+            .into_response();
+    }
+    next.run(request).await
+}
