@@ -1,4 +1,5 @@
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// What the server needs to know, from the command line or the environment.
 #[derive(Clone, Debug)]
@@ -8,6 +9,30 @@ pub struct Config {
     /// How long a sign-in lasts. Workers sign in once while online; the device then works
     /// offline for weeks, so this is long, and the local vault is what guards the phone.
     pub session_ttl_ms: i64,
+    pub timeouts: Timeouts,
+}
+
+/// How long a client may keep the server waiting. Phones on one bar of signal are slow, but
+/// never this slow; a client that is, holds a connection and a task that others need.
+#[derive(Clone, Copy, Debug)]
+pub struct Timeouts {
+    /// From a connection's start, or the end of its last response (keep-alive), to the whole
+    /// header of the next request; then the connection is closed. A request's header is well
+    /// under 2 KB.
+    pub header: Duration,
+    /// From a request's header to its response's header: reading the body (at most 1 MiB),
+    /// and the work. Then `408`, and nothing of the request is stored (every write is one
+    /// transaction). The response body (the wasm, 670 KB) may take longer to send.
+    pub request: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            header: Duration::from_secs(10),
+            request: Duration::from_secs(60),
+        }
+    }
 }
 
 impl Config {

@@ -1,10 +1,12 @@
-//! What every request passes first, before routing and before the request log: bounds on the
-//! request target. A path longer than any the app makes is refused with 414, and a path
+//! What every request passes first: bounds on the request target (before routing and before
+//! the request log), and on the time a request may take. A path longer than any the app makes is refused with 414, and a path
 //! segment longer than a file name can be is 404 at once: the file system would fail on it
 //! (ENAMETOOLONG) and the static files would answer 500. Neither reply echoes the path, and
 //! the request log never sees it.
 
-use axum::extract::Request;
+use std::time::Duration;
+
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -35,4 +37,22 @@ pub async fn bound_target(request: Request, next: Next) -> Response {
             .into_response();
     }
     next.run(request).await
+}
+
+/// A request whose response has not begun within `limit` (a body that trickles in, work that
+/// hangs) is answered `408`. Dropping the handler's future rolls back any transaction it had
+/// open.
+pub async fn limit_time(State(limit): State<Duration>, request: Request, next: Next) -> Response {
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::info!(seconds = limit.as_secs(), "request timed out");
+            HttpError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                ErrorCode::MalformedRequest,
+                "the request took too long",
+            )
+            .into_response()
+        }
+    }
 }

@@ -45,6 +45,7 @@ pub fn now_ms() -> i64 {
 /// Tests call this directly, without a socket.
 pub fn app(state: AppState) -> Router {
     let shell = static_files::ShellHeaders::for_dist(&state.config.dist_dir);
+    let timeouts = state.config.timeouts;
     let api = routes::api()
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(SetResponseHeaderLayer::overriding(
@@ -62,6 +63,10 @@ pub fn app(state: AppState) -> Router {
             shell,
             static_files::headers,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            timeouts.request,
+            edge::limit_time,
+        ))
         // Spans carry method and path only: no bodies, no query strings, no headers.
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
@@ -74,12 +79,48 @@ pub fn app(state: AppState) -> Router {
 }
 
 /// Serves on `listener` until `shutdown` completes, then finishes the requests in flight.
+/// HTTP/1.1 only (behind the municipality's TLS proxy), with the header and idle timeout of
+/// [`config::Timeouts`]: a connection that sends nothing is closed, where `axum::serve` would
+/// keep it open for good.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::server::graceful::GracefulShutdown;
+    use hyper_util::service::TowerToHyperService;
+
+    let header_timeout = state.config.timeouts.header;
+    let service = TowerToHyperService::new(app(state));
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(header_timeout);
+    let graceful = GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(error) => {
+                    // Out of file descriptors, say: wait a little rather than spin.
+                    tracing::warn!(%error, "cannot accept a connection");
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let connection = http.serve_connection(TokioIo::new(stream), service.clone());
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            // A client that goes away or times out ends its connection; nothing to report.
+            if let Err(error) = connection.await {
+                tracing::debug!(%error, "connection ended");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
 }

@@ -101,6 +101,7 @@ async fn run(args: Args) -> Result<(), String> {
         config: Arc::new(Config {
             dist_dir: args.dist_dir,
             session_ttl_ms: i64::from(args.session_days) * 24 * 60 * 60 * 1000,
+            timeouts: Default::default(),
         }),
     };
     faltlogg_server::serve(listener, state, shutdown_signal())

@@ -11,6 +11,7 @@ use faltlogg_core::fold::{self, Fold};
 use faltlogg_core::hlc::Hlc;
 use faltlogg_core::ids;
 use faltlogg_core::record::contact::{Contact, ContactKind};
+use faltlogg_server::config::Timeouts;
 use faltlogg_server::db::sqlite::SqliteStore;
 use faltlogg_server::{bootstrap, AppState, Config};
 use rand_core::OsRng;
@@ -29,6 +30,10 @@ struct TestServer {
 
 impl TestServer {
     async fn start(session_ttl_ms: i64) -> TestServer {
+        TestServer::start_with(session_ttl_ms, Timeouts::default()).await
+    }
+
+    async fn start_with(session_ttl_ms: i64, timeouts: Timeouts) -> TestServer {
         let dir = tempfile::tempdir().unwrap();
         let store = Arc::new(
             SqliteStore::open(&dir.path().join("test.sqlite3"))
@@ -44,6 +49,7 @@ impl TestServer {
             config: Arc::new(Config {
                 dist_dir: dir.path().join("dist"),
                 session_ttl_ms,
+                timeouts,
             }),
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -823,4 +829,113 @@ async fn the_pwa_speaks_postcard_both_ways_replies_and_errors_alike() {
         StatusCode::UNSUPPORTED_MEDIA_TYPE
     );
     assert_eq!(server.pull(&device, 0).await.envelopes.len(), 1);
+}
+
+/// A server whose timeouts are short enough to wait for in a test.
+async fn impatient_server() -> TestServer {
+    TestServer::start_with(
+        Config::DEFAULT_SESSION_TTL_MS,
+        Timeouts {
+            header: std::time::Duration::from_millis(300),
+            request: std::time::Duration::from_millis(500),
+        },
+    )
+    .await
+}
+
+/// Everything the server sends on `stream` until it closes it, or `None` if it is still open
+/// after three seconds.
+async fn read_until_closed(stream: &mut tokio::net::TcpStream) -> Option<String> {
+    use tokio::io::AsyncReadExt;
+    let mut received = Vec::new();
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(3),
+        stream.read_to_end(&mut received),
+    )
+    .await
+    .ok()?;
+    // A reset counts as closed as well.
+    let _ = read;
+    Some(String::from_utf8_lossy(&received).into_owned())
+}
+
+async fn connect(server: &TestServer) -> tokio::net::TcpStream {
+    tokio::net::TcpStream::connect(server.url.trim_start_matches("http://"))
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn silent_connections_are_closed_after_the_header_timeout() {
+    let server = impatient_server().await;
+    // Many at once, as a slowloris would open them; each says nothing.
+    let mut silent = Vec::new();
+    for _ in 0..100 {
+        silent.push(connect(&server).await);
+    }
+    for stream in &mut silent {
+        assert!(
+            read_until_closed(stream).await.is_some(),
+            "a silent connection is still open"
+        );
+    }
+    // One that sends half a header is closed too.
+    let mut half = connect(&server).await;
+    tokio::io::AsyncWriteExt::write_all(&mut half, b"GET /api/health HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    assert!(read_until_closed(&mut half).await.is_some());
+    // And the server still answers.
+    let health = server
+        .http
+        .get(format!("{}/api/health", server.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn an_idle_keep_alive_connection_is_closed_after_its_last_response() {
+    let server = impatient_server().await;
+    let mut stream = connect(&server).await;
+    tokio::io::AsyncWriteExt::write_all(
+        &mut stream,
+        b"GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n",
+    )
+    .await
+    .unwrap();
+    let received = read_until_closed(&mut stream)
+        .await
+        .expect("the idle connection is still open");
+    assert!(received.starts_with("HTTP/1.1 200"), "{received}");
+}
+
+#[tokio::test]
+async fn a_body_that_trickles_in_is_answered_408_in_json() {
+    let server = impatient_server().await;
+    let mut stream = connect(&server).await;
+    // A sign-in that promises 100 bytes and sends ten.
+    tokio::io::AsyncWriteExt::write_all(
+        &mut stream,
+        b"POST /api/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+          Content-Length: 100\r\n\r\n{\"username",
+    )
+    .await
+    .unwrap();
+    let received = read_until_closed(&mut stream)
+        .await
+        .expect("the slow request is still open");
+    assert!(received.starts_with("HTTP/1.1 408"), "{received}");
+    assert!(
+        received.contains("\"error\":\"malformed_request\""),
+        "{received}"
+    );
+    let health = server
+        .http
+        .get(format!("{}/api/health", server.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), StatusCode::OK);
 }

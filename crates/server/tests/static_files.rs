@@ -19,6 +19,7 @@ async fn app_for(dir: &std::path::Path) -> axum::Router {
         config: Arc::new(Config {
             dist_dir: dir.join("dist"),
             session_ttl_ms: Config::DEFAULT_SESSION_TTL_MS,
+            timeouts: Default::default(),
         }),
     })
 }
