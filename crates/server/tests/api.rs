@@ -939,3 +939,39 @@ async fn a_body_that_trickles_in_is_answered_408_in_json() {
         .unwrap();
     assert_eq!(health.status(), StatusCode::OK);
 }
+
+/// The process's peak resident memory since the last reset, in MB (Linux).
+fn peak_rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let kb: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM in /proc/self/status");
+    kb / 1024.0
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flood_of_wrong_passwords_is_hashed_a_few_at_a_time() {
+    let server = TestServer::start(Config::DEFAULT_SESSION_TTL_MS).await;
+    // Start the peak from now (clear_refs 5 resets it to the current size).
+    std::fs::write("/proc/self/clear_refs", "5").unwrap();
+    let before = peak_rss_mb();
+    let server = Arc::new(server);
+    let mut attempts = tokio::task::JoinSet::new();
+    for i in 0..100 {
+        let server = server.clone();
+        attempts.spawn(async move { server.sign_in(&format!("wrong {i}")).await.status() });
+    }
+    while let Some(status) = attempts.join_next().await {
+        assert_eq!(status.unwrap(), StatusCode::UNAUTHORIZED);
+    }
+    // 19 MiB per check: unbounded, 100 at once came to about 2 GB.
+    let grown = peak_rss_mb() - before;
+    assert!(
+        grown < 300.0,
+        "100 wrong sign-ins grew the peak memory by {grown:.0} MB"
+    );
+    // The right password still works afterwards.
+    assert_eq!(server.sign_in(PASSWORD).await.status(), StatusCode::OK);
+}

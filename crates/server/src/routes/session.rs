@@ -19,6 +19,14 @@ pub async fn sign_in(
         .await?;
     let hash = credentials.as_ref().map(|c| c.password_hash.clone());
     let valid = passwords::verify(request.password, hash).await;
+    if !valid {
+        // For the operator: which account, if it exists; never what was typed (a username
+        // field sometimes holds a password).
+        match &credentials {
+            Some(c) => tracing::warn!(user = %c.user.id, "failed sign-in: wrong password"),
+            None => tracing::warn!("failed sign-in: no such account"),
+        }
+    }
     let (Some(credentials), true) = (credentials, valid) else {
         return Err(HttpError::new(
             StatusCode::UNAUTHORIZED,
