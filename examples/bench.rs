@@ -80,14 +80,16 @@ mod bench {
     pub async fn run() {
         let mut figures = Vec::new();
         let sizes = size::brotli_sizes(&root().join("dist"));
-        figures.push(Figure {
-            name: "pwa_brotli_kb",
-            value: (size::total_kb(&sizes) * 10.0).round() / 10.0,
-            unit: "KB",
-            budget: Some(240.0),
-            what: "wasm + JS + CSS + HTML of dist/, brotli q11, KB = 1024 B",
-        });
-        print(figures.last().unwrap());
+        report(
+            &mut figures,
+            Figure {
+                name: "pwa_brotli_kb",
+                value: (size::total_kb(&sizes) * 10.0).round() / 10.0,
+                unit: "KB",
+                budget: Some(240.0),
+                what: "wasm + JS + CSS + HTML of dist/, brotli q11, KB = 1024 B",
+            },
+        );
 
         let work = tempfile::tempdir().unwrap();
         let mut server = Server::start(work.path(), None, "bench-password").await;
@@ -96,66 +98,78 @@ mod bench {
         let runs: Vec<(f64, f64, f64)> = (0..5)
             .map(|i| lighthouse(&url, &work.path().join(format!("lh-{i}.json"))))
             .collect();
-        figures.push(Figure {
-            name: "lcp_cold_ms",
-            value: median(runs.iter().map(|r| r.0).collect()).round(),
-            unit: "ms",
-            budget: Some(1500.0),
-            what: "Lighthouse mobile (Slow 4G, 4x CPU, applied), cold, median of 5",
-        });
-        print(figures.last().unwrap());
-        figures.push(Figure {
-            name: "interactive_cold_ms",
-            value: median(runs.iter().map(|r| r.1).collect()).round(),
-            unit: "ms",
-            budget: Some(2500.0),
-            what: "the same runs: Time to Interactive, the sign-in screen rendered and usable",
-        });
-        print(figures.last().unwrap());
-        figures.push(Figure {
+        report(
+            &mut figures,
+            Figure {
+                name: "lcp_cold_ms",
+                value: median(runs.iter().map(|r| r.0).collect()).round(),
+                unit: "ms",
+                budget: Some(1500.0),
+                what: "Lighthouse mobile (Slow 4G, 4x CPU, applied), cold, median of 5",
+            },
+        );
+        report(
+            &mut figures,
+            Figure {
+                name: "interactive_cold_ms",
+                value: median(runs.iter().map(|r| r.1).collect()).round(),
+                unit: "ms",
+                budget: Some(2500.0),
+                what: "the same runs: Time to Interactive, the sign-in screen rendered and usable",
+            },
+        );
+        report(&mut figures, Figure {
             name: "cpu_benchmark_index",
             value: median(runs.iter().map(|r| r.2).collect()).round(),
             unit: "index",
             budget: None,
             what: "the same runs: Lighthouse's benchmarkIndex of this machine (higher is faster), for reading the cold figures of two days",
         });
-        print(figures.last().unwrap());
 
         let (save, save_throttled, warm) = save_contact_ms(&url, work.path()).await;
-        figures.push(Figure {
-            name: "save_contact_ms",
-            value: (save * 10.0).round() / 10.0,
-            unit: "ms",
-            budget: Some(16.0),
-            what: "save pressed → stored in IndexedDB and shown, headless Chromium, median of 50",
-        });
-        print(figures.last().unwrap());
-        figures.push(Figure {
-            name: "save_contact_throttled_ms",
-            value: (save_throttled * 10.0).round() / 10.0,
-            unit: "ms",
-            budget: Some(50.0),
-            what: "the same with the CPU slowed 4× (DevTools), median of 20",
-        });
-        print(figures.last().unwrap());
-        figures.push(Figure {
+        report(
+            &mut figures,
+            Figure {
+                name: "save_contact_ms",
+                value: (save * 10.0).round() / 10.0,
+                unit: "ms",
+                budget: Some(16.0),
+                what:
+                    "save pressed → stored in IndexedDB and shown, headless Chromium, median of 50",
+            },
+        );
+        report(
+            &mut figures,
+            Figure {
+                name: "save_contact_throttled_ms",
+                value: (save_throttled * 10.0).round() / 10.0,
+                unit: "ms",
+                budget: Some(50.0),
+                what: "the same with the CPU slowed 4× (DevTools), median of 20",
+            },
+        );
+        report(&mut figures, Figure {
             name: "interactive_warm_ms",
             value: warm.round(),
             unit: "ms",
             budget: Some(600.0),
             what: "a returning worker's start from the service worker to the unlock screen usable, Slow 4G and 4x CPU (DevTools), median of 5",
         });
-        print(figures.last().unwrap());
         server.stop();
 
         // `FALTLOGG_BENCH_SCALE=0` skips the 50k figures (they take minutes).
         if std::env::var("FALTLOGG_BENCH_SCALE").as_deref() != Ok("0") {
             for f in scale(work.path()).await {
-                print(&f);
-                figures.push(f);
+                report(&mut figures, f);
             }
         }
         write_markdown(&figures, &sizes);
+    }
+
+    /// Prints a figure as soon as it is measured, and keeps it for BENCHMARKS.md.
+    fn report(figures: &mut Vec<Figure>, f: Figure) {
+        print(&f);
+        figures.push(f);
     }
 
     fn print(f: &Figure) {

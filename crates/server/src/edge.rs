@@ -1,8 +1,10 @@
 //! What every request passes first: bounds on the request target (before routing and before
-//! the request log), and on the time a request may take. A path longer than any the app makes is refused with 414, and a path
-//! segment longer than a file name can be is 404 at once: the file system would fail on it
-//! (ENAMETOOLONG) and the static files would answer 500. Neither reply echoes the path, and
-//! the request log never sees it.
+//! the request log), and on the time a request may take.
+//!
+//! A path longer than any the app makes is refused with 414, and a path segment longer than
+//! a file name can be is 404 at once: the file system would fail on it (ENAMETOOLONG) and the
+//! static files would answer 500. Neither reply echoes the path, and the request log never
+//! sees it.
 
 use std::time::Duration;
 

@@ -95,7 +95,7 @@ static MEMORY: Mutex<Vec<Vec<Block>>> = Mutex::new(Vec::new());
 static DUMMY: LazyLock<String> = LazyLock::new(|| hash("not a password anyone has"));
 
 /// Password checks that may run at once: the cores, at most four (19 MiB each).
-pub static MAX_CONCURRENT: LazyLock<usize> =
+static MAX_CONCURRENT: LazyLock<usize> =
     LazyLock::new(|| std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4)));
 
 static HASHING: LazyLock<Arc<Semaphore>> =

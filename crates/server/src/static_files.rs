@@ -150,14 +150,17 @@ fn wasm_preload(html: &str) -> Option<HeaderValue> {
             && href
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b"/-_.".contains(&b));
-        (attribute("rel")? == "preload" && attribute("as")? == "fetch" && href.ends_with(".wasm") && plain)
-            .then(|| {
-                let link = format!(
-                    "<{href}>; rel=preload; as=fetch; crossorigin=anonymous; type=\"application/wasm\""
-                );
-                HeaderValue::from_str(&link).ok()
-            })
-            .flatten()
+        if !(attribute("rel")? == "preload"
+            && attribute("as")? == "fetch"
+            && href.ends_with(".wasm")
+            && plain)
+        {
+            return None;
+        }
+        let link = format!(
+            "<{href}>; rel=preload; as=fetch; crossorigin=anonymous; type=\"application/wasm\""
+        );
+        HeaderValue::from_str(&link).ok()
     })
 }
 
