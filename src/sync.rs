@@ -9,6 +9,7 @@ use faltlogg_core::api::{
 };
 use faltlogg_core::change::Change;
 use faltlogg_core::envelope::{Envelope, EnvelopeHeader};
+use faltlogg_core::hlc::DEVICE_MAX_SKEW_MS;
 use wasm_bindgen::JsValue;
 
 use crate::api::{self, CallError};
@@ -52,8 +53,18 @@ async fn set_aside(id: &str, bytes: &[u8]) -> Result<(), StorageError> {
     idb::committed(&tx).await
 }
 
+/// How a push ended, when the server was reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pushed {
+    All,
+    /// The server refused a change stamped ahead of its clock: this phone's clock is ahead.
+    /// What is left stays in the outbox, to be sent once the clock is right; a pull may still
+    /// bring the team's changes in.
+    HeldByClock,
+}
+
 /// Sends everything in the outbox, oldest first, in batches under the server's limits.
-pub async fn push(vault: &VaultContents) -> Result<(), SyncError> {
+pub async fn push(vault: &VaultContents) -> Result<Pushed, SyncError> {
     // Oldest first: outbox keys are UUIDv7, which sort by time.
     let mut queue: VecDeque<(String, Vec<u8>)> = idb::all_bytes(OUTBOX).await?.into();
     while !queue.is_empty() {
@@ -93,10 +104,13 @@ pub async fn push(vault: &VaultContents) -> Result<(), SyncError> {
                     queue.push_front(item);
                 }
             }
+            Err(CallError::Rejected(e)) if e.error == ErrorCode::ClockAhead => {
+                return Ok(Pushed::HeldByClock)
+            }
             Err(e) => return Err(e.into()),
         }
     }
-    Ok(())
+    Ok(Pushed::All)
 }
 
 /// What a pull brought: the changes that opened, and how many were set aside.
@@ -107,7 +121,8 @@ pub struct Pulled {
 }
 
 /// Fetches the team's envelopes after the stored cursor, checks each against its sender's
-/// public key, opens it with the team keys, and stores it. The cursor moves past every
+/// public key and this phone's clock (a day's leeway: `DEVICE_MAX_SKEW_MS`), opens it with
+/// the team keys, and stores it. The cursor moves past every
 /// envelope, opened or set aside, in the same transaction that stores them.
 pub async fn pull(vault: &VaultContents) -> Result<Pulled, SyncError> {
     let mut pulled = Pulled::default();
@@ -121,6 +136,7 @@ pub async fn pull(vault: &VaultContents) -> Result<Pulled, SyncError> {
             .as_f64()
             .unwrap_or(0.0) as i64
     };
+    let now = crate::time::now_ms().max(0) as u64;
     loop {
         let page: PullResponse =
             api::get(&format!("/api/envelopes?after={after}"), &vault.token).await?;
@@ -153,6 +169,11 @@ pub async fn pull(vault: &VaultContents) -> Result<Pulled, SyncError> {
             let opened = envelope.and_then(|envelope| {
                 let keys = sender_keys(envelope.header.device)
                     .filter(|_| envelope.header.team == vault.user.team)?;
+                // A stamp from far ahead would order after every later edit: the server
+                // refuses such pushes, so one here came past it.
+                if envelope.header.hlc.is_ahead_of(now, DEVICE_MAX_SKEW_MS) {
+                    return None;
+                }
                 envelope.verify(keys).ok()?;
                 let change = envelope.open(&vault.team_keys).ok()?;
                 Some((envelope, change))

@@ -281,6 +281,33 @@ async fn a_contact_recorded_offline_reaches_a_second_device_and_nothing_leaks() 
     )
     .await;
 
+    // A change stamped two days ahead, which the server refuses from a device, passed on by
+    // a server that does not check: the phone sets it aside too, and takes what follows.
+    let ahead_marker = format!("AHEAD{}", uuid_like());
+    let third_marker = format!("THIRD{}", uuid_like());
+    c.plant_stamped_ahead_then(&server.db_path(), &ahead_marker, &third_marker)
+        .await;
+    b.click_css("nav a[href='/more']").await;
+    b.click("sync-now").await;
+    b.wait(
+        "document.body.innerText.includes('2 set aside')",
+        "the change from the future set aside",
+    )
+    .await;
+    b.click_css("nav a[href='/']").await;
+    b.wait(
+        &format!(
+            "(document.getElementById('contacts')||{{}}).textContent?.includes('{third_marker}')"
+        ),
+        "the good change after the one from the future",
+    )
+    .await;
+    let shown = b.text("contacts").await;
+    assert!(
+        !shown.contains(&ahead_marker),
+        "a change stamped two days ahead was taken in"
+    );
+
     a.quit().await;
     b.quit().await;
     server.stop();

@@ -126,6 +126,41 @@ async fn each_trouble_on_the_phone_gets_its_message_and_loses_nothing() {
         )
         .await;
 
+    // The phone's clock is an hour ahead: a contact saved now is stamped an hour ahead, the
+    // server refuses it, and the phone says why and keeps it waiting; nothing is set aside.
+    phone
+        .driver()
+        .execute(
+            "const real = Date.now; Date.now = () => real.call(Date) + 3600000;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    save_contact(&phone, "Syd", "clock-ahead-note").await;
+    phone
+        .wait(&shows_contact("clock-ahead-note"), "the contact saved")
+        .await;
+    phone.click_css("nav a[href='/more']").await;
+    phone
+        .wait(
+            "document.getElementById('sync-now')?.disabled === false",
+            "the sync button ready",
+        )
+        .await;
+    phone.click("sync-now").await;
+    phone
+        .wait(
+            "document.body.innerText.includes('Telefonens klocka går före')",
+            "the clock-ahead message, in Swedish",
+        )
+        .await;
+    assert_waiting(&phone, 1, "the contact kept waiting").await;
+    assert!(
+        !phone.text("main").await.contains("satt åt sidan"),
+        "the change was set aside"
+    );
+    phone.assert_accessible("More, the clock ahead").await;
+
     // The server cannot be reached: a sync says so, and nothing changes on the phone.
     server.stop();
     phone.click_css("nav a[href='/more']").await;

@@ -16,6 +16,7 @@ macro_rules! device_messages {
         Offline => "Ingen anslutning. Det du sparar finns kvar på telefonen och skickas när du är uppkopplad.", "No connection. What you save stays on this phone and is sent when you are online.";
         SessionExpired => "Inloggningen har gått ut. Logga in igen för att synka; inget sparat går förlorat.", "Your sign-in has expired. Sign in again to sync; nothing saved is lost.";
         DeviceRevoked => "Den här telefonen är inte längre godkänd. Kontakta din samordnare.", "This phone is no longer approved. Contact your coordinator.";
+        ClockAhead => "Telefonens klocka går före. Ställ in tid och datum automatiskt i telefonens inställningar; ändringarna väntar kvar och skickas när klockan stämmer.", "This phone's clock is ahead. Set the date and time automatically in the phone's settings; the changes wait here and are sent once the clock is right.";
         ServerError => "Servern svarade med ett fel. Försök igen om en stund; inget sparat går förlorat.", "The server answered with an error. Try again in a while; nothing saved is lost.";
         AppOutdated => "Appen är äldre än servern och kan inte synka. Ladda om sidan för att uppdatera den; inget sparat går förlorat.", "This app is older than the server and cannot sync. Reload the page to update it; nothing saved is lost.";
         QuotaExceeded => "Telefonens lagring är full. Inget du redan sparat går förlorat. Frigör utrymme och försök igen.", "The phone's storage is full. Nothing you have saved is lost. Free some space and try again.";

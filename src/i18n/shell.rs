@@ -16,6 +16,7 @@ macro_rules! shell_messages {
         Password => "Lösenord", "Password";
         SignInButton => "Logga in", "Sign in";
         WrongCredentials => "Fel användarnamn eller lösenord. Försök igen.", "Wrong username or password. Try again.";
+        TooManyAttempts => "För många inloggningsförsök. Vänta en kvart och försök igen.", "Too many sign-in attempts. Wait a quarter of an hour and try again.";
         UsernameMissing => "Skriv ditt användarnamn.", "Enter your username.";
         PasswordMissing => "Skriv ditt lösenord.", "Enter your password.";
         PassphraseTitle => "Välj en lösenfras", "Choose a passphrase";

@@ -15,6 +15,8 @@ pub fn api_msg(failure: &CallError) -> Msg {
             ErrorCode::SessionExpired => Msg::SessionExpired,
             ErrorCode::InvalidCredentials => Msg::WrongCredentials,
             ErrorCode::DeviceRevoked => Msg::DeviceRevoked,
+            ErrorCode::TooManyRequests => Msg::TooManyAttempts,
+            ErrorCode::ClockAhead => Msg::ClockAhead,
             _ => Msg::ServerError,
         },
         CallError::Unexpected => Msg::ServerError,

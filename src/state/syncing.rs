@@ -10,7 +10,7 @@ use super::AppCtx;
 use crate::i18n::Msg;
 use crate::idb::{self, META, OUTBOX, QUARANTINE};
 use crate::journal;
-use crate::sync::{self, SyncError};
+use crate::sync::{self, Pushed, SyncError};
 use crate::time::now_ms;
 
 /// Starts a sync in the background.
@@ -118,13 +118,13 @@ async fn sync_now(ctx: AppCtx) {
     };
     ctx.sync.update(|s| s.running = true);
     let result = async {
-        sync::push(&contents).await?;
+        let pushed = sync::push(&contents).await?;
         let pulled = sync::pull(&contents).await?;
-        Ok::<_, SyncError>(pulled)
+        Ok::<_, SyncError>((pushed, pulled))
     }
     .await;
     match result {
-        Ok(pulled) => {
+        Ok((pushed, pulled)) => {
             if !pulled.changes.is_empty() {
                 covered(ctx, pulled.changes.iter().map(|(h, _)| h.id));
                 ctx.records.update(|fold| {
@@ -134,15 +134,20 @@ async fn sync_now(ctx: AppCtx) {
                 });
                 snapshot_if_due(ctx).await;
             }
-            let now = now_ms();
-            let stamp = async {
-                let tx = idb::transaction(&[META], true).await?;
-                idb::put_value(&tx, META, "last_sync_ms", &JsValue::from_f64(now as f64))?;
-                idb::committed(&tx).await
-            };
-            let _ = stamp.await;
+            let held = pushed == Pushed::HeldByClock;
+            if !held {
+                let now = now_ms();
+                let stamp = async {
+                    let tx = idb::transaction(&[META], true).await?;
+                    idb::put_value(&tx, META, "last_sync_ms", &JsValue::from_f64(now as f64))?;
+                    idb::committed(&tx).await
+                };
+                let _ = stamp.await;
+            }
             ctx.sync.update(|s| {
-                s.problem = if pulled.set_aside > 0 {
+                s.problem = if held {
+                    Some(Msg::ClockAhead)
+                } else if pulled.set_aside > 0 {
                     Some(Msg::BadEnvelopes)
                 } else {
                     None

@@ -406,6 +406,76 @@ impl Device {
     }
 }
 
+impl Device {
+    /// Plays a server that passes on what it should refuse: seals a readable contact noted
+    /// `ahead_note`, stamped two days ahead of now, and writes it straight into the server's
+    /// database (the server's own push refuses it), then pushes a good contact noted `note`.
+    pub async fn plant_stamped_ahead_then(&mut self, db: &Path, ahead_note: &str, note: &str) {
+        use faltlogg_core::api::PushRequest;
+        use faltlogg_core::envelope::{Envelope, Origin};
+        use faltlogg_core::record::contact::{Contact, ContactKind};
+        let key = self.team_key.clone().expect("collect_team_key first");
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as u64;
+        let mut seal = |text: &str, wall_ms: u64| {
+            self.seq += 1;
+            let change = faltlogg_core::fold::create(&Contact::simple(
+                faltlogg_core::ids::new_v7(now, &mut rand_core::OsRng),
+                now as i64 - 60_000,
+                "Centrum",
+                ContactKind::Phone,
+                text,
+            ));
+            let origin = Origin {
+                team: self.team,
+                device: self.id,
+                device_seq: self.seq,
+                hlc: faltlogg_core::hlc::Hlc::default().tick(wall_ms),
+            };
+            let id = faltlogg_core::ids::new_v7(now, &mut rand_core::OsRng);
+            Envelope::seal(
+                &change,
+                id,
+                origin,
+                &key,
+                &self.secrets,
+                &mut rand_core::OsRng,
+            )
+            .unwrap()
+        };
+        let ahead = seal(ahead_note, now + 2 * 24 * 60 * 60 * 1000);
+        let good = seal(note, now);
+        let options = sqlx::sqlite::SqliteConnectOptions::new().filename(db);
+        let mut db = <sqlx::SqliteConnection as sqlx::Connection>::connect_with(&options)
+            .await
+            .unwrap();
+        let seq: i64 = sqlx::query_scalar(
+            "UPDATE teams SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq",
+        )
+        .bind(self.team.to_string())
+        .fetch_one(&mut db)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO envelopes (team_id, seq, id, device_id, bytes, received_at) \
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(self.team.to_string())
+        .bind(seq)
+        .bind(ahead.header.id.to_string())
+        .bind(self.id.to_string())
+        .bind(ahead.to_bytes())
+        .bind(now as i64)
+        .execute(&mut db)
+        .await
+        .unwrap();
+        let envelopes = vec![faltlogg_core::api::WireEnvelope::from(&good)];
+        self.post("envelopes", &PushRequest { envelopes }).await;
+    }
+}
+
 /// One Chromium profile driven through chromedriver.
 pub struct Browser {
     driver: WebDriver,

@@ -10,6 +10,8 @@
 //! |---|---|---|---|
 //! | GET | /api/health | none | → [`Health`] |
 //! | POST | /api/session | none | [`SignInRequest`] → [`SignInResponse`] |
+//! | DELETE | /api/session | session | → `204` (signs this session out) |
+//! | DELETE | /api/sessions | session | → `204` (signs out every session of the account) |
 //! | POST | /api/devices | session | [`EnrolRequest`] → [`MyDevice`] |
 //! | GET | /api/devices/me | session + device | → [`MyDevice`] |
 //! | GET | /api/devices | approved device | → [`DeviceList`] |
@@ -30,7 +32,7 @@ use crate::envelope::{Envelope, EnvelopeError};
 use crate::Csprng;
 
 /// The media type of a postcard body (`Content-Type`) or reply (`Accept`).
-pub const POSTCARD_MEDIA_TYPE: &str = "application/vnd.faltlogg.v1+postcard";
+pub const POSTCARD_MEDIA_TYPE: &str = "application/vnd.faltlogg.v2+postcard";
 
 /// Most envelopes in one push.
 pub const MAX_PUSH_BATCH: usize = 100;
@@ -292,6 +294,16 @@ pub enum ErrorCode {
     EnvelopeConflict,
     AlreadyEnrolled,
     Internal,
+    /// Too many attempts (sign-in): wait for the `Retry-After` header's seconds.
+    TooManyRequests,
+    /// The envelope is stamped further ahead of the server's clock than
+    /// [`crate::hlc::MAX_SKEW_MS`]: the device's clock is ahead. Not the envelope's fault:
+    /// the device keeps it and sends it again once its clock is right (or has caught up).
+    ClockAhead,
+    /// The request took longer than the server waits (`408`).
+    Timeout,
+    /// The request target is longer than the server reads (`414`).
+    TargetTooLong,
 }
 
 /// The body of every error reply (the server's `HttpError`; the PWA reads it into its

@@ -3,6 +3,18 @@
 
 use serde::{Deserialize, Serialize};
 
+/// How far ahead of the server's clock a change may be stamped: the server refuses one stamped
+/// later (a device could otherwise stamp `u64::MAX` and order after every edit for good). Ten
+/// minutes leave room for a phone whose clock is set by hand; a phone further ahead keeps its
+/// changes in its outbox, says its clock is wrong, and sends them once it is right.
+pub const MAX_SKEW_MS: u64 = 10 * 60 * 1000;
+
+/// How far ahead of a device's own clock a pulled change may be stamped before the device sets
+/// it aside. Wider than [`MAX_SKEW_MS`]: the server has already held every change to its own
+/// clock, so this only catches a server that passes on what it should have refused, and a
+/// phone whose clock is behind by hours must not set its team's work aside.
+pub const DEVICE_MAX_SKEW_MS: u64 = 24 * 60 * 60 * 1000;
+
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
 )]
@@ -12,6 +24,11 @@ pub struct Hlc {
 }
 
 impl Hlc {
+    /// Whether this stamp is more than `skew_ms` ahead of the wall time `now_ms`.
+    pub fn is_ahead_of(self, now_ms: u64, skew_ms: u64) -> bool {
+        self.wall_ms > now_ms.saturating_add(skew_ms)
+    }
+
     /// The timestamp for a new local change at wall time `now_ms`.
     pub fn tick(self, now_ms: u64) -> Hlc {
         if now_ms > self.wall_ms {
@@ -60,6 +77,18 @@ mod tests {
                 counter: 0
             }
         );
+    }
+
+    #[test]
+    fn a_stamp_is_ahead_only_beyond_the_skew() {
+        let at = |wall_ms| Hlc {
+            wall_ms,
+            counter: 7,
+        };
+        assert!(!at(1_000 + MAX_SKEW_MS).is_ahead_of(1_000, MAX_SKEW_MS));
+        assert!(at(1_001 + MAX_SKEW_MS).is_ahead_of(1_000, MAX_SKEW_MS));
+        assert!(at(u64::MAX).is_ahead_of(u64::MAX - 1, 0));
+        assert!(!at(u64::MAX).is_ahead_of(u64::MAX - 1, MAX_SKEW_MS));
     }
 
     #[test]

@@ -1,7 +1,6 @@
 //! First start: an empty database gets a demo team and its coordinator account, `admin`.
 
 use faltlogg_core::api::UserInfo;
-use rand_core::{OsRng, RngCore};
 
 use crate::db::{Store, StoreResult};
 use crate::{now_ms, passwords};
@@ -18,7 +17,7 @@ pub async fn ensure_admin(
     if store.user_count().await? > 0 {
         return Ok(None);
     }
-    let password = password.unwrap_or_else(random_password);
+    let password = password.unwrap_or_else(passwords::random_password);
     let hash = {
         let password = password.clone();
         tokio::task::spawn_blocking(move || passwords::hash(&password))
@@ -29,11 +28,4 @@ pub async fn ensure_admin(
         .create_team_with_coordinator(DEMO_TEAM, ADMIN_USERNAME, &hash, now_ms())
         .await?;
     Ok(Some((user, password)))
-}
-
-/// 16 random bytes as base64url: 22 characters, 128 bits.
-fn random_password() -> String {
-    let mut bytes = [0u8; 16];
-    OsRng.fill_bytes(&mut bytes);
-    faltlogg_core::b64::encode(&bytes)
 }

@@ -1,6 +1,10 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use axum::http::HeaderName;
+
+pub use crate::throttle::SignInLimits;
+
 /// What the server needs to know, from the command line or the environment.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -10,6 +14,24 @@ pub struct Config {
     /// offline for weeks, so this is long, and the local vault is what guards the phone.
     pub session_ttl_ms: i64,
     pub timeouts: Timeouts,
+    pub sign_in_limits: SignInLimits,
+    /// Behind a reverse proxy, the header in which it names the client's address (for
+    /// example `X-Forwarded-For`); the per-address sign-in limit counts by it. Unset, the
+    /// TCP peer counts, and any such header is ignored: a client could write anything there.
+    pub client_ip_header: Option<HeaderName>,
+}
+
+impl Config {
+    /// The defaults for everything but where the PWA is.
+    pub fn new(dist_dir: PathBuf) -> Config {
+        Config {
+            dist_dir,
+            session_ttl_ms: Config::DEFAULT_SESSION_TTL_MS,
+            timeouts: Timeouts::default(),
+            sign_in_limits: SignInLimits::default(),
+            client_ip_header: None,
+        }
+    }
 }
 
 /// How long a client may keep the server waiting. Phones on one bar of signal are slow, but

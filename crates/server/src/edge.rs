@@ -29,7 +29,7 @@ pub async fn bound_target(request: Request, next: Next) -> Response {
         tracing::info!(bytes = target, "request target too long");
         return HttpError::new(
             StatusCode::URI_TOO_LONG,
-            ErrorCode::MalformedRequest,
+            ErrorCode::TargetTooLong,
             "request target too long",
         )
         .into_response();
@@ -51,7 +51,7 @@ pub async fn limit_time(State(limit): State<Duration>, request: Request, next: N
             tracing::info!(seconds = limit.as_secs(), "request timed out");
             HttpError::new(
                 StatusCode::REQUEST_TIMEOUT,
-                ErrorCode::MalformedRequest,
+                ErrorCode::Timeout,
                 "the request took too long",
             )
             .into_response()

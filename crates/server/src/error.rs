@@ -2,7 +2,7 @@
 //! (in the format the request accepts, see `wire`).
 //! Internal errors are logged here and answered with a generic message, never echoed.
 
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use faltlogg_core::api::{ErrorBody, ErrorCode};
 
@@ -14,6 +14,8 @@ use crate::wire::Reply;
 pub struct HttpError {
     pub status: StatusCode,
     pub body: ErrorBody,
+    /// Seconds for a `Retry-After` header (with `429`).
+    pub retry_after_s: Option<u64>,
 }
 
 impl HttpError {
@@ -25,6 +27,19 @@ impl HttpError {
                 message: message.into(),
                 index: None,
             },
+            retry_after_s: None,
+        }
+    }
+
+    /// Too many attempts: try again after `wait` (rounded up to whole seconds).
+    pub fn too_many(wait: std::time::Duration) -> Self {
+        HttpError {
+            retry_after_s: Some(wait.as_secs() + u64::from(wait.subsec_nanos() > 0)),
+            ..HttpError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                ErrorCode::TooManyRequests,
+                "too many attempts: wait and try again",
+            )
         }
     }
 
@@ -63,7 +78,13 @@ impl HttpError {
 
 impl IntoResponse for HttpError {
     fn into_response(self) -> Response {
-        Reply(self.status, self.body).into_response()
+        let mut response = Reply(self.status, self.body).into_response();
+        if let Some(seconds) = self.retry_after_s {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
     }
 }
 
@@ -76,6 +97,15 @@ impl From<StoreError> for HttpError {
                 "an envelope with this id already exists with other contents",
             )
             .at(index),
+            StoreError::AlreadyEnrolled => HttpError::new(
+                StatusCode::CONFLICT,
+                ErrorCode::AlreadyEnrolled,
+                "this session already has a device",
+            ),
+            // The operator's commands only; no route makes these.
+            e @ (StoreError::Exists | StoreError::NotFound) => {
+                HttpError::internal("unexpected store error", &e)
+            }
             StoreError::StateChanged => HttpError::new(
                 StatusCode::CONFLICT,
                 ErrorCode::Forbidden,

@@ -4,6 +4,7 @@
 //! register, and serves the PWA. Invariant: the server never holds a team key or any record
 //! plaintext; it sees only routing metadata (team, device, sizes, times).
 
+pub mod admin;
 pub mod auth;
 pub mod bootstrap;
 pub mod config;
@@ -13,6 +14,7 @@ pub mod error;
 pub mod passwords;
 mod routes;
 mod static_files;
+pub mod throttle;
 pub mod wire;
 
 use std::sync::Arc;
@@ -22,6 +24,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue};
 use axum::Router;
 use faltlogg_core::api::MAX_BODY_BYTES;
+use tower::ServiceExt;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
@@ -32,6 +35,17 @@ use db::Store;
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub config: Arc<Config>,
+    pub throttle: Arc<throttle::Throttle>,
+}
+
+impl AppState {
+    pub fn new(store: Arc<dyn Store>, config: Config) -> AppState {
+        AppState {
+            store,
+            throttle: Arc::new(throttle::Throttle::new(config.sign_in_limits)),
+            config: Arc::new(config),
+        }
+    }
 }
 
 pub fn now_ms() -> i64 {
@@ -92,16 +106,16 @@ pub async fn serve(
     use hyper_util::service::TowerToHyperService;
 
     let header_timeout = state.config.timeouts.header;
-    let service = TowerToHyperService::new(app(state));
+    let app = app(state);
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(header_timeout);
     let graceful = GracefulShutdown::new();
     tokio::pin!(shutdown);
     loop {
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 Err(error) => {
                     // Out of file descriptors, say: wait a little rather than spin.
                     tracing::warn!(%error, "cannot accept a connection");
@@ -111,7 +125,15 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
-        let connection = http.serve_connection(TokioIo::new(stream), service.clone());
+        // Every request of the connection carries its peer's address (for the sign-in limits).
+        let peer = throttle::ClientAddress(peer.ip());
+        let service = TowerToHyperService::new(app.clone().map_request(
+            move |mut request: axum::extract::Request<hyper::body::Incoming>| {
+                request.extensions_mut().insert(peer);
+                request
+            },
+        ));
+        let connection = http.serve_connection(TokioIo::new(stream), service);
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             // A client that goes away or times out ends its connection; nothing to report.

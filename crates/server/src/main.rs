@@ -16,6 +16,8 @@ use tracing_subscriber::EnvFilter;
     about = "Fältlogg coordination server: relays end-to-end encrypted envelopes"
 )]
 struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
     /// Address to listen on.
     #[arg(long, env = "FALTLOGG_BIND", default_value = "127.0.0.1")]
     bind: std::net::IpAddr,
@@ -23,17 +25,56 @@ struct Args {
     #[arg(long, env = "FALTLOGG_PORT", default_value_t = 8080)]
     port: u16,
     /// Directory for the database; created if missing.
-    #[arg(long, env = "FALTLOGG_DATA_DIR", default_value = "data")]
+    #[arg(long, env = "FALTLOGG_DATA_DIR", default_value = "data", global = true)]
     data_dir: PathBuf,
     /// The built PWA (trunk's output).
     #[arg(long, env = "FALTLOGG_DIST_DIR", default_value = "dist")]
     dist_dir: PathBuf,
-    /// Password for the admin account made on first start (default: a random one, printed once).
-    #[arg(long, env = "FALTLOGG_ADMIN_PASSWORD", hide_env_values = true)]
-    admin_password: Option<String>,
+    /// A file holding the password for the admin account made on first start (default: a
+    /// random one, printed once). Never the password itself on the command line, where `ps`
+    /// shows it to every user of the machine; `FALTLOGG_ADMIN_PASSWORD` in the environment
+    /// also works.
+    #[arg(long, env = "FALTLOGG_ADMIN_PASSWORD_FILE")]
+    admin_password_file: Option<PathBuf>,
     /// How long a sign-in lasts, in days.
     #[arg(long, env = "FALTLOGG_SESSION_DAYS", default_value_t = 30)]
     session_days: u32,
+    /// Behind a reverse proxy: the header that names the client's address (for example
+    /// X-Forwarded-For), for the per-address sign-in limit. Only with a proxy that sets it.
+    #[arg(long, env = "FALTLOGG_CLIENT_IP_HEADER")]
+    client_ip_header: Option<axum::http::HeaderName>,
+}
+
+#[derive(clap::Subcommand)]
+enum Command {
+    /// The operator's commands, on this machine's database: teams, accounts, devices.
+    #[command(subcommand)]
+    Admin(faltlogg_server::admin::AdminCommand),
+}
+
+/// The first admin password: from the file named, else the environment, else none (a random
+/// one is made). A file's last line break is not part of the password.
+fn admin_password(file: Option<&std::path::Path>) -> Result<Option<String>, String> {
+    if let Some(path) = file {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            format!(
+                "cannot read the admin password file {}: {e}",
+                path.display()
+            )
+        })?;
+        let password = text.strip_suffix('\n').unwrap_or(&text);
+        let password = password.strip_suffix('\r').unwrap_or(password);
+        if password.is_empty() {
+            return Err(format!(
+                "the admin password file {} is empty",
+                path.display()
+            ));
+        }
+        return Ok(Some(password.to_string()));
+    }
+    Ok(std::env::var("FALTLOGG_ADMIN_PASSWORD")
+        .ok()
+        .filter(|p| !p.is_empty()))
 }
 
 #[tokio::main]
@@ -63,6 +104,21 @@ async fn run(args: Args) -> Result<(), String> {
             args.data_dir.display()
         )
     })?;
+    if let Some(Command::Admin(command)) = args.command {
+        let db_path = args.data_dir.join("faltlogg.sqlite3");
+        let store = SqliteStore::open(&db_path)
+            .await
+            .map_err(|e| format!("cannot open database {}: {e}", db_path.display()))?;
+        let result = faltlogg_server::admin::run(
+            &store,
+            command,
+            &mut std::io::stdin().lock(),
+            &mut std::io::stdout(),
+        )
+        .await;
+        store.close().await;
+        return result;
+    }
     if !args.dist_dir.join("index.html").is_file() {
         tracing::warn!(dist = %args.dist_dir.display(), "no built PWA here: only the API will answer");
     }
@@ -78,32 +134,42 @@ async fn run(args: Args) -> Result<(), String> {
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let url = format!("http://{addr}/");
 
-    if let Some((user, password)) = bootstrap::ensure_admin(store.as_ref(), args.admin_password)
+    let given = admin_password(args.admin_password_file.as_deref())?;
+    let generated = given.is_none();
+    if let Some((user, password)) = bootstrap::ensure_admin(store.as_ref(), given)
         .await
         .map_err(|e| format!("cannot create the admin account: {e}"))?
     {
-        // Printed once, to the operator's terminal, never to the log.
         println!(
             "First start: team \"{}\" and its coordinator account were created.",
             user.team_name
         );
-        println!(
-            "  Sign in at {url} as \"{}\" with password: {password}",
-            user.username
-        );
-        println!("  Keep it safe: it is not shown again.");
+        if generated {
+            // Printed once, to the operator's terminal, never to the log.
+            println!(
+                "  Sign in at {url} as \"{}\" with password: {password}",
+                user.username
+            );
+            println!("  Keep it safe: it is not shown again.");
+        } else {
+            // The operator chose it: never echoed.
+            println!(
+                "  Sign in at {url} as \"{}\" with the password you gave.",
+                user.username
+            );
+        }
     }
     println!("Fältlogg is running at {url}  (Ctrl-C stops it)");
     tracing::info!(%addr, "listening");
 
-    let state = AppState {
-        store: store.clone(),
-        config: Arc::new(Config {
-            dist_dir: args.dist_dir,
+    let state = AppState::new(
+        store.clone(),
+        Config {
             session_ttl_ms: i64::from(args.session_days) * 24 * 60 * 60 * 1000,
-            timeouts: Default::default(),
-        }),
-    };
+            client_ip_header: args.client_ip_header,
+            ..Config::new(args.dist_dir)
+        },
+    );
     faltlogg_server::serve(listener, state, shutdown_signal())
         .await
         .map_err(|e| e.to_string())?;

@@ -101,6 +101,14 @@ static MAX_CONCURRENT: LazyLock<usize> =
 static HASHING: LazyLock<Arc<Semaphore>> =
     LazyLock::new(|| Arc::new(Semaphore::new(*MAX_CONCURRENT)));
 
+/// A new password: 16 random bytes as base64url, 22 characters, 128 bits.
+pub fn random_password() -> String {
+    use rand_core::{OsRng, RngCore};
+    let mut bytes = [0u8; 16];
+    OsRng.fill_bytes(&mut bytes);
+    faltlogg_core::b64::encode(&bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::{hash, matches};

@@ -237,10 +237,10 @@ mod tests {
     #[test]
     fn another_version_of_the_postcard_api_is_recognised() {
         let asks = |name, v: &str| Format::other_version_asked(&headers(name, v));
-        assert!(asks(header::ACCEPT, "application/vnd.faltlogg.v0+postcard"));
+        assert!(asks(header::ACCEPT, "application/vnd.faltlogg.v1+postcard"));
         assert!(asks(
             header::CONTENT_TYPE,
-            "application/vnd.faltlogg.v2+postcard"
+            "application/vnd.faltlogg.v3+postcard"
         ));
         assert!(!asks(header::ACCEPT, POSTCARD_MEDIA_TYPE));
         assert!(!asks(header::ACCEPT, "application/json, */*"));

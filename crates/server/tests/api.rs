@@ -1,209 +1,20 @@
-//! Black-box tests of the coordination server: a real server on a free port with a fresh
+//! Black-box tests of the coordination server's API: a real server on a free port with a fresh
 //! SQLite file, driven over HTTP with the same core types and crypto that the PWA uses.
+//! Abuse (limits, timeouts, floods) is in `abuse.rs`.
 
-use std::sync::Arc;
+mod support;
 
 use faltlogg_core::api::*;
 use faltlogg_core::crypto::device::DeviceSecrets;
 use faltlogg_core::crypto::{SymmetricKey, TeamKey};
-use faltlogg_core::envelope::{Envelope, Origin};
-use faltlogg_core::fold::{self, Fold};
-use faltlogg_core::hlc::Hlc;
-use faltlogg_core::ids;
-use faltlogg_core::record::contact::{Contact, ContactKind};
-use faltlogg_server::config::Timeouts;
-use faltlogg_server::db::sqlite::SqliteStore;
-use faltlogg_server::{bootstrap, AppState, Config};
+use faltlogg_core::fold::Fold;
+use faltlogg_core::record::contact::Contact;
+use faltlogg_server::Config;
 use rand_core::OsRng;
 use reqwest::StatusCode;
 use serde_json::json;
+use support::*;
 use uuid::Uuid;
-
-const PASSWORD: &str = "test-admin-password";
-
-struct TestServer {
-    url: String,
-    http: reqwest::Client,
-    _dir: tempfile::TempDir,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-}
-
-impl TestServer {
-    async fn start(session_ttl_ms: i64) -> TestServer {
-        TestServer::start_with(session_ttl_ms, Timeouts::default()).await
-    }
-
-    async fn start_with(session_ttl_ms: i64, timeouts: Timeouts) -> TestServer {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Arc::new(
-            SqliteStore::open(&dir.path().join("test.sqlite3"))
-                .await
-                .unwrap(),
-        );
-        bootstrap::ensure_admin(store.as_ref(), Some(PASSWORD.into()))
-            .await
-            .unwrap()
-            .unwrap();
-        let state = AppState {
-            store,
-            config: Arc::new(Config {
-                dist_dir: dir.path().join("dist"),
-                session_ttl_ms,
-                timeouts,
-            }),
-        };
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(faltlogg_server::serve(listener, state, async {
-            let _ = rx.await;
-        }));
-        TestServer {
-            url,
-            http: reqwest::Client::new(),
-            _dir: dir,
-            stop: Some(tx),
-        }
-    }
-
-    async fn sign_in(&self, password: &str) -> reqwest::Response {
-        self.http
-            .post(format!("{}/api/session", self.url))
-            .json(&json!({ "username": "admin", "password": password }))
-            .send()
-            .await
-            .unwrap()
-    }
-
-    /// Signs in as the admin and enrols a new device.
-    async fn device(&self) -> Device {
-        let session: SignInResponse = self.sign_in(PASSWORD).await.json().await.unwrap();
-        let secrets = DeviceSecrets::generate(&mut OsRng);
-        let response = self
-            .http
-            .post(format!("{}/api/devices", self.url))
-            .bearer_auth(&session.token)
-            .json(&enrol_request(&secrets, &session.token))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), StatusCode::OK);
-        let me: MyDevice = response.json().await.unwrap();
-        Device {
-            token: session.token,
-            team: session.user.team,
-            secrets,
-            me,
-            seq: 0,
-        }
-    }
-
-    async fn post(
-        &self,
-        device: &Device,
-        path: &str,
-        body: &impl serde::Serialize,
-    ) -> reqwest::Response {
-        self.http
-            .post(format!("{}{path}", self.url))
-            .bearer_auth(&device.token)
-            .json(body)
-            .send()
-            .await
-            .unwrap()
-    }
-
-    /// Posts `body` as it is, under `content_type`: for bodies the typed helpers cannot make.
-    async fn post_raw(
-        &self,
-        device: &Device,
-        path: &str,
-        content_type: &str,
-        body: impl Into<reqwest::Body>,
-    ) -> reqwest::Response {
-        self.http
-            .post(format!("{}{path}", self.url))
-            .bearer_auth(&device.token)
-            .header("content-type", content_type)
-            .body(body)
-            .send()
-            .await
-            .unwrap()
-    }
-
-    async fn get(&self, device: &Device, path: &str) -> reqwest::Response {
-        self.http
-            .get(format!("{}{path}", self.url))
-            .bearer_auth(&device.token)
-            .send()
-            .await
-            .unwrap()
-    }
-
-    async fn pull(&self, device: &Device, after: i64) -> PullResponse {
-        let response = self
-            .get(device, &format!("/api/envelopes?after={after}"))
-            .await;
-        assert_eq!(response.status(), StatusCode::OK);
-        response.json().await.unwrap()
-    }
-}
-
-impl Drop for TestServer {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-    }
-}
-
-struct Device {
-    token: String,
-    team: Uuid,
-    secrets: DeviceSecrets,
-    me: MyDevice,
-    seq: u64,
-}
-
-impl Device {
-    fn contact_envelope(&mut self, key: &TeamKey, note: &str) -> Envelope {
-        self.envelope_with_id(key, note, ids::new_v7(1_700_000_000_000, &mut OsRng))
-    }
-
-    fn envelope_with_id(&mut self, key: &TeamKey, note: &str, id: Uuid) -> Envelope {
-        self.seq += 1;
-        let change = fold::create(&Contact::simple(
-            Uuid::new_v4(),
-            1_700_000_000_000,
-            "Centrum",
-            ContactKind::StreetEncounter,
-            note,
-        ));
-        let origin = Origin {
-            team: self.team,
-            device: self.me.device.id,
-            device_seq: self.seq,
-            hlc: Hlc::default().tick(self.seq),
-        };
-        Envelope::seal(&change, id, origin, key, &self.secrets, &mut OsRng).unwrap()
-    }
-}
-
-fn enrol_request(secrets: &DeviceSecrets, token: &str) -> EnrolRequest {
-    EnrolRequest::new(secrets, token)
-}
-
-fn wire(envelope: &Envelope) -> WireEnvelope {
-    envelope.into()
-}
-
-async fn error_of(response: reqwest::Response) -> (StatusCode, ErrorBody) {
-    let status = response.status();
-    (
-        status,
-        response.json().await.expect("errors have a JSON body"),
-    )
-}
 
 #[tokio::test]
 async fn sign_in_refuses_wrong_passwords_and_unknown_users_alike() {
@@ -237,54 +48,6 @@ async fn sign_in_refuses_wrong_passwords_and_unknown_users_alike() {
         (StatusCode::UNAUTHORIZED, ErrorCode::InvalidCredentials)
     );
     assert_eq!(server.sign_in(PASSWORD).await.status(), StatusCode::OK);
-}
-
-/// The team key made by the team's first device (the coordinator's).
-fn first_team_key(first: &Device) -> TeamKey {
-    assert!(
-        first.me.make_team_key,
-        "the coordinator's first device makes the team key"
-    );
-    TeamKey {
-        epoch: first.me.team_epoch,
-        key: SymmetricKey::generate(&mut OsRng),
-    }
-}
-
-/// The coordinator's device approves `device`, after comparing its fingerprint with the one
-/// the server lists, by sealing the team key to it.
-async fn approve(server: &TestServer, coordinator: &Device, device: &Device, key: &TeamKey) {
-    let list: DeviceList = server
-        .get(coordinator, "/api/devices")
-        .await
-        .json()
-        .await
-        .unwrap();
-    let listed = list
-        .devices
-        .iter()
-        .find(|d| d.id == device.me.device.id)
-        .unwrap();
-    assert_eq!(listed.status, DeviceStatus::Pending);
-    assert_eq!(
-        listed.keys.fingerprint(),
-        device.secrets.public().fingerprint()
-    );
-    let approve = ApproveRequest {
-        sealed_team_key: SealedTeamKey::seal(
-            coordinator.team,
-            key,
-            &listed.keys.exchange,
-            &mut OsRng,
-        ),
-    };
-    let path = format!("/api/devices/{}/approve", device.me.device.id);
-    assert_eq!(
-        server.post(coordinator, &path, &approve).await.status(),
-        StatusCode::OK
-    );
-    let (status, _) = error_of(server.post(coordinator, &path, &approve).await).await;
-    assert_eq!(status, StatusCode::CONFLICT, "approving twice is refused");
 }
 
 #[tokio::test]
@@ -811,7 +574,7 @@ async fn the_pwa_speaks_postcard_both_ways_replies_and_errors_alike() {
 
     // An app of another API version (an installed app older than the server) is told so in
     // JSON, which every version reads: 406 for what it asks for, 415 for what it sends.
-    let old = "application/vnd.faltlogg.v0+postcard";
+    let old = "application/vnd.faltlogg.v1+postcard";
     let response = server
         .http
         .get(format!("{}/api/envelopes?after=0", server.url))
@@ -831,147 +594,69 @@ async fn the_pwa_speaks_postcard_both_ways_replies_and_errors_alike() {
     assert_eq!(server.pull(&device, 0).await.envelopes.len(), 1);
 }
 
-/// A server whose timeouts are short enough to wait for in a test.
-async fn impatient_server() -> TestServer {
-    TestServer::start_with(
-        Config::DEFAULT_SESSION_TTL_MS,
-        Timeouts {
-            header: std::time::Duration::from_millis(300),
-            request: std::time::Duration::from_millis(500),
-        },
-    )
-    .await
-}
-
-/// Everything the server sends on `stream` until it closes it, or `None` if it is still open
-/// after three seconds.
-async fn read_until_closed(stream: &mut tokio::net::TcpStream) -> Option<String> {
-    use tokio::io::AsyncReadExt;
-    let mut received = Vec::new();
-    let read = tokio::time::timeout(
-        std::time::Duration::from_secs(3),
-        stream.read_to_end(&mut received),
-    )
-    .await
-    .ok()?;
-    // A reset counts as closed as well.
-    let _ = read;
-    Some(String::from_utf8_lossy(&received).into_owned())
-}
-
-async fn connect(server: &TestServer) -> tokio::net::TcpStream {
-    tokio::net::TcpStream::connect(server.url.trim_start_matches("http://"))
+async fn delete(server: &TestServer, path: &str, token: &str) -> reqwest::Response {
+    server
+        .http
+        .delete(format!("{}{path}", server.url))
+        .bearer_auth(token)
+        .send()
         .await
         .unwrap()
 }
 
 #[tokio::test]
-async fn silent_connections_are_closed_after_the_header_timeout() {
-    let server = impatient_server().await;
-    // Many at once, as a slowloris would open them; each says nothing.
-    let mut silent = Vec::new();
-    for _ in 0..100 {
-        silent.push(connect(&server).await);
+async fn signing_out_ends_a_session_and_everywhere_ends_every_one() {
+    let server = TestServer::start(Config::DEFAULT_SESSION_TTL_MS).await;
+    let mut tokens = Vec::new();
+    for _ in 0..3 {
+        let session: SignInResponse = server.sign_in(PASSWORD).await.json().await.unwrap();
+        tokens.push(session.token);
     }
-    for stream in &mut silent {
-        assert!(
-            read_until_closed(stream).await.is_some(),
-            "a silent connection is still open"
+    let status_with = |token: &str| {
+        let request = server
+            .http
+            .get(format!("{}/api/devices/me", server.url))
+            .bearer_auth(token)
+            .send();
+        async move { error_of(request.await.unwrap()).await }
+    };
+    // Signed in, without a device: refused for that, not for the session.
+    assert_eq!(
+        status_with(&tokens[0]).await.1.error,
+        ErrorCode::UnknownDevice
+    );
+
+    assert_eq!(
+        delete(&server, "/api/session", &tokens[0]).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        status_with(&tokens[0]).await,
+        (
+            StatusCode::UNAUTHORIZED,
+            status_with("no such token").await.1
+        )
+    );
+    assert_eq!(
+        status_with(&tokens[1]).await.1.error,
+        ErrorCode::UnknownDevice
+    );
+
+    assert_eq!(
+        delete(&server, "/api/sessions", &tokens[1]).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    for token in &tokens {
+        let (status, error) = status_with(token).await;
+        assert_eq!(
+            (status, error.error),
+            (StatusCode::UNAUTHORIZED, ErrorCode::SessionExpired)
         );
     }
-    // One that sends half a header is closed too.
-    let mut half = connect(&server).await;
-    tokio::io::AsyncWriteExt::write_all(&mut half, b"GET /api/health HTTP/1.1\r\nHost: x\r\n")
-        .await
-        .unwrap();
-    assert!(read_until_closed(&mut half).await.is_some());
-    // And the server still answers.
-    let health = server
-        .http
-        .get(format!("{}/api/health", server.url))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(health.status(), StatusCode::OK);
-}
-
-#[tokio::test]
-async fn an_idle_keep_alive_connection_is_closed_after_its_last_response() {
-    let server = impatient_server().await;
-    let mut stream = connect(&server).await;
-    tokio::io::AsyncWriteExt::write_all(
-        &mut stream,
-        b"GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n",
-    )
-    .await
-    .unwrap();
-    let received = read_until_closed(&mut stream)
-        .await
-        .expect("the idle connection is still open");
-    assert!(received.starts_with("HTTP/1.1 200"), "{received}");
-}
-
-#[tokio::test]
-async fn a_body_that_trickles_in_is_answered_408_in_json() {
-    let server = impatient_server().await;
-    let mut stream = connect(&server).await;
-    // A sign-in that promises 100 bytes and sends ten.
-    tokio::io::AsyncWriteExt::write_all(
-        &mut stream,
-        b"POST /api/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
-          Content-Length: 100\r\n\r\n{\"username",
-    )
-    .await
-    .unwrap();
-    let received = read_until_closed(&mut stream)
-        .await
-        .expect("the slow request is still open");
-    assert!(received.starts_with("HTTP/1.1 408"), "{received}");
-    assert!(
-        received.contains("\"error\":\"malformed_request\""),
-        "{received}"
+    // Signing out twice, or without a session, is the same 401.
+    let (status, error) = error_of(delete(&server, "/api/session", &tokens[0]).await).await;
+    assert_eq!(
+        (status, error.error),
+        (StatusCode::UNAUTHORIZED, ErrorCode::SessionExpired)
     );
-    let health = server
-        .http
-        .get(format!("{}/api/health", server.url))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(health.status(), StatusCode::OK);
-}
-
-/// The process's peak resident memory since the last reset, in MB (Linux).
-fn peak_rss_mb() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let kb: f64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .expect("VmHWM in /proc/self/status");
-    kb / 1024.0
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_flood_of_wrong_passwords_is_hashed_a_few_at_a_time() {
-    let server = TestServer::start(Config::DEFAULT_SESSION_TTL_MS).await;
-    // Start the peak from now (clear_refs 5 resets it to the current size).
-    std::fs::write("/proc/self/clear_refs", "5").unwrap();
-    let before = peak_rss_mb();
-    let server = Arc::new(server);
-    let mut attempts = tokio::task::JoinSet::new();
-    for i in 0..100 {
-        let server = server.clone();
-        attempts.spawn(async move { server.sign_in(&format!("wrong {i}")).await.status() });
-    }
-    while let Some(status) = attempts.join_next().await {
-        assert_eq!(status.unwrap(), StatusCode::UNAUTHORIZED);
-    }
-    // 19 MiB per check: unbounded, 100 at once came to about 2 GB.
-    let grown = peak_rss_mb() - before;
-    assert!(
-        grown < 300.0,
-        "100 wrong sign-ins grew the peak memory by {grown:.0} MB"
-    );
-    // The right password still works afterwards.
-    assert_eq!(server.sign_in(PASSWORD).await.status(), StatusCode::OK);
 }

@@ -14,14 +14,7 @@ use tower::ServiceExt;
 
 async fn app_for(dir: &std::path::Path) -> axum::Router {
     let store = Arc::new(SqliteStore::open(&dir.join("db.sqlite3")).await.unwrap());
-    app(AppState {
-        store,
-        config: Arc::new(Config {
-            dist_dir: dir.join("dist"),
-            session_ttl_ms: Config::DEFAULT_SESSION_TTL_MS,
-            timeouts: Default::default(),
-        }),
-    })
+    app(AppState::new(store, Config::new(dir.join("dist"))))
 }
 
 async fn get(dir: &std::path::Path, path: &str) -> axum::response::Response {
@@ -208,7 +201,7 @@ async fn a_path_out_of_bounds_is_refused_in_json_without_echoing_it() {
     for path in [format!("/{long}"), format!("/api/envelopes?after={long}")] {
         let (status, body) = json_error(get(dir.path(), &path).await).await;
         assert_eq!(status, StatusCode::URI_TOO_LONG);
-        assert_eq!(body["error"], "malformed_request");
+        assert_eq!(body["error"], "target_too_long");
         assert!(!body.to_string().contains(marker), "{body}");
     }
     // A long path that is within bounds is still a deep link into the app.

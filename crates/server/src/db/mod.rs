@@ -16,6 +16,12 @@ pub enum StoreError {
     },
     /// The row to change was not in the expected state (for example, no longer pending).
     StateChanged,
+    /// The session already has another device: a session enrols one.
+    AlreadyEnrolled,
+    /// A name that must be unique (a username, a team's name) is taken.
+    Exists,
+    /// No such account or team.
+    NotFound,
     Database(sqlx::Error),
 }
 
@@ -24,6 +30,9 @@ impl std::fmt::Display for StoreError {
         match self {
             StoreError::EnvelopeConflict { index } => write!(f, "envelope conflict at {index}"),
             StoreError::StateChanged => f.write_str("row changed concurrently"),
+            StoreError::AlreadyEnrolled => f.write_str("the session has another device"),
+            StoreError::Exists => f.write_str("the name is taken"),
+            StoreError::NotFound => f.write_str("no such account or team"),
             StoreError::Database(e) => write!(f, "database: {e}"),
         }
     }
@@ -43,6 +52,18 @@ pub type StoreResult<T> = Result<T, StoreError>;
 pub struct UserCredentials {
     pub user: UserInfo,
     pub password_hash: String,
+}
+
+/// An account as the operator sees it.
+pub struct AccountRow {
+    pub user: UserInfo,
+    pub disabled: bool,
+}
+
+pub struct TeamRow {
+    pub id: Uuid,
+    pub name: String,
+    pub key_epoch: u32,
 }
 
 pub struct SessionRow {
@@ -74,7 +95,26 @@ pub trait Store: Send + Sync + 'static {
         password_hash: &str,
         now_ms: i64,
     ) -> StoreResult<UserInfo>;
+    /// A user who may sign in (not disabled), with the password hash.
     async fn user_credentials(&self, username: &str) -> StoreResult<Option<UserCredentials>>;
+
+    // The operator's commands (`faltlogg-server admin`).
+    async fn teams(&self) -> StoreResult<Vec<TeamRow>>;
+    async fn accounts(&self) -> StoreResult<Vec<AccountRow>>;
+    /// Adds an account to the team named `team_name` ([`StoreError::NotFound`] if there is
+    /// none; [`StoreError::Exists`] if the username is taken).
+    async fn create_user(
+        &self,
+        team_name: &str,
+        username: &str,
+        password_hash: &str,
+        role: Role,
+        now_ms: i64,
+    ) -> StoreResult<UserInfo>;
+    /// Disables (and ends every session of) or enables an account.
+    async fn set_disabled(&self, username: &str, disabled: bool, now_ms: i64) -> StoreResult<()>;
+    /// Sets a new password hash and ends every session of the account.
+    async fn set_password_hash(&self, username: &str, password_hash: &str) -> StoreResult<()>;
 
     async fn create_session(
         &self,
@@ -85,8 +125,14 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<()>;
     /// The live session for a token hash; expired sessions are not returned.
     async fn session(&self, token_hash: &[u8], now_ms: i64) -> StoreResult<Option<SessionRow>>;
+    /// Ends one session (signing out).
+    async fn delete_session(&self, token_hash: &[u8]) -> StoreResult<()>;
+    /// Ends every session of an account; returns how many there were.
+    async fn delete_user_sessions(&self, user: Uuid) -> StoreResult<u64>;
 
-    /// Enrols a device and binds it to the session. The first device of a coordinator in a
+    /// Enrols a device and binds it to the session, which must have no other device
+    /// ([`StoreError::AlreadyEnrolled`]; checked under the write lock, so that concurrent
+    /// enrolments on one session make one device). The first device of a coordinator in a
     /// team without a key is approved at once and moves the team to epoch 1 (it will make the
     /// key); the returned flag says so.
     async fn enrol_device(

@@ -128,7 +128,8 @@ impl Store for SqliteStore {
             .bind(team_name)
             .bind(now_ms)
             .execute(&mut *tx)
-            .await?;
+            .await
+            .map_err(taken)?;
         let user = insert_user(
             &mut tx,
             team,
@@ -148,7 +149,7 @@ impl Store for SqliteStore {
     async fn user_credentials(&self, username: &str) -> StoreResult<Option<UserCredentials>> {
         let row = sqlx::query(&format!(
             "SELECT {USER_COLUMNS} FROM users u JOIN teams t ON t.id = u.team_id \
-             WHERE u.username = ?"
+             WHERE u.username = ? AND u.disabled_at IS NULL"
         ))
         .bind(username)
         .fetch_optional(&self.pool)
@@ -160,6 +161,98 @@ impl Store for SqliteStore {
             })
         })
         .transpose()
+    }
+
+    async fn teams(&self) -> StoreResult<Vec<TeamRow>> {
+        let rows = sqlx::query("SELECT id, name, key_epoch FROM teams ORDER BY name")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(TeamRow {
+                    id: uuid(r, "id")?,
+                    name: r.try_get("name")?,
+                    key_epoch: r.try_get::<i64, _>("key_epoch")? as u32,
+                })
+            })
+            .collect()
+    }
+
+    async fn accounts(&self) -> StoreResult<Vec<AccountRow>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS}, u.disabled_at FROM users u JOIN teams t ON t.id = u.team_id \
+             ORDER BY t.name, u.username"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(AccountRow {
+                    user: user_info(r)?,
+                    disabled: r.try_get::<Option<i64>, _>("disabled_at")?.is_some(),
+                })
+            })
+            .collect()
+    }
+
+    async fn create_user(
+        &self,
+        team_name: &str,
+        username: &str,
+        password_hash: &str,
+        role: Role,
+        now_ms: i64,
+    ) -> StoreResult<UserInfo> {
+        let _w = self.write.lock().await;
+        let mut tx = self.pool.begin().await?;
+        let team: Option<String> = sqlx::query_scalar("SELECT id FROM teams WHERE name = ?")
+            .bind(team_name)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let team = team.ok_or(StoreError::NotFound)?;
+        let team = Uuid::from_str(&team).map_err(|_| bad_data("team id"))?;
+        let user = insert_user(&mut tx, team, username, password_hash, role, now_ms).await?;
+        tx.commit().await?;
+        Ok(UserInfo {
+            team_name: team_name.to_string(),
+            ..user
+        })
+    }
+
+    async fn set_disabled(&self, username: &str, disabled: bool, now_ms: i64) -> StoreResult<()> {
+        let _w = self.write.lock().await;
+        let mut tx = self.pool.begin().await?;
+        let changed = sqlx::query("UPDATE users SET disabled_at = ? WHERE username = ?")
+            .bind(disabled.then_some(now_ms))
+            .bind(username)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if changed == 0 {
+            return Err(StoreError::NotFound);
+        }
+        if disabled {
+            end_sessions_of(&mut tx, username).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn set_password_hash(&self, username: &str, password_hash: &str) -> StoreResult<()> {
+        let _w = self.write.lock().await;
+        let mut tx = self.pool.begin().await?;
+        let changed = sqlx::query("UPDATE users SET password_hash = ? WHERE username = ?")
+            .bind(password_hash)
+            .bind(username)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if changed == 0 {
+            return Err(StoreError::NotFound);
+        }
+        end_sessions_of(&mut tx, username).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn create_session(
@@ -192,7 +285,7 @@ impl Store for SqliteStore {
         let row = sqlx::query(&format!(
             "SELECT {USER_COLUMNS}, s.device_id AS session_device FROM sessions s \
              JOIN users u ON u.id = s.user_id JOIN teams t ON t.id = u.team_id \
-             WHERE s.token_hash = ? AND s.expires_at > ?"
+             WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled_at IS NULL"
         ))
         .bind(token_hash)
         .bind(now_ms)
@@ -209,6 +302,24 @@ impl Store for SqliteStore {
         }))
     }
 
+    async fn delete_session(&self, token_hash: &[u8]) -> StoreResult<()> {
+        let _w = self.write.lock().await;
+        sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn delete_user_sessions(&self, user: Uuid) -> StoreResult<u64> {
+        let _w = self.write.lock().await;
+        Ok(sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+            .bind(user.to_string())
+            .execute(&self.pool)
+            .await?
+            .rows_affected())
+    }
+
     async fn enrol_device(
         &self,
         token_hash: &[u8],
@@ -218,6 +329,12 @@ impl Store for SqliteStore {
     ) -> StoreResult<(DeviceRow, bool)> {
         let _w = self.write.lock().await;
         let mut tx = self.pool.begin().await?;
+        let bound: Option<String> =
+            sqlx::query_scalar("SELECT device_id FROM sessions WHERE token_hash = ?")
+                .bind(token_hash)
+                .fetch_optional(&mut *tx)
+                .await?
+                .flatten();
         // The same keys again (a retry, or a new sign-in on the same device): bind and return.
         let existing = sqlx::query(&format!(
             "{DEVICE_SELECT} WHERE d.user_id = ? AND d.signing_key = ?"
@@ -228,6 +345,12 @@ impl Store for SqliteStore {
         .await?;
         if let Some(row) = existing {
             let device = device_row(&row)?;
+            if bound
+                .as_deref()
+                .is_some_and(|b| b != device.info.id.to_string())
+            {
+                return Err(StoreError::AlreadyEnrolled);
+            }
             let bootstrap: Option<(Option<String>,)> = sqlx::query_as(
                 "SELECT approved_by FROM devices d WHERE d.id = ? AND d.status = 'approved' \
                  AND NOT EXISTS (SELECT 1 FROM sealed_team_keys k WHERE k.device_id = d.id)",
@@ -244,6 +367,9 @@ impl Store for SqliteStore {
             // make the key, if its first reply was lost: the client ignores this if it has one.
             let make_team_key = matches!(bootstrap, Some((None,)));
             return Ok((device, make_team_key));
+        }
+        if bound.is_some() {
+            return Err(StoreError::AlreadyEnrolled);
         }
         let team = user.team.to_string();
         let bootstrap = user.role == Role::Coordinator
@@ -452,7 +578,8 @@ async fn insert_user(
         .bind(role_str(role))
         .bind(now_ms)
         .execute(&mut **tx)
-        .await?;
+        .await
+        .map_err(taken)?;
     Ok(UserInfo {
         id,
         username: username.to_string(),
@@ -460,6 +587,25 @@ async fn insert_user(
         team,
         team_name: String::new(),
     })
+}
+
+async fn end_sessions_of(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    username: &str,
+) -> StoreResult<()> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = ?)")
+        .bind(username)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// A unique index refused the row: a name is taken.
+fn taken(e: sqlx::Error) -> StoreError {
+    match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Exists,
+        _ => StoreError::Database(e),
+    }
 }
 
 async fn bind_session(

@@ -6,6 +6,7 @@ use faltlogg_core::api::{
     MAX_PULL_BATCH, MAX_PUSH_BATCH,
 };
 use faltlogg_core::envelope::{Envelope, EnvelopeError};
+use faltlogg_core::hlc::MAX_SKEW_MS;
 use serde::Deserialize;
 
 use crate::auth::Session;
@@ -15,7 +16,8 @@ use crate::wire::{ok, Body, Reply};
 use crate::{now_ms, AppState};
 
 /// Stores a batch of envelopes from the calling device: all of them or none. Each must name
-/// this team and this device, be of a known epoch and carry this device's valid signature.
+/// this team and this device, be of a known epoch, carry this device's valid signature, and be
+/// stamped no further ahead of the server's clock than `MAX_SKEW_MS`.
 /// On the first bad one the reply names its `index`, so the client can set it aside.
 pub async fn push(
     State(state): State<AppState>,
@@ -31,6 +33,7 @@ pub async fn push(
         ));
     }
     let epoch = state.store.team_epoch(session.user.team).await?;
+    let now = now_ms();
     let mut batch = Vec::with_capacity(request.envelopes.len());
     for (index, wire) in request.envelopes.iter().enumerate() {
         let envelope = wire.decode().map_err(|_| {
@@ -41,7 +44,7 @@ pub async fn push(
             )
             .at(index)
         })?;
-        check(&envelope, &session, &device.info, epoch).map_err(|f| f.at(index))?;
+        check(&envelope, &session, &device.info, epoch, now).map_err(|f| f.at(index))?;
         batch.push(NewEnvelope {
             id: envelope.header.id,
             device: device.info.id,
@@ -50,7 +53,7 @@ pub async fn push(
     }
     let seqs = state
         .store
-        .push_envelopes(session.user.team, &batch, now_ms())
+        .push_envelopes(session.user.team, &batch, now)
         .await?;
     tracing::info!(device = %device.info.id, count = batch.len(), "envelopes pushed");
     let results = batch
@@ -66,6 +69,7 @@ fn check(
     session: &Session,
     device: &faltlogg_core::api::DeviceInfo,
     team_epoch: u32,
+    now_ms: i64,
 ) -> Result<(), HttpError> {
     let unprocessable =
         |code, message: &str| HttpError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message);
@@ -83,7 +87,19 @@ fn check(
             unprocessable(ErrorCode::BadSignature, "signature does not verify")
         }
         _ => unprocessable(ErrorCode::BadEnvelope, "envelope is malformed"),
-    })
+    })?;
+    // After the signature: only the device itself can have stamped it so.
+    if envelope
+        .header
+        .hlc
+        .is_ahead_of(now_ms.max(0) as u64, MAX_SKEW_MS)
+    {
+        return Err(unprocessable(
+            ErrorCode::ClockAhead,
+            "stamped too far ahead of the server's clock",
+        ));
+    }
+    Ok(())
 }
 
 #[derive(Deserialize)]

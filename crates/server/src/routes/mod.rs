@@ -4,7 +4,7 @@ mod devices;
 mod envelopes;
 mod session;
 
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::Router;
 use faltlogg_core::api::{ErrorCode, Health};
 
@@ -15,7 +15,8 @@ use crate::AppState;
 pub fn api() -> Router<AppState> {
     Router::new()
         .route("/health", get(health))
-        .route("/session", post(session::sign_in))
+        .route("/session", post(session::sign_in).delete(session::sign_out))
+        .route("/sessions", delete(session::sign_out_everywhere))
         .route("/devices", post(devices::enrol).get(devices::list))
         .route("/devices/me", get(devices::me))
         .route("/devices/{id}/approve", post(devices::approve))

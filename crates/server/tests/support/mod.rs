@@ -1,0 +1,272 @@
+//! What the server's black-box tests share: a real server on a free port with a fresh SQLite
+//! file, driven over HTTP with the same core types and crypto that the PWA uses.
+
+// Each test binary uses some of this.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use faltlogg_core::api::*;
+use faltlogg_core::crypto::device::DeviceSecrets;
+use faltlogg_core::crypto::{SymmetricKey, TeamKey};
+use faltlogg_core::envelope::{Envelope, Origin};
+use faltlogg_core::fold;
+use faltlogg_core::hlc::Hlc;
+use faltlogg_core::ids;
+use faltlogg_core::record::contact::{Contact, ContactKind};
+use faltlogg_server::db::sqlite::SqliteStore;
+use faltlogg_server::{bootstrap, AppState, Config};
+use rand_core::OsRng;
+use reqwest::StatusCode;
+use serde_json::json;
+use uuid::Uuid;
+
+pub const PASSWORD: &str = "test-admin-password";
+
+pub struct TestServer {
+    pub url: String,
+    pub http: reqwest::Client,
+    _dir: Option<tempfile::TempDir>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl TestServer {
+    pub async fn start(session_ttl_ms: i64) -> TestServer {
+        TestServer::start_with(|config| config.session_ttl_ms = session_ttl_ms).await
+    }
+
+    /// A server with the defaults as `configure` changes them, on a fresh database.
+    pub async fn start_with(configure: impl FnOnce(&mut Config)) -> TestServer {
+        let dir = tempfile::tempdir().unwrap();
+        let mut server = TestServer::start_on(dir.path(), configure).await;
+        server._dir = Some(dir);
+        server
+    }
+
+    /// A server on the database in the data directory `dir`, made if missing. An empty
+    /// database gets the first start's team and its account `admin` with [`PASSWORD`].
+    pub async fn start_on(
+        dir: &std::path::Path,
+        configure: impl FnOnce(&mut Config),
+    ) -> TestServer {
+        let store = Arc::new(
+            SqliteStore::open(&dir.join("faltlogg.sqlite3"))
+                .await
+                .unwrap(),
+        );
+        bootstrap::ensure_admin(store.as_ref(), Some(PASSWORD.into()))
+            .await
+            .unwrap();
+        let mut config = Config::new(dir.join("dist"));
+        configure(&mut config);
+        let state = AppState::new(store, config);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(faltlogg_server::serve(listener, state, async {
+            let _ = rx.await;
+        }));
+        TestServer {
+            url,
+            http: reqwest::Client::new(),
+            _dir: None,
+            stop: Some(tx),
+        }
+    }
+
+    pub async fn sign_in(&self, password: &str) -> reqwest::Response {
+        self.sign_in_as("admin", password).await
+    }
+
+    pub async fn sign_in_as(&self, username: &str, password: &str) -> reqwest::Response {
+        self.http
+            .post(format!("{}/api/session", self.url))
+            .json(&json!({ "username": username, "password": password }))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Signs in as the admin and enrols a new device.
+    pub async fn device(&self) -> Device {
+        let session: SignInResponse = self.sign_in(PASSWORD).await.json().await.unwrap();
+        let secrets = DeviceSecrets::generate(&mut OsRng);
+        let response = self
+            .http
+            .post(format!("{}/api/devices", self.url))
+            .bearer_auth(&session.token)
+            .json(&enrol_request(&secrets, &session.token))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let me: MyDevice = response.json().await.unwrap();
+        Device {
+            token: session.token,
+            team: session.user.team,
+            secrets,
+            me,
+            seq: 0,
+        }
+    }
+
+    pub async fn post(
+        &self,
+        device: &Device,
+        path: &str,
+        body: &impl serde::Serialize,
+    ) -> reqwest::Response {
+        self.http
+            .post(format!("{}{path}", self.url))
+            .bearer_auth(&device.token)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Posts `body` as it is, under `content_type`: for bodies the typed helpers cannot make.
+    pub async fn post_raw(
+        &self,
+        device: &Device,
+        path: &str,
+        content_type: &str,
+        body: impl Into<reqwest::Body>,
+    ) -> reqwest::Response {
+        self.http
+            .post(format!("{}{path}", self.url))
+            .bearer_auth(&device.token)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn get(&self, device: &Device, path: &str) -> reqwest::Response {
+        self.http
+            .get(format!("{}{path}", self.url))
+            .bearer_auth(&device.token)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn pull(&self, device: &Device, after: i64) -> PullResponse {
+        let response = self
+            .get(device, &format!("/api/envelopes?after={after}"))
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json().await.unwrap()
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+pub struct Device {
+    pub token: String,
+    pub team: Uuid,
+    pub secrets: DeviceSecrets,
+    pub me: MyDevice,
+    pub seq: u64,
+}
+
+impl Device {
+    pub fn contact_envelope(&mut self, key: &TeamKey, note: &str) -> Envelope {
+        self.envelope_with_id(key, note, ids::new_v7(1_700_000_000_000, &mut OsRng))
+    }
+
+    pub fn envelope_with_id(&mut self, key: &TeamKey, note: &str, id: Uuid) -> Envelope {
+        let hlc = Hlc::default().tick(self.seq + 1);
+        self.envelope_stamped(key, note, id, hlc)
+    }
+
+    /// An envelope stamped with `hlc`, whatever the clock says.
+    pub fn envelope_stamped(&mut self, key: &TeamKey, note: &str, id: Uuid, hlc: Hlc) -> Envelope {
+        self.seq += 1;
+        let change = fold::create(&Contact::simple(
+            Uuid::new_v4(),
+            1_700_000_000_000,
+            "Centrum",
+            ContactKind::StreetEncounter,
+            note,
+        ));
+        let origin = Origin {
+            team: self.team,
+            device: self.me.device.id,
+            device_seq: self.seq,
+            hlc,
+        };
+        Envelope::seal(&change, id, origin, key, &self.secrets, &mut OsRng).unwrap()
+    }
+}
+
+pub fn enrol_request(secrets: &DeviceSecrets, token: &str) -> EnrolRequest {
+    EnrolRequest::new(secrets, token)
+}
+
+pub fn wire(envelope: &Envelope) -> WireEnvelope {
+    envelope.into()
+}
+
+pub async fn error_of(response: reqwest::Response) -> (StatusCode, ErrorBody) {
+    let status = response.status();
+    (
+        status,
+        response.json().await.expect("errors have a JSON body"),
+    )
+}
+
+/// The team key made by the team's first device (the coordinator's).
+pub fn first_team_key(first: &Device) -> TeamKey {
+    assert!(
+        first.me.make_team_key,
+        "the coordinator's first device makes the team key"
+    );
+    TeamKey {
+        epoch: first.me.team_epoch,
+        key: SymmetricKey::generate(&mut OsRng),
+    }
+}
+
+/// The coordinator's device approves `device`, after comparing its fingerprint with the one
+/// the server lists, by sealing the team key to it.
+pub async fn approve(server: &TestServer, coordinator: &Device, device: &Device, key: &TeamKey) {
+    let list: DeviceList = server
+        .get(coordinator, "/api/devices")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let listed = list
+        .devices
+        .iter()
+        .find(|d| d.id == device.me.device.id)
+        .unwrap();
+    assert_eq!(listed.status, DeviceStatus::Pending);
+    assert_eq!(
+        listed.keys.fingerprint(),
+        device.secrets.public().fingerprint()
+    );
+    let approve = ApproveRequest {
+        sealed_team_key: SealedTeamKey::seal(
+            coordinator.team,
+            key,
+            &listed.keys.exchange,
+            &mut OsRng,
+        ),
+    };
+    let path = format!("/api/devices/{}/approve", device.me.device.id);
+    assert_eq!(
+        server.post(coordinator, &path, &approve).await.status(),
+        StatusCode::OK
+    );
+    let (status, _) = error_of(server.post(coordinator, &path, &approve).await).await;
+    assert_eq!(status, StatusCode::CONFLICT, "approving twice is refused");
+}
