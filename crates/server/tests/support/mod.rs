@@ -25,6 +25,8 @@ pub const PASSWORD: &str = "test-admin-password";
 
 pub struct TestServer {
     pub url: String,
+    /// The data directory: the database is `faltlogg.sqlite3` in it.
+    pub data_dir: std::path::PathBuf,
     pub http: reqwest::Client,
     _dir: Option<tempfile::TempDir>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
@@ -70,6 +72,7 @@ impl TestServer {
             url,
             http: reqwest::Client::new(),
             _dir: None,
+            data_dir: dir.to_path_buf(),
             stop: Some(tx),
         }
     }
@@ -89,7 +92,17 @@ impl TestServer {
 
     /// Signs in as the admin and enrols a new device.
     pub async fn device(&self) -> Device {
-        let session: SignInResponse = self.sign_in(PASSWORD).await.json().await.unwrap();
+        self.device_as("admin", PASSWORD).await
+    }
+
+    /// Signs in as `username` and enrols a new device.
+    pub async fn device_as(&self, username: &str, password: &str) -> Device {
+        let session: SignInResponse = self
+            .sign_in_as(username, password)
+            .await
+            .json()
+            .await
+            .unwrap();
         let secrets = DeviceSecrets::generate(&mut OsRng);
         let response = self
             .http

@@ -1,0 +1,379 @@
+//! Who may call what: every endpoint × every kind of caller, and teams kept apart.
+//!
+//! The callers: no credentials, a token the server never issued, a coordinator of another
+//! team, a pending device, a revoked device, a worker, a coordinator. There is no admin caller:
+//! the operator acts through `faltlogg-server admin` on the server's machine, and there is no
+//! admin API to call (`tests/admin.rs`).
+
+mod support;
+
+use faltlogg_core::api::*;
+use faltlogg_core::crypto::TeamKey;
+use faltlogg_server::config::SignInLimits;
+use faltlogg_server::db::sqlite::SqliteStore;
+use faltlogg_server::db::Store;
+use rand_core::OsRng;
+use reqwest::{Method, StatusCode};
+use support::*;
+
+const WORKER_PASSWORD: &str = "a worker's password";
+
+struct Caller {
+    name: &'static str,
+    /// `None`: no `Authorization` header at all.
+    token: Option<String>,
+    /// A second session of the same account, for signing one out.
+    spare: Option<String>,
+    device: Option<Device>,
+}
+
+/// One row of the matrix: what each caller gets, in the order of `callers`.
+struct Row {
+    method: Method,
+    path: String,
+    /// The body each caller sends (its own envelope, its own keys).
+    body: fn(&mut Caller, &Context) -> Option<serde_json::Value>,
+    expected: [(u16, Option<ErrorCode>); 7],
+    /// Whether the spare token is the one sent.
+    spare: bool,
+}
+
+struct Context {
+    team_a_key: TeamKey,
+    team_b_key: TeamKey,
+    target: Device,
+}
+
+async fn make_account(store: &SqliteStore, team: &str, username: &str, role: Role) {
+    let hash = faltlogg_server::passwords::hash(WORKER_PASSWORD);
+    store
+        .create_user(team, username, &hash, role, faltlogg_server::now_ms())
+        .await
+        .unwrap();
+}
+
+async fn revoke(server: &TestServer, device: &Device) {
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(server.data_dir.join("faltlogg.sqlite3"));
+    let mut db = <sqlx::SqliteConnection as sqlx::Connection>::connect_with(&options)
+        .await
+        .unwrap();
+    // Nothing in the API revokes yet (issue 12, item 4): the database, as revocation will.
+    sqlx::query("UPDATE devices SET status = 'revoked' WHERE id = ?")
+        .bind(device.me.device.id.to_string())
+        .execute(&mut db)
+        .await
+        .unwrap();
+}
+
+fn push_own(caller: &mut Caller, context: &Context) -> Option<serde_json::Value> {
+    let key = if caller.name == "other team" {
+        &context.team_b_key
+    } else {
+        &context.team_a_key
+    };
+    let device = caller.device.as_mut()?;
+    let envelope = device.contact_envelope(key, caller.name);
+    Some(
+        serde_json::to_value(PushRequest {
+            envelopes: vec![wire(&envelope)],
+        })
+        .unwrap(),
+    )
+}
+
+fn enrol_own(caller: &mut Caller, _: &Context) -> Option<serde_json::Value> {
+    let secrets = match &caller.device {
+        Some(d) => d.secrets.clone(),
+        None => faltlogg_core::crypto::device::DeviceSecrets::generate(&mut OsRng),
+    };
+    let token = caller.token.clone().unwrap_or_default();
+    Some(serde_json::to_value(EnrolRequest::new(&secrets, &token)).unwrap())
+}
+
+fn approve_target(_: &mut Caller, context: &Context) -> Option<serde_json::Value> {
+    let sealed = SealedTeamKey::seal(
+        context.target.team,
+        &context.team_a_key,
+        &context.target.me.device.keys.exchange,
+        &mut OsRng,
+    );
+    Some(
+        serde_json::to_value(ApproveRequest {
+            sealed_team_key: sealed,
+        })
+        .unwrap(),
+    )
+}
+
+fn nothing(_: &mut Caller, _: &Context) -> Option<serde_json::Value> {
+    None
+}
+
+#[tokio::test]
+async fn every_endpoint_refuses_every_caller_it_should_and_teams_stay_apart() {
+    let server = TestServer::start_with(|config| {
+        config.sign_in_limits = SignInLimits {
+            per_account: u32::MAX,
+            per_address: u32::MAX,
+            ..SignInLimits::default()
+        }
+    })
+    .await;
+    let store = SqliteStore::open(&server.data_dir.join("faltlogg.sqlite3"))
+        .await
+        .unwrap();
+    let coordinator = server.device().await;
+    let team_a_key = first_team_key(&coordinator);
+    for (username, role) in [
+        ("worker", Role::Worker),
+        ("pending", Role::Worker),
+        ("revoked", Role::Worker),
+        ("target", Role::Worker),
+    ] {
+        make_account(&store, "Demo", username, role).await;
+    }
+    let hash = faltlogg_server::passwords::hash(WORKER_PASSWORD);
+    store
+        .create_team_with_coordinator("Södermalm", "other", &hash, faltlogg_server::now_ms())
+        .await
+        .unwrap();
+    let worker = server.device_as("worker", WORKER_PASSWORD).await;
+    approve(&server, &coordinator, &worker, &team_a_key).await;
+    let pending = server.device_as("pending", WORKER_PASSWORD).await;
+    let revoked = server.device_as("revoked", WORKER_PASSWORD).await;
+    approve(&server, &coordinator, &revoked, &team_a_key).await;
+    revoke(&server, &revoked).await;
+    let target = server.device_as("target", WORKER_PASSWORD).await;
+    let other = server.device_as("other", WORKER_PASSWORD).await;
+    assert_eq!(
+        other.me.device.status,
+        DeviceStatus::Approved,
+        "team B's first device"
+    );
+    let team_b_key = first_team_key(&other);
+
+    let spare = |username: &'static str, password: &'static str| {
+        let server = &server;
+        async move {
+            let session: SignInResponse = server
+                .sign_in_as(username, password)
+                .await
+                .json()
+                .await
+                .unwrap();
+            Some(session.token)
+        }
+    };
+    let with_device = |name, device: Device, spare| Caller {
+        name,
+        token: Some(device.token.clone()),
+        spare,
+        device: Some(device),
+    };
+    let mut callers = vec![
+        Caller {
+            name: "no credentials",
+            token: None,
+            spare: None,
+            device: None,
+        },
+        Caller {
+            name: "bad token",
+            token: Some("not-a-token-the-server-made".into()),
+            spare: Some("not-a-token-the-server-made".into()),
+            device: None,
+        },
+        with_device("other team", other, spare("other", WORKER_PASSWORD).await),
+        with_device("pending", pending, spare("pending", WORKER_PASSWORD).await),
+        with_device("revoked", revoked, spare("revoked", WORKER_PASSWORD).await),
+        with_device("worker", worker, spare("worker", WORKER_PASSWORD).await),
+        // Last: its approval of the target changes the target's state.
+        with_device("coordinator", coordinator, spare("admin", PASSWORD).await),
+    ];
+    let context = Context {
+        team_a_key,
+        team_b_key,
+        target,
+    };
+
+    use ErrorCode::*;
+    let ok = (200, None);
+    let expired = (401, Some(SessionExpired));
+    let not_approved = (403, Some(DeviceNotApproved));
+    let gone = (403, Some(DeviceRevoked));
+    let signed_out = (204, None);
+    let rows = [
+        Row {
+            method: Method::GET,
+            path: "/api/health".into(),
+            body: nothing,
+            expected: [ok; 7],
+            spare: false,
+        },
+        Row {
+            method: Method::POST,
+            path: "/api/devices".into(),
+            body: enrol_own,
+            expected: [expired, expired, ok, ok, gone, ok, ok],
+            spare: false,
+        },
+        Row {
+            method: Method::GET,
+            path: "/api/devices/me".into(),
+            body: nothing,
+            expected: [expired, expired, ok, ok, gone, ok, ok],
+            spare: false,
+        },
+        Row {
+            method: Method::GET,
+            path: "/api/devices".into(),
+            body: nothing,
+            expected: [expired, expired, ok, not_approved, gone, ok, ok],
+            spare: false,
+        },
+        Row {
+            method: Method::POST,
+            path: format!("/api/devices/{}/approve", context.target.me.device.id),
+            body: approve_target,
+            expected: [
+                expired,
+                expired,
+                (404, Some(NotFound)),
+                (403, Some(Forbidden)),
+                (403, Some(Forbidden)),
+                (403, Some(Forbidden)),
+                ok,
+            ],
+            spare: false,
+        },
+        Row {
+            method: Method::POST,
+            path: "/api/envelopes".into(),
+            body: push_own,
+            expected: [expired, expired, ok, not_approved, gone, ok, ok],
+            spare: false,
+        },
+        Row {
+            method: Method::GET,
+            path: "/api/envelopes?after=0".into(),
+            body: nothing,
+            expected: [expired, expired, ok, not_approved, gone, ok, ok],
+            spare: false,
+        },
+        Row {
+            method: Method::DELETE,
+            path: "/api/session".into(),
+            body: nothing,
+            expected: [
+                expired, expired, signed_out, signed_out, signed_out, signed_out, signed_out,
+            ],
+            spare: true,
+        },
+        // Last: it ends every session of the caller's account.
+        Row {
+            method: Method::DELETE,
+            path: "/api/sessions".into(),
+            body: nothing,
+            expected: [
+                expired, expired, signed_out, signed_out, signed_out, signed_out, signed_out,
+            ],
+            spare: false,
+        },
+    ];
+
+    let mut failures = Vec::new();
+    let mut pulled = std::collections::HashMap::new();
+    let mut listed = std::collections::HashMap::new();
+    for row in &rows {
+        for (caller, expected) in callers.iter_mut().zip(row.expected) {
+            let mut request = server
+                .http
+                .request(row.method.clone(), format!("{}{}", server.url, row.path));
+            let token = if row.spare {
+                &caller.spare
+            } else {
+                &caller.token
+            };
+            if let Some(token) = token {
+                request = request.bearer_auth(token);
+            }
+            if let Some(body) = (row.body)(caller, &context) {
+                request = request.json(&body);
+            }
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            let bytes = response.bytes().await.unwrap();
+            let code = serde_json::from_slice::<ErrorBody>(&bytes)
+                .ok()
+                .map(|e| e.error);
+            if (status, code) != expected {
+                failures.push(format!(
+                    "{} {} as {}: got {status} {code:?}, expected {expected:?}",
+                    row.method, row.path, caller.name
+                ));
+            }
+            if status == 200 && row.path.starts_with("/api/envelopes?") {
+                let page: PullResponse = serde_json::from_slice(&bytes).unwrap();
+                pulled.insert(caller.name, page);
+            }
+            if status == 200 && row.path == "/api/devices" && row.method == Method::GET {
+                let list: DeviceList = serde_json::from_slice(&bytes).unwrap();
+                listed.insert(caller.name, list);
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+
+    // Teams stay apart: each sees its own devices and envelopes, never the other's.
+    let other_team = pulled["other team"].envelopes.clone();
+    assert_eq!(other_team.len(), 1, "team B holds its one envelope");
+    let team_a = &pulled["coordinator"].envelopes;
+    assert_eq!(
+        team_a.len(),
+        2,
+        "team A holds the worker's and the coordinator's"
+    );
+    for envelope in team_a {
+        assert!(other_team.iter().all(|o| o.envelope != envelope.envelope));
+        let team = envelope.envelope.decode().unwrap().header.team;
+        assert_eq!(team, context.target.team);
+    }
+    let b_devices = &listed["other team"].devices;
+    assert_eq!(b_devices.len(), 1);
+    assert_eq!(b_devices[0].username, "other");
+    assert!(listed["coordinator"]
+        .devices
+        .iter()
+        .all(|d| d.username != "other"));
+}
+
+/// A device of one team cannot write into another: an envelope that names the other team is
+/// refused, even sealed with a key of the other team's epoch.
+#[tokio::test]
+async fn a_device_cannot_push_into_another_team() {
+    let server = TestServer::start(faltlogg_server::Config::DEFAULT_SESSION_TTL_MS).await;
+    let store = SqliteStore::open(&server.data_dir.join("faltlogg.sqlite3"))
+        .await
+        .unwrap();
+    let coordinator = server.device().await;
+    let key = first_team_key(&coordinator);
+    let hash = faltlogg_server::passwords::hash(WORKER_PASSWORD);
+    store
+        .create_team_with_coordinator("Södermalm", "other", &hash, faltlogg_server::now_ms())
+        .await
+        .unwrap();
+    let mut other = server.device_as("other", WORKER_PASSWORD).await;
+    // The other team's device writes an envelope naming team A.
+    other.team = coordinator.team;
+    let envelope = other.contact_envelope(&key, "intruder");
+    let push = PushRequest {
+        envelopes: vec![wire(&envelope)],
+    };
+    let (status, error) = error_of(server.post(&other, "/api/envelopes", &push).await).await;
+    assert_eq!(
+        (status, error.error, error.index),
+        (StatusCode::FORBIDDEN, ErrorCode::WrongOrigin, Some(0))
+    );
+    assert!(server.pull(&coordinator, 0).await.envelopes.is_empty());
+}
