@@ -171,7 +171,7 @@ async fn every_endpoint_refuses_every_caller_it_should_and_teams_stay_apart() {
         spare,
         device: Some(device),
     };
-    let mut callers = vec![
+    let mut callers = [
         Caller {
             name: "no credentials",
             token: None,
