@@ -72,7 +72,7 @@ async fn main() {
         if waited.elapsed().as_secs() == 0 {
             eprintln!(
                 "Waiting for a coordinator to approve this device, code {}",
-                device.fingerprint()
+                device.pairing_code().await
             );
         }
         assert!(

@@ -90,6 +90,12 @@ pub async fn post<B: Serialize, R: DeserializeOwned>(
     parse(send("POST", path, token, Some(body)).await?)
 }
 
+/// A `PUT` whose reply has no body (`204`).
+pub async fn put<B: Serialize>(path: &str, token: &str, body: &B) -> Result<(), CallError> {
+    let body = postcard::to_allocvec(body).map_err(|_| CallError::Unexpected)?;
+    send("PUT", path, Some(token), Some(body)).await.map(drop)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -113,6 +113,19 @@ pub async fn push(vault: &VaultContents) -> Result<Pushed, SyncError> {
     Ok(Pushed::All)
 }
 
+/// Whether the team identity this device trusts admitted `device` with its listed keys. A
+/// device of a team from before identities (none pinned) takes the list as it is.
+fn admitted(vault: &VaultContents, device: &DeviceInfo) -> bool {
+    match vault.team_identity {
+        Some(identity) => device.admission.is_some_and(|signature| {
+            identity
+                .verify_admission(vault.user.team, device.id, &device.keys, &signature)
+                .is_ok()
+        }),
+        None => true,
+    }
+}
+
 /// What a pull brought: the changes that opened, and how many were set aside.
 #[derive(Default)]
 pub struct Pulled {
@@ -157,10 +170,13 @@ pub async fn pull(vault: &VaultContents) -> Result<Pulled, SyncError> {
             let list: DeviceList = api::get("/api/devices", &vault.token).await?;
             senders = Some(list.devices);
         }
+        // A sender counts only if the team identity this device pinned admitted it with
+        // these keys: the server's list alone is not enough (docs/security.md).
         let sender_keys = |device| {
             senders
                 .as_ref()
                 .and_then(|s| s.iter().find(|d| d.id == device))
+                .filter(|d| admitted(vault, d))
                 .map(|d| &d.keys)
         };
         let tx = idb::transaction(&[ENVELOPES, QUARANTINE, META], true).await?;

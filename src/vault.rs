@@ -4,6 +4,7 @@
 
 use faltlogg_core::api::UserInfo;
 use faltlogg_core::crypto::device::DeviceSecrets;
+use faltlogg_core::crypto::identity::{TeamIdentity, TeamIdentityKey};
 use faltlogg_core::crypto::vault::{derive_kek, new_salt, KdfParams, SealedVault, SALT_LEN};
 use faltlogg_core::crypto::{CryptoError, SymmetricKey, TeamKey};
 use gloo_storage::{LocalStorage, Storage};
@@ -25,6 +26,46 @@ pub struct VaultContents {
     pub device: Option<Uuid>,
     pub secrets: DeviceSecrets,
     pub team_keys: Vec<TeamKey>,
+    /// The team identity this device trusts, pinned at enrolment (the pairing code showed
+    /// it). Keys, admissions and epochs count only with its signature.
+    pub team_identity: Option<TeamIdentityKey>,
+    /// The identity's secret: on a coordinator's device only, to admit and grant.
+    pub identity_secret: Option<TeamIdentity>,
+}
+
+/// The contents as vaults before team identities held them; read, then written in the new
+/// form. (Postcard is positional: a shorter struct does not decode as the longer one.)
+#[derive(Deserialize)]
+struct ContentsBeforeIdentity {
+    user: UserInfo,
+    token: String,
+    device: Option<Uuid>,
+    secrets: DeviceSecrets,
+    team_keys: Vec<TeamKey>,
+}
+
+impl From<ContentsBeforeIdentity> for VaultContents {
+    fn from(old: ContentsBeforeIdentity) -> VaultContents {
+        VaultContents {
+            user: old.user,
+            token: old.token,
+            device: old.device,
+            secrets: old.secrets,
+            team_keys: old.team_keys,
+            team_identity: None,
+            identity_secret: None,
+        }
+    }
+}
+
+/// The contents from a vault's plaintext, and whether they were in the older form.
+fn decode_contents(plaintext: &[u8]) -> Result<(VaultContents, bool), VaultError> {
+    match postcard::from_bytes::<VaultContents>(plaintext) {
+        Ok(contents) => Ok((contents, false)),
+        Err(_) => postcard::from_bytes::<ContentsBeforeIdentity>(plaintext)
+            .map(|old| (old.into(), true))
+            .map_err(|_| VaultError::Unreadable),
+    }
 }
 
 impl core::fmt::Debug for VaultContents {
@@ -149,14 +190,14 @@ impl OpenVault {
             _ => VaultError::Unreadable,
         })?;
         let plaintext = zeroize::Zeroizing::new(plaintext);
-        let contents = postcard::from_bytes(&plaintext).map_err(|_| VaultError::Unreadable)?;
+        let (contents, older) = decode_contents(&plaintext)?;
         let vault = OpenVault {
             kek,
             salt: sealed.salt,
             kdf: sealed.kdf,
             contents,
         };
-        if legacy {
+        if legacy || older {
             // Should the write fail, the JSON stays and is read again at the next unlock.
             let _ = vault.save();
         }

@@ -1,5 +1,6 @@
 //! End to end, when things go wrong on the phone: the sign-in expires, the phone's storage is
-//! full, the passphrase is wrong, the server cannot be reached. Each gets a clear message in the worker's language, and nothing already saved is
+//! full, the passphrase is wrong, the clock is ahead, the server cannot be reached, the server
+//! lies. Each gets a clear message in the worker's language, and nothing already saved is
 //! lost. Real Chromium against the real server, as in `e2e.rs` (same prerequisites).
 
 #![cfg(not(target_arch = "wasm32"))]
@@ -182,6 +183,110 @@ async fn each_trouble_on_the_phone_gets_its_message_and_loses_nothing() {
         .wait(&shows_contact("first-note-kept"), "the contacts, offline")
         .await;
 
+    phone.quit().await;
+}
+
+/// A server that lies (its database in an attacker's hands): it lists a team device with keys
+/// the team never admitted and relays a change signed with them, then grants the phone a key
+/// of a new epoch under an identity of its own. The phone refuses both and says so, and keeps
+/// encrypting under the team's real key.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_that_forges_a_device_a_key_or_an_epoch_is_refused() {
+    let work = tempfile::tempdir().unwrap();
+    let chromedriver = support::Chromedriver::start().await;
+    let server = Server::start(work.path(), None, PASSWORD).await;
+    let url = format!("http://127.0.0.1:{}/", server.port);
+    let phone = Browser::open(&chromedriver, &work.path().join("profile"), "sv").await;
+    phone.goto(&url).await;
+    phone.sign_in("admin", PASSWORD).await;
+    phone.choose_passphrase(PASSPHRASE).await;
+    phone
+        .wait(
+            "Number(document.getElementById('sync-state')?.dataset.syncs) >= 1",
+            "the first sync",
+        )
+        .await;
+
+    // A second device of the team, approved on the phone after comparing codes.
+    let mut second = support::Device::enrol(&url, "admin", PASSWORD).await;
+    let code = second.pairing_code().await;
+    phone.click_css("nav a[href='/more']").await;
+    phone.click("reload-devices").await;
+    phone
+        .wait(
+            &format!("(document.getElementById('devices')||{{}}).textContent?.includes('{code}')"),
+            "the second device, with the code it shows",
+        )
+        .await;
+    phone.click_css(".card .approve").await;
+    phone
+        .wait(
+            "document.querySelector('.card .approve') === null",
+            "the approval",
+        )
+        .await;
+    second.collect_team_key().await;
+
+    // The server lists that device with keys of its own making, and relays a change signed
+    // with them (sealed under the real team key, as an insider could): set aside, not shown.
+    second
+        .plant_under_swapped_keys(&server.db_path(), "SWAPPED-KEYS-NOTE")
+        .await;
+    phone.click("sync-now").await;
+    phone
+        .wait(
+            "document.body.innerText.includes('1 satt åt sidan')",
+            "the change from unadmitted keys set aside",
+        )
+        .await;
+    phone.click_css("nav a[href='/']").await;
+    assert!(
+        !phone.text("main").await.contains("SWAPPED-KEYS-NOTE"),
+        "a change signed with keys the team never admitted was taken in"
+    );
+
+    // The server grants the phone a key of a new epoch under an identity of its own.
+    let (team, phone_device): (String, String) =
+        sqlx::query_as("SELECT team_id, id FROM devices ORDER BY enrolled_at LIMIT 1")
+            .fetch_one(&mut support::open_db(&server.db_path()).await)
+            .await
+            .unwrap();
+    support::forge_grant(
+        &server.db_path(),
+        team.parse().unwrap(),
+        phone_device.parse().unwrap(),
+    )
+    .await;
+    phone.reload().await;
+    phone.fill("passphrase", PASSPHRASE).await;
+    phone.submit_form().await;
+    phone
+        .wait(
+            "document.body.innerText.includes('Servern skickade en nyckel eller en enhet som ditt team inte har godkänt')",
+            "the forged key refused, in Swedish",
+        )
+        .await;
+    phone.assert_accessible("Today, a forged key refused").await;
+    // What the phone records next is under the team's real key (epoch 1), not the forged one.
+    save_contact(&phone, "Väst", "after-the-forgery").await;
+    phone
+        .wait(&shows_contact("after-the-forgery"), "the contact saved")
+        .await;
+    phone.click_css("nav a[href='/more']").await;
+    phone
+        .wait(
+            "document.getElementById('sync-now')?.disabled === false",
+            "the sync button ready",
+        )
+        .await;
+    phone.click("sync-now").await;
+    assert_waiting(&phone, 0, "the contact sent").await;
+    let (epoch, device) = support::newest_envelope(&server.db_path()).await;
+    assert_eq!(
+        (epoch, device.to_string()),
+        (1, phone_device),
+        "the phone's newest change is not under the team's real key"
+    );
     phone.quit().await;
 }
 

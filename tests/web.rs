@@ -37,6 +37,8 @@ fn contents() -> VaultContents {
             epoch: 1,
             key: SymmetricKey::generate(&mut OsRng),
         }],
+        team_identity: None,
+        identity_secret: None,
     }
 }
 
@@ -133,6 +135,40 @@ async fn a_vault_stored_as_json_by_an_earlier_version_still_opens() {
         OpenVault::unlock("en lång lösenfras").err(),
         Some(VaultError::Unreadable)
     );
+    vault::erase();
+}
+
+/// Vaults from before team identities hold five fields, not seven: they still open, with no
+/// identity pinned, and are written again in the new form.
+#[wasm_bindgen_test]
+async fn a_vault_from_before_team_identities_still_opens() {
+    use faltlogg_core::crypto::vault::{derive_kek, new_salt, KdfParams, SealedVault};
+    vault::erase();
+    let salt = new_salt(&mut OsRng);
+    let kdf = KdfParams::default();
+    let kek = derive_kek("en lång lösenfras", &salt, kdf).unwrap();
+    let now = contents();
+    let before = (
+        &now.user,
+        &now.token,
+        &now.device,
+        &now.secrets,
+        &now.team_keys,
+    );
+    let plaintext = postcard::to_allocvec(&before).unwrap();
+    let sealed = SealedVault::seal(&kek, salt, kdf, &plaintext, &mut OsRng);
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    storage
+        .set_item(vault::VAULT_KEY, &sealed.to_text())
+        .unwrap();
+    let open = OpenVault::unlock("en lång lösenfras").unwrap();
+    assert_eq!(open.contents.user, now.user);
+    assert_eq!(open.contents.team_keys, now.team_keys);
+    assert!(open.contents.team_identity.is_none());
+    let rewritten = storage.get_item(vault::VAULT_KEY).unwrap().unwrap();
+    assert_ne!(rewritten, sealed.to_text(), "written again in the new form");
+    let again = OpenVault::unlock("en lång lösenfras").unwrap();
+    assert_eq!(again.contents.device, now.device);
     vault::erase();
 }
 

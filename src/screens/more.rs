@@ -94,7 +94,7 @@ fn Devices() -> impl IntoView {
                             {device.username.clone()}
                             {(Some(device.id) == me).then(|| view! { " · " {i18n.t(Msg::ThisDevice)} })}
                         </p>
-                        <p class="fingerprint">{device.keys.fingerprint()}</p>
+                        <p class="fingerprint">{ctx.pairing_code(&device.keys)}</p>
                         <p class="muted">{status(device.status)}</p>
                         {(device.status == DeviceStatus::Pending).then(|| {
                             let d = device.clone();

@@ -34,6 +34,7 @@ pub type Task<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T>>>;
 use std::collections::BTreeSet;
 
 use faltlogg_core::api::{Role, SignInResponse};
+use faltlogg_core::crypto::device::DevicePublicKeys;
 use faltlogg_core::crypto::SymmetricKey;
 use faltlogg_core::fold::Fold;
 use leptos::prelude::*;
@@ -188,11 +189,20 @@ impl AppCtx {
             .with_untracked(|v| v.as_ref().and_then(|v| v.contents.device))
     }
 
-    /// This device's fingerprint (the code compared at approval), tracked.
+    /// This device's pairing code (compared at approval), tracked.
     pub fn fingerprint(self) -> Option<String> {
         self.vault.with(|v| {
             v.as_ref()
-                .map(|v| v.contents.secrets.public().fingerprint())
+                .map(|v| pairing_code(&v.contents, &v.contents.secrets.public()))
+        })
+    }
+
+    /// The pairing code of a device with `keys`, as this device computes it: with the team
+    /// identity it trusts, so that a code that matches the other phone's proves both sides.
+    pub fn pairing_code(self, keys: &DevicePublicKeys) -> String {
+        self.vault.with_untracked(|v| match v {
+            Some(v) => pairing_code(&v.contents, keys),
+            None => keys.fingerprint(),
         })
     }
 
@@ -216,5 +226,14 @@ impl AppCtx {
         open.save().map_err(errors::vault_msg)?;
         self.vault.set(Some(open));
         Ok(())
+    }
+}
+
+/// The code for `keys` under the team identity `contents` trusts; a team from before
+/// identities compares the device's own fingerprint, as it always did.
+fn pairing_code(contents: &VaultContents, keys: &DevicePublicKeys) -> String {
+    match contents.team_identity {
+        Some(identity) => identity.pairing_code(keys),
+        None => keys.fingerprint(),
     }
 }

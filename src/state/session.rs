@@ -46,6 +46,8 @@ pub async fn choose_passphrase(ctx: AppCtx, passphrase: String) -> Result<(), Ms
         device: None,
         secrets: DeviceSecrets::generate(&mut OsRng),
         team_keys: Vec::new(),
+        team_identity: None,
+        identity_secret: None,
     };
     after_next_paint().await;
     let open = OpenVault::create(&passphrase, contents).map_err(vault_msg)?;

@@ -186,6 +186,8 @@ pub struct Device {
     id: uuid::Uuid,
     secrets: faltlogg_core::crypto::device::DeviceSecrets,
     team_key: Option<faltlogg_core::crypto::TeamKey>,
+    /// The team identity, on a coordinator's device that made it or was granted it.
+    identity: Option<faltlogg_core::crypto::identity::TeamIdentity>,
     /// This device's last `device_seq`.
     seq: u64,
 }
@@ -216,6 +218,7 @@ impl Device {
             id: uuid::Uuid::nil(),
             secrets,
             team_key: None,
+            identity: None,
             seq: 0,
         };
         device.id = device.enrol_again().await.device.id;
@@ -245,34 +248,64 @@ impl Device {
         self.post("devices", &request).await.json().await.unwrap()
     }
 
-    /// Opens the team key a coordinator sealed to this device.
+    /// Opens the team key a coordinator granted to this device, after checking the grant
+    /// against the team identity the server names (a test trusts its own server).
     pub async fn collect_team_key(&mut self) {
-        let me = self.enrol_again().await;
-        let sealed_key = me
-            .sealed_team_keys
-            .last()
-            .expect("approved with a sealed key");
-        self.team_key = Some(sealed_key.open(self.team, &self.secrets).unwrap());
+        assert!(self.hold_team_key().await, "approved with a grant");
     }
 
-    /// Makes the team key if this is the team's first coordinator device (a fresh server), or
-    /// opens the one a coordinator sealed to it. False while it still waits for approval.
+    /// Makes the team key and identity if this is the team's first coordinator device (a
+    /// fresh server), or opens the grant a coordinator made for it. False while it still
+    /// waits for approval.
     pub async fn hold_team_key(&mut self) -> bool {
+        use faltlogg_core::api::{Admission, TeamIdentityRequest};
+        use faltlogg_core::crypto::identity::TeamIdentity;
         let me = self.enrol_again().await;
         if me.make_team_key {
+            let identity = TeamIdentity::generate(&mut rand_core::OsRng);
             self.team_key = Some(faltlogg_core::crypto::TeamKey {
                 epoch: me.team_epoch,
                 key: faltlogg_core::crypto::SymmetricKey::generate(&mut rand_core::OsRng),
             });
-        } else if let Some(sealed) = me.sealed_team_keys.last() {
-            self.team_key = sealed.open(self.team, &self.secrets).ok();
+            let request = TeamIdentityRequest {
+                identity: identity.public(),
+                admissions: vec![Admission {
+                    device: self.id,
+                    signature: identity.admit(self.team, self.id, &self.secrets.public()),
+                }],
+            };
+            let response = self
+                .http
+                .put(format!("{}api/team/identity", self.url))
+                .bearer_auth(&self.token)
+                .json(&request)
+                .send()
+                .await
+                .unwrap();
+            assert!(response.status().is_success(), "{}", response.status());
+            self.identity = Some(identity);
+        } else if let Some(grant) = me.sealed_team_keys.last() {
+            let pinned = me.team_identity.expect("the team has an identity");
+            let exchange = self.secrets.public().exchange;
+            grant
+                .verify(self.team, self.id, &exchange, &pinned)
+                .expect("a grant signed by the team identity");
+            if let Ok((key, identity)) = grant.open(self.team, &self.secrets) {
+                self.team_key = Some(key);
+                self.identity = identity;
+            }
         }
         self.team_key.is_some()
     }
 
-    /// This device's fingerprint, as the phone that approves it shows it.
-    pub fn fingerprint(&self) -> String {
-        self.secrets.public().fingerprint()
+    /// This device's pairing code, as the phone that approves it shows it: of the team
+    /// identity the server names and this device's keys.
+    pub async fn pairing_code(&self) -> String {
+        let keys = self.secrets.public();
+        match self.enrol_again().await.team_identity {
+            Some(identity) => identity.pairing_code(&keys),
+            None => keys.fingerprint(),
+        }
     }
 
     /// Seals `changes` as this device (in order, each a later HLC) and pushes them in batches
@@ -323,10 +356,11 @@ impl Device {
     }
 
     /// Approves every pending device of the team (as a coordinator's phone does after comparing
-    /// codes), sealing the team key to each. Gives how many it approved.
+    /// codes): admits it and grants it the team key. Gives how many it approved.
     pub async fn approve_pending(&self) -> usize {
-        use faltlogg_core::api::{ApproveRequest, DeviceList, DeviceStatus, SealedTeamKey};
+        use faltlogg_core::api::{ApproveRequest, DeviceList, DeviceStatus, Role, SealedTeamKey};
         let key = self.team_key.clone().expect("hold_team_key first");
+        let identity = self.identity.as_ref().expect("a coordinator's device");
         let list: DeviceList = self
             .http
             .get(format!("{}api/devices", self.url))
@@ -344,12 +378,16 @@ impl Device {
             .filter(|d| d.status == DeviceStatus::Pending)
         {
             let request = ApproveRequest {
-                sealed_team_key: SealedTeamKey::seal(
+                sealed_team_key: SealedTeamKey::grant(
+                    identity,
                     self.team,
+                    device.id,
+                    &device.keys,
                     &key,
-                    &device.keys.exchange,
+                    device.role == Role::Coordinator,
                     &mut rand_core::OsRng,
                 ),
+                admission: identity.admit(self.team, device.id, &device.keys),
             };
             self.post(&format!("devices/{}/approve", device.id), &request)
                 .await;
@@ -407,73 +445,187 @@ impl Device {
 }
 
 impl Device {
+    /// Plays a server that lies about this device's keys: lists it with keys the team never
+    /// admitted, and relays a readable contact noted `note` signed with them (written
+    /// straight into the server's database).
+    pub async fn plant_under_swapped_keys(&mut self, db: &Path, note: &str) {
+        use faltlogg_core::crypto::device::DeviceSecrets;
+        let impostor = DeviceSecrets::generate(&mut rand_core::OsRng);
+        let keys = impostor.public();
+        let mut db = open_db(db).await;
+        sqlx::query("UPDATE devices SET signing_key = ?, exchange_key = ? WHERE id = ?")
+            .bind(&keys.signing[..])
+            .bind(&keys.exchange[..])
+            .bind(self.id.to_string())
+            .execute(&mut db)
+            .await
+            .unwrap();
+        let real = std::mem::replace(&mut self.secrets, impostor);
+        let now = now_ms();
+        let envelope = self.seal_contact(note, now);
+        self.secrets = real;
+        insert_envelope(&mut db, self.team, self.id, &envelope, now).await;
+    }
+
+    /// Seals a readable contact noted `note` as this device, stamped at `wall_ms`.
+    fn seal_contact(&mut self, note: &str, wall_ms: u64) -> faltlogg_core::envelope::Envelope {
+        use faltlogg_core::envelope::{Envelope, Origin};
+        use faltlogg_core::record::contact::{Contact, ContactKind};
+        let key = self.team_key.clone().expect("collect_team_key first");
+        let now = now_ms();
+        self.seq += 1;
+        let change = faltlogg_core::fold::create(&Contact::simple(
+            faltlogg_core::ids::new_v7(now, &mut rand_core::OsRng),
+            now as i64 - 60_000,
+            "Centrum",
+            ContactKind::Phone,
+            note,
+        ));
+        let origin = Origin {
+            team: self.team,
+            device: self.id,
+            device_seq: self.seq,
+            hlc: faltlogg_core::hlc::Hlc::default().tick(wall_ms),
+        };
+        let id = faltlogg_core::ids::new_v7(now, &mut rand_core::OsRng);
+        Envelope::seal(
+            &change,
+            id,
+            origin,
+            &key,
+            &self.secrets,
+            &mut rand_core::OsRng,
+        )
+        .unwrap()
+    }
+
     /// Plays a server that passes on what it should refuse: seals a readable contact noted
     /// `ahead_note`, stamped two days ahead of now, and writes it straight into the server's
     /// database (the server's own push refuses it), then pushes a good contact noted `note`.
     pub async fn plant_stamped_ahead_then(&mut self, db: &Path, ahead_note: &str, note: &str) {
         use faltlogg_core::api::PushRequest;
-        use faltlogg_core::envelope::{Envelope, Origin};
-        use faltlogg_core::record::contact::{Contact, ContactKind};
-        let key = self.team_key.clone().expect("collect_team_key first");
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_millis() as u64;
-        let mut seal = |text: &str, wall_ms: u64| {
-            self.seq += 1;
-            let change = faltlogg_core::fold::create(&Contact::simple(
-                faltlogg_core::ids::new_v7(now, &mut rand_core::OsRng),
-                now as i64 - 60_000,
-                "Centrum",
-                ContactKind::Phone,
-                text,
-            ));
-            let origin = Origin {
-                team: self.team,
-                device: self.id,
-                device_seq: self.seq,
-                hlc: faltlogg_core::hlc::Hlc::default().tick(wall_ms),
-            };
-            let id = faltlogg_core::ids::new_v7(now, &mut rand_core::OsRng);
-            Envelope::seal(
-                &change,
-                id,
-                origin,
-                &key,
-                &self.secrets,
-                &mut rand_core::OsRng,
-            )
-            .unwrap()
-        };
-        let ahead = seal(ahead_note, now + 2 * 24 * 60 * 60 * 1000);
-        let good = seal(note, now);
-        let options = sqlx::sqlite::SqliteConnectOptions::new().filename(db);
-        let mut db = <sqlx::SqliteConnection as sqlx::Connection>::connect_with(&options)
-            .await
-            .unwrap();
-        let seq: i64 = sqlx::query_scalar(
-            "UPDATE teams SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq",
-        )
-        .bind(self.team.to_string())
-        .fetch_one(&mut db)
-        .await
-        .unwrap();
-        sqlx::query(
-            "INSERT INTO envelopes (team_id, seq, id, device_id, bytes, received_at) \
-             VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .bind(self.team.to_string())
-        .bind(seq)
-        .bind(ahead.header.id.to_string())
-        .bind(self.id.to_string())
-        .bind(ahead.to_bytes())
-        .bind(now as i64)
-        .execute(&mut db)
-        .await
-        .unwrap();
+        let now = now_ms();
+        let ahead = self.seal_contact(ahead_note, now + 2 * 24 * 60 * 60 * 1000);
+        let good = self.seal_contact(note, now);
+        let mut db = open_db(db).await;
+        insert_envelope(&mut db, self.team, self.id, &ahead, now).await;
         let envelopes = vec![faltlogg_core::api::WireEnvelope::from(&good)];
         self.post("envelopes", &PushRequest { envelopes }).await;
     }
+}
+
+fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64
+}
+
+/// The server's database, opened beside the server as an attacker with its disk would.
+pub async fn open_db(path: &Path) -> sqlx::SqliteConnection {
+    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(path);
+    <sqlx::SqliteConnection as sqlx::Connection>::connect_with(&options)
+        .await
+        .unwrap()
+}
+
+/// Stores `envelope` as the server would after a push, without any of its checks.
+async fn insert_envelope(
+    db: &mut sqlx::SqliteConnection,
+    team: uuid::Uuid,
+    device: uuid::Uuid,
+    envelope: &faltlogg_core::envelope::Envelope,
+    now: u64,
+) {
+    let seq: i64 = sqlx::query_scalar(
+        "UPDATE teams SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq",
+    )
+    .bind(team.to_string())
+    .fetch_one(&mut *db)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO envelopes (team_id, seq, id, device_id, bytes, received_at) \
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(team.to_string())
+    .bind(seq)
+    .bind(envelope.header.id.to_string())
+    .bind(device.to_string())
+    .bind(envelope.to_bytes())
+    .bind(now as i64)
+    .execute(&mut *db)
+    .await
+    .unwrap();
+}
+
+/// Plays a server that makes up a team key: grants `device` (of `team`) a key of the next
+/// epoch, sealed to it and signed by an identity of the server's own, and moves the team to
+/// that epoch.
+pub async fn forge_grant(db_path: &Path, team: uuid::Uuid, device: uuid::Uuid) {
+    use faltlogg_core::api::SealedTeamKey;
+    use faltlogg_core::crypto::device::DevicePublicKeys;
+    use faltlogg_core::crypto::identity::TeamIdentity;
+    use faltlogg_core::crypto::{SymmetricKey, TeamKey};
+    let mut db = open_db(db_path).await;
+    let (signing, exchange, epoch): (Vec<u8>, Vec<u8>, i64) = sqlx::query_as(
+        "SELECT d.signing_key, d.exchange_key, t.key_epoch FROM devices d \
+         JOIN teams t ON t.id = d.team_id WHERE d.id = ?",
+    )
+    .bind(device.to_string())
+    .fetch_one(&mut db)
+    .await
+    .unwrap();
+    let keys = DevicePublicKeys {
+        signing: signing.try_into().unwrap(),
+        exchange: exchange.try_into().unwrap(),
+    };
+    let forged = TeamIdentity::generate(&mut rand_core::OsRng);
+    let key = TeamKey {
+        epoch: epoch as u32 + 1,
+        key: SymmetricKey::generate(&mut rand_core::OsRng),
+    };
+    let grant = SealedTeamKey::grant(
+        &forged,
+        team,
+        device,
+        &keys,
+        &key,
+        true,
+        &mut rand_core::OsRng,
+    );
+    sqlx::query(
+        "INSERT INTO sealed_team_keys (device_id, epoch, sealed, identity, signature, sealed_by, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?, 0)",
+    )
+    .bind(device.to_string())
+    .bind(key.epoch as i64)
+    .bind(serde_json::to_vec(&grant.sealed).unwrap())
+    .bind(grant.identity.as_ref().map(|i| serde_json::to_vec(i).unwrap()))
+    .bind(grant.signature.map(|s| s.0.to_vec()))
+    .bind(device.to_string())
+    .execute(&mut db)
+    .await
+    .unwrap();
+    sqlx::query("UPDATE teams SET key_epoch = ? WHERE id = ?")
+        .bind(key.epoch as i64)
+        .bind(team.to_string())
+        .execute(&mut db)
+        .await
+        .unwrap();
+}
+
+/// The epoch and sending device of the team's newest envelope on the server.
+pub async fn newest_envelope(db_path: &Path) -> (u32, uuid::Uuid) {
+    let mut db = open_db(db_path).await;
+    let bytes: Vec<u8> = sqlx::query_scalar(
+        "SELECT bytes FROM envelopes ORDER BY received_at DESC, seq DESC LIMIT 1",
+    )
+    .fetch_one(&mut db)
+    .await
+    .unwrap();
+    let envelope = faltlogg_core::envelope::Envelope::from_bytes(&bytes).unwrap();
+    (envelope.header.epoch, envelope.header.device)
 }
 
 /// One Chromium profile driven through chromedriver.

@@ -16,6 +16,7 @@
 //! | GET | /api/devices/me | session + device | → [`MyDevice`] |
 //! | GET | /api/devices | approved device | → [`DeviceList`] |
 //! | POST | /api/devices/{id}/approve | coordinator device | [`ApproveRequest`] → [`DeviceInfo`] |
+//! | PUT | /api/team/identity | coordinator device | [`TeamIdentityRequest`] → `204` (once per team) |
 //! | POST | /api/envelopes | approved device | [`PushRequest`] → [`PushResponse`] |
 //! | GET | /api/envelopes?after=N | approved device | → [`PullResponse`] |
 //!
@@ -26,6 +27,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::crypto::device::{DevicePublicKeys, DeviceSecrets};
+use crate::crypto::identity::{Sig, TeamIdentity, TeamIdentityKey};
 use crate::crypto::sealed::{self, SealedBox};
 use crate::crypto::{CryptoError, SymmetricKey, TeamKey};
 use crate::envelope::{Envelope, EnvelopeError};
@@ -151,44 +153,144 @@ pub enum DeviceStatus {
 pub struct DeviceInfo {
     pub id: Uuid,
     pub username: String,
+    /// The role of the device's account: a coordinator's device is granted the team identity.
+    pub role: Role,
     pub status: DeviceStatus,
     pub keys: DevicePublicKeys,
     pub enrolled_at_ms: i64,
+    /// The team identity's signature admitting this device with these keys
+    /// ([`TeamIdentityKey::verify_admission`]); `None` until it is approved.
+    pub admission: Option<Sig>,
 }
 
+/// A team key granted to one device: sealed to its X25519 key, and signed by the team's
+/// identity, so that a device takes no key that its team did not give it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SealedTeamKey {
     pub epoch: u32,
     pub sealed: SealedBox,
+    /// For a coordinator's device: the team identity's secret, sealed the same way.
+    pub identity: Option<SealedBox>,
+    /// The team identity's signature over the grant, its team and the device it is for.
+    /// `None` only in grants stored before team identities existed: read, never made.
+    pub signature: Option<Sig>,
 }
 
 impl SealedTeamKey {
-    /// Seals `key` of `team` to a device's X25519 key (`recipient`), bound to team and epoch.
-    pub fn seal(
+    /// Grants `key` of `team` to `device` (whose public keys are `recipient`): sealed to its
+    /// X25519 key, bound to team and epoch, with the identity too if `share_identity`, and
+    /// signed by `identity`.
+    pub fn grant(
+        identity: &TeamIdentity,
         team: Uuid,
+        device: Uuid,
+        recipient: &DevicePublicKeys,
         key: &TeamKey,
-        recipient: &[u8; 32],
+        share_identity: bool,
         rng: &mut impl Csprng,
     ) -> SealedTeamKey {
         let context = team_key_context(team, key.epoch);
+        let sealed = sealed::seal(&recipient.exchange, &context, key.key.as_bytes(), rng);
+        let shared = share_identity.then(|| {
+            sealed::seal(
+                &recipient.exchange,
+                &identity_context(team),
+                identity.as_bytes(),
+                rng,
+            )
+        });
+        let message = grant_message(
+            team,
+            device,
+            &recipient.exchange,
+            key.epoch,
+            &sealed,
+            &shared,
+        );
         SealedTeamKey {
             epoch: key.epoch,
-            sealed: sealed::seal(recipient, &context, key.key.as_bytes(), rng),
+            sealed,
+            identity: shared,
+            signature: Some(identity.sign(&message)),
         }
     }
 
-    /// Opens a team key sealed to this device.
-    pub fn open(&self, team: Uuid, device: &DeviceSecrets) -> Result<TeamKey, CryptoError> {
+    /// Whether the team identity `by` granted this to `device` with exchange key `exchange`.
+    pub fn verify(
+        &self,
+        team: Uuid,
+        device: Uuid,
+        exchange: &[u8; 32],
+        by: &TeamIdentityKey,
+    ) -> Result<(), CryptoError> {
+        let signature = self.signature.as_ref().ok_or(CryptoError::Signature)?;
+        let message = grant_message(
+            team,
+            device,
+            exchange,
+            self.epoch,
+            &self.sealed,
+            &self.identity,
+        );
+        by.verify(&message, signature)
+    }
+
+    /// Opens a team key sealed to this device, and the team identity if it was shared.
+    pub fn open(
+        &self,
+        team: Uuid,
+        device: &DeviceSecrets,
+    ) -> Result<(TeamKey, Option<TeamIdentity>), CryptoError> {
         let bytes = sealed::open(device, &team_key_context(team, self.epoch), &self.sealed)?;
         let key: [u8; 32] = bytes
             .as_slice()
             .try_into()
             .map_err(|_| CryptoError::Malformed)?;
-        Ok(TeamKey {
-            epoch: self.epoch,
-            key: SymmetricKey::from_bytes(key),
-        })
+        let identity = match &self.identity {
+            Some(sealed_identity) => {
+                let bytes = sealed::open(device, &identity_context(team), sealed_identity)?;
+                let secret: [u8; 32] = bytes
+                    .as_slice()
+                    .try_into()
+                    .map_err(|_| CryptoError::Malformed)?;
+                Some(TeamIdentity::from_bytes(secret))
+            }
+            None => None,
+        };
+        Ok((
+            TeamKey {
+                epoch: self.epoch,
+                key: SymmetricKey::from_bytes(key),
+            },
+            identity,
+        ))
     }
+}
+
+/// What a team identity signs to grant a key: every byte of the grant, and for whom it is.
+fn grant_message(
+    team: Uuid,
+    device: Uuid,
+    exchange: &[u8; 32],
+    epoch: u32,
+    sealed: &SealedBox,
+    identity: &Option<SealedBox>,
+) -> Vec<u8> {
+    let mut message = b"faltlogg-grant-v1".to_vec();
+    message.extend_from_slice(team.as_bytes());
+    message.extend_from_slice(device.as_bytes());
+    message.extend_from_slice(exchange);
+    message.extend_from_slice(&epoch.to_le_bytes());
+    let encoded = postcard::to_allocvec(&(sealed, identity)).expect("a sealed box encodes");
+    message.extend_from_slice(&encoded);
+    message
+}
+
+/// The associated data the team identity is sealed under.
+fn identity_context(team: Uuid) -> Vec<u8> {
+    let mut context = b"faltlogg-team-identity-v1".to_vec();
+    context.extend_from_slice(team.as_bytes());
+    context
 }
 
 /// What a device learns about itself: its status, and the team keys sealed to it.
@@ -198,9 +300,13 @@ pub struct MyDevice {
     /// The team's current key epoch; 0 while the team has no key yet.
     pub team_epoch: u32,
     /// True for the first device of a coordinator in a team that has no key: it makes the
-    /// team key (epoch 1) itself.
+    /// team key (epoch 1) and the team identity itself. A device that has pinned an identity
+    /// never does, whatever this says.
     pub make_team_key: bool,
     pub sealed_team_keys: Vec<SealedTeamKey>,
+    /// The team identity's public key as the server has it; `None` before the first
+    /// coordinator device has made it. A new device pins it (the pairing code shows it).
+    pub team_identity: Option<TeamIdentityKey>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -211,6 +317,23 @@ pub struct DeviceList {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApproveRequest {
     pub sealed_team_key: SealedTeamKey,
+    /// The team identity's admission of the device (its id and keys).
+    pub admission: Sig,
+}
+
+/// One device admitted by the team identity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Admission {
+    pub device: Uuid,
+    pub signature: Sig,
+}
+
+/// The team identity, sent once by the coordinator device that made it, with its admission
+/// of every device already approved (its own included).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamIdentityRequest {
+    pub identity: TeamIdentityKey,
+    pub admissions: Vec<Admission>,
 }
 
 /// The associated data a team key is sealed under: binds the sealed copy to its team and epoch.
@@ -304,6 +427,8 @@ pub enum ErrorCode {
     Timeout,
     /// The request target is longer than the server reads (`414`).
     TargetTooLong,
+    /// The team already has another identity (`409`).
+    IdentityConflict,
 }
 
 /// The body of every error reply (the server's `HttpError`; the PWA reads it into its
@@ -317,4 +442,74 @@ pub struct ErrorBody {
     /// in JSON when absent): postcard cannot skip a field.
     #[serde(default)]
     pub index: Option<usize>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand_core::OsRng;
+
+    #[test]
+    fn a_grant_holds_only_from_the_team_identity_to_its_device() {
+        let identity = TeamIdentity::generate(&mut OsRng);
+        let team = crate::ids::new_v7(1, &mut OsRng);
+        let device = crate::ids::new_v7(1, &mut OsRng);
+        let secrets = DeviceSecrets::generate(&mut OsRng);
+        let keys = secrets.public();
+        let key = TeamKey {
+            epoch: 3,
+            key: SymmetricKey::generate(&mut OsRng),
+        };
+        let grant = SealedTeamKey::grant(&identity, team, device, &keys, &key, false, &mut OsRng);
+        let pinned = identity.public();
+        assert!(grant.verify(team, device, &keys.exchange, &pinned).is_ok());
+        let (opened, shared) = grant.open(team, &secrets).unwrap();
+        assert_eq!((opened, shared.is_none()), (key.clone(), true));
+
+        // Made by another identity (a server's own), for another device, or changed after.
+        let forged = SealedTeamKey::grant(
+            &TeamIdentity::generate(&mut OsRng),
+            team,
+            device,
+            &keys,
+            &key,
+            false,
+            &mut OsRng,
+        );
+        assert!(forged
+            .verify(team, device, &keys.exchange, &pinned)
+            .is_err());
+        assert!(grant
+            .verify(
+                team,
+                crate::ids::new_v7(1, &mut OsRng),
+                &keys.exchange,
+                &pinned
+            )
+            .is_err());
+        let mut later = grant.clone();
+        later.epoch = 4;
+        assert!(later.verify(team, device, &keys.exchange, &pinned).is_err());
+        let unsigned = SealedTeamKey {
+            signature: None,
+            ..grant.clone()
+        };
+        assert!(unsigned
+            .verify(team, device, &keys.exchange, &pinned)
+            .is_err());
+
+        // A coordinator's device gets the identity too, and it is the same identity.
+        let grant = SealedTeamKey::grant(&identity, team, device, &keys, &key, true, &mut OsRng);
+        assert!(grant.verify(team, device, &keys.exchange, &pinned).is_ok());
+        let (_, shared) = grant.open(team, &secrets).unwrap();
+        assert_eq!(shared.unwrap().public(), pinned);
+        // Stripping the identity from a grant breaks its signature.
+        let stripped = SealedTeamKey {
+            identity: None,
+            ..grant
+        };
+        assert!(stripped
+            .verify(team, device, &keys.exchange, &pinned)
+            .is_err());
+    }
 }

@@ -260,7 +260,8 @@ async fn a_header_naming_an_address_is_ignored_unless_the_operator_trusts_it() {
 async fn a_change_stamped_far_ahead_of_the_server_s_clock_is_refused() {
     let server = TestServer::start(Config::DEFAULT_SESSION_TTL_MS).await;
     let mut device = server.device().await;
-    let key = first_team_key(&device);
+    let team = found_team(&server, &device).await;
+    let key = team.key.clone();
     let now = faltlogg_server::now_ms() as u64;
     let stamped = |device: &mut Device, wall_ms| {
         let id = ids::new_v7(now, &mut OsRng);

@@ -55,7 +55,8 @@ async fn a_push_is_stored_once_and_repeating_it_changes_nothing() {
     let server = TestServer::start(Config::DEFAULT_SESSION_TTL_MS).await;
     let mut first = server.device().await;
     assert_eq!(first.me.device.status, DeviceStatus::Approved);
-    let team_key = first_team_key(&first);
+    let team = found_team(&server, &first).await;
+    let team_key = team.key.clone();
     let envelope = first.contact_envelope(&team_key, "marker-7f3a");
     let push = PushRequest {
         envelopes: vec![wire(&envelope)],
@@ -90,7 +91,8 @@ async fn a_push_is_stored_once_and_repeating_it_changes_nothing() {
 async fn a_device_waiting_for_approval_can_neither_push_nor_pull() {
     let server = TestServer::start(Config::DEFAULT_SESSION_TTL_MS).await;
     let first = server.device().await;
-    let team_key = first_team_key(&first);
+    let team = found_team(&server, &first).await;
+    let team_key = team.key.clone();
     let mut second = server.device().await;
     assert!(!second.me.make_team_key);
     assert_eq!(second.me.device.status, DeviceStatus::Pending);
@@ -112,7 +114,8 @@ async fn a_device_waiting_for_approval_can_neither_push_nor_pull() {
 async fn a_contact_travels_as_ciphertext_from_one_device_to_an_approved_second() {
     let server = TestServer::start(Config::DEFAULT_SESSION_TTL_MS).await;
     let mut first = server.device().await;
-    let team_key = first_team_key(&first);
+    let team = found_team(&server, &first).await;
+    let team_key = team.key.clone();
     let envelope = first.contact_envelope(&team_key, "marker-7f3a");
     let push = PushRequest {
         envelopes: vec![wire(&envelope)],
@@ -122,7 +125,7 @@ async fn a_contact_travels_as_ciphertext_from_one_device_to_an_approved_second()
         StatusCode::OK
     );
     let second = server.device().await;
-    approve(&server, &first, &second, &team_key).await;
+    approve(&server, &first, &second, &team).await;
 
     // The second device opens its sealed key and reads the contact.
     let me: MyDevice = server
@@ -132,10 +135,22 @@ async fn a_contact_travels_as_ciphertext_from_one_device_to_an_approved_second()
         .await
         .unwrap();
     assert_eq!(me.device.status, DeviceStatus::Approved);
-    let received_key = me.sealed_team_keys[0]
-        .open(second.team, &second.secrets)
+    // Signed by the team identity it pins, for this device; with the identity, since the
+    // account is a coordinator.
+    let pinned = team.identity.public();
+    assert_eq!(me.team_identity, Some(pinned));
+    let grant = &me.sealed_team_keys[0];
+    grant
+        .verify(
+            second.team,
+            second.me.device.id,
+            &second.secrets.public().exchange,
+            &pinned,
+        )
         .unwrap();
+    let (received_key, identity) = grant.open(second.team, &second.secrets).unwrap();
     assert_eq!(received_key, team_key);
+    assert_eq!(identity.map(|i| i.public()), Some(pinned));
     assert!(
         me.sealed_team_keys[0]
             .open(Uuid::new_v4(), &second.secrets)
@@ -167,13 +182,14 @@ async fn a_contact_travels_as_ciphertext_from_one_device_to_an_approved_second()
 async fn enrolling_the_same_keys_again_gives_back_the_same_approved_device() {
     let server = TestServer::start(Config::DEFAULT_SESSION_TTL_MS).await;
     let mut first = server.device().await;
-    let team_key = first_team_key(&first);
+    let team = found_team(&server, &first).await;
+    let team_key = team.key.clone();
     let push = PushRequest {
         envelopes: vec![wire(&first.contact_envelope(&team_key, "x"))],
     };
     server.post(&first, "/api/envelopes", &push).await;
     let second = server.device().await;
-    approve(&server, &first, &second, &team_key).await;
+    approve(&server, &first, &second, &team).await;
 
     let session: SignInResponse = server.sign_in(PASSWORD).await.json().await.unwrap();
     let again = Device {
@@ -659,4 +675,108 @@ async fn signing_out_ends_a_session_and_everywhere_ends_every_one() {
         (status, error.error),
         (StatusCode::UNAUTHORIZED, ErrorCode::SessionExpired)
     );
+}
+
+#[tokio::test]
+async fn a_team_has_one_identity_and_an_approval_must_be_signed_by_it() {
+    use faltlogg_core::crypto::identity::TeamIdentity;
+    let server = TestServer::start(Config::DEFAULT_SESSION_TTL_MS).await;
+    let first = server.device().await;
+    let team = found_team(&server, &first).await;
+    let put = |request: TeamIdentityRequest| {
+        let request = server
+            .http
+            .put(format!("{}/api/team/identity", server.url))
+            .bearer_auth(&first.token)
+            .json(&request)
+            .send();
+        async move { request.await.unwrap() }
+    };
+    let admitted_by = |identity: &TeamIdentity| TeamIdentityRequest {
+        identity: identity.public(),
+        admissions: vec![Admission {
+            device: first.me.device.id,
+            signature: identity.admit(first.team, first.me.device.id, &first.secrets.public()),
+        }],
+    };
+    // The same identity again: a retry, answered alike.
+    assert_eq!(
+        put(admitted_by(&team.identity)).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    // Another one: refused, and the first stays.
+    let server_s_own = TeamIdentity::generate(&mut OsRng);
+    let (status, error) = error_of(put(admitted_by(&server_s_own)).await).await;
+    assert_eq!(
+        (status, error.error),
+        (StatusCode::CONFLICT, ErrorCode::IdentityConflict)
+    );
+    // An admission the identity did not sign.
+    let mut forged = admitted_by(&team.identity);
+    forged.admissions[0].signature =
+        server_s_own.admit(first.team, first.me.device.id, &first.secrets.public());
+    let (status, error) = error_of(put(forged).await).await;
+    assert_eq!(
+        (status, error.error, error.index),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::BadSignature,
+            Some(0)
+        )
+    );
+
+    // An approval whose grant or admission another identity signed is refused, and the
+    // device stays pending.
+    let second = server.device().await;
+    let keys = second.secrets.public();
+    let id = second.me.device.id;
+    let grant = |by: &TeamIdentity| {
+        SealedTeamKey::grant(by, first.team, id, &keys, &team.key, true, &mut OsRng)
+    };
+    let path = format!("/api/devices/{id}/approve");
+    for request in [
+        ApproveRequest {
+            sealed_team_key: grant(&server_s_own),
+            admission: team.identity.admit(first.team, id, &keys),
+        },
+        ApproveRequest {
+            sealed_team_key: grant(&team.identity),
+            admission: server_s_own.admit(first.team, id, &keys),
+        },
+        ApproveRequest {
+            sealed_team_key: SealedTeamKey {
+                signature: None,
+                ..grant(&team.identity)
+            },
+            admission: team.identity.admit(first.team, id, &keys),
+        },
+    ] {
+        let (status, error) = error_of(server.post(&first, &path, &request).await).await;
+        assert_eq!(
+            (status, error.error),
+            (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::BadSignature)
+        );
+    }
+    let me: MyDevice = server
+        .get(&second, "/api/devices/me")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me.device.status, DeviceStatus::Pending);
+    assert!(me.sealed_team_keys.is_empty());
+    approve(&server, &first, &second, &team).await;
+    let list: DeviceList = server
+        .get(&first, "/api/devices")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let pinned = team.identity.public();
+    for device in &list.devices {
+        let admission = device.admission.expect("every approved device is admitted");
+        pinned
+            .verify_admission(first.team, device.id, &device.keys, &admission)
+            .unwrap();
+    }
 }

@@ -39,7 +39,7 @@ struct Row {
 }
 
 struct Context {
-    team_a_key: TeamKey,
+    team_a: Founded,
     team_b_key: TeamKey,
     target: Device,
 }
@@ -70,7 +70,7 @@ fn push_own(caller: &mut Caller, context: &Context) -> Option<serde_json::Value>
     let key = if caller.name == "other team" {
         &context.team_b_key
     } else {
-        &context.team_a_key
+        &context.team_a.key
     };
     let device = caller.device.as_mut()?;
     let envelope = device.contact_envelope(key, caller.name);
@@ -92,18 +92,22 @@ fn enrol_own(caller: &mut Caller, _: &Context) -> Option<serde_json::Value> {
 }
 
 fn approve_target(_: &mut Caller, context: &Context) -> Option<serde_json::Value> {
-    let sealed = SealedTeamKey::seal(
-        context.target.team,
-        &context.team_a_key,
-        &context.target.me.device.keys.exchange,
-        &mut OsRng,
-    );
-    Some(
-        serde_json::to_value(ApproveRequest {
-            sealed_team_key: sealed,
-        })
-        .unwrap(),
-    )
+    let target = &context.target;
+    let identity = &context.team_a.identity;
+    let keys = &target.me.device.keys;
+    let request = ApproveRequest {
+        sealed_team_key: SealedTeamKey::grant(
+            identity,
+            target.team,
+            target.me.device.id,
+            keys,
+            &context.team_a.key,
+            false,
+            &mut OsRng,
+        ),
+        admission: identity.admit(target.team, target.me.device.id, keys),
+    };
+    Some(serde_json::to_value(request).unwrap())
 }
 
 fn nothing(_: &mut Caller, _: &Context) -> Option<serde_json::Value> {
@@ -124,7 +128,7 @@ async fn every_endpoint_refuses_every_caller_it_should_and_teams_stay_apart() {
         .await
         .unwrap();
     let coordinator = server.device().await;
-    let team_a_key = first_team_key(&coordinator);
+    let team_a = found_team(&server, &coordinator).await;
     for (username, role) in [
         ("worker", Role::Worker),
         ("pending", Role::Worker),
@@ -139,10 +143,10 @@ async fn every_endpoint_refuses_every_caller_it_should_and_teams_stay_apart() {
         .await
         .unwrap();
     let worker = server.device_as("worker", WORKER_PASSWORD).await;
-    approve(&server, &coordinator, &worker, &team_a_key).await;
+    approve(&server, &coordinator, &worker, &team_a).await;
     let pending = server.device_as("pending", WORKER_PASSWORD).await;
     let revoked = server.device_as("revoked", WORKER_PASSWORD).await;
-    approve(&server, &coordinator, &revoked, &team_a_key).await;
+    approve(&server, &coordinator, &revoked, &team_a).await;
     revoke(&server, &revoked).await;
     let target = server.device_as("target", WORKER_PASSWORD).await;
     let other = server.device_as("other", WORKER_PASSWORD).await;
@@ -151,7 +155,8 @@ async fn every_endpoint_refuses_every_caller_it_should_and_teams_stay_apart() {
         DeviceStatus::Approved,
         "team B's first device"
     );
-    let team_b_key = first_team_key(&other);
+    let team_b = found_team(&server, &other).await;
+    let team_b_key = team_b.key.clone();
 
     let spare = |username: &'static str, password: &'static str| {
         let server = &server;
@@ -192,7 +197,7 @@ async fn every_endpoint_refuses_every_caller_it_should_and_teams_stay_apart() {
         with_device("coordinator", coordinator, spare("admin", PASSWORD).await),
     ];
     let context = Context {
-        team_a_key,
+        team_a,
         team_b_key,
         target,
     };
@@ -357,7 +362,8 @@ async fn a_device_cannot_push_into_another_team() {
         .await
         .unwrap();
     let coordinator = server.device().await;
-    let key = first_team_key(&coordinator);
+    let team = found_team(&server, &coordinator).await;
+    let key = team.key.clone();
     let hash = faltlogg_server::passwords::hash(WORKER_PASSWORD);
     store
         .create_team_with_coordinator("Södermalm", "other", &hash, faltlogg_server::now_ms())
@@ -376,4 +382,36 @@ async fn a_device_cannot_push_into_another_team() {
         (StatusCode::FORBIDDEN, ErrorCode::WrongOrigin, Some(0))
     );
     assert!(server.pull(&coordinator, 0).await.envelopes.is_empty());
+}
+
+/// Envelope ids are unique per team: the same id in another team is another envelope, and
+/// a push learns nothing of the other team's.
+#[tokio::test]
+async fn the_same_envelope_id_in_two_teams_is_two_envelopes() {
+    let server = TestServer::start(faltlogg_server::Config::DEFAULT_SESSION_TTL_MS).await;
+    let store = SqliteStore::open(&server.data_dir.join("faltlogg.sqlite3"))
+        .await
+        .unwrap();
+    let mut a = server.device().await;
+    let team_a = found_team(&server, &a).await;
+    let hash = faltlogg_server::passwords::hash(WORKER_PASSWORD);
+    store
+        .create_team_with_coordinator("Södermalm", "other", &hash, faltlogg_server::now_ms())
+        .await
+        .unwrap();
+    let mut b = server.device_as("other", WORKER_PASSWORD).await;
+    let team_b = found_team(&server, &b).await;
+    let id = faltlogg_core::ids::new_v7(1_700_000_000_000, &mut OsRng);
+    for (device, team) in [(&mut a, &team_a), (&mut b, &team_b)] {
+        let envelope = device.envelope_with_id(&team.key, "same id", id);
+        let push = PushRequest {
+            envelopes: vec![wire(&envelope)],
+        };
+        let response = server.post(device, "/api/envelopes", &push).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let pushed: PushResponse = response.json().await.unwrap();
+        assert_eq!(pushed.results, vec![PushResult { id, seq: 1 }]);
+    }
+    assert_eq!(server.pull(&a, 0).await.envelopes.len(), 1);
+    assert_eq!(server.pull(&b, 0).await.envelopes.len(), 1);
 }

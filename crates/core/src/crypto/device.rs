@@ -99,16 +99,7 @@ impl DevicePublicKeys {
             .chain_update(self.signing)
             .chain_update(self.exchange)
             .finalize();
-        let mut n = u64::from_be_bytes(digest[..8].try_into().expect("8 bytes"));
-        let mut groups = [0u16; 4];
-        for g in groups.iter_mut() {
-            *g = (n % 10_000) as u16;
-            n /= 10_000;
-        }
-        format!(
-            "{:04} {:04} {:04} {:04}",
-            groups[0], groups[1], groups[2], groups[3]
-        )
+        super::identity::digits(&digest)
     }
 }
 

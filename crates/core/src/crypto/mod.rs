@@ -6,6 +6,7 @@
 //! - [`vault`]: the passphrase-protected vault (Argon2id key-encryption key).
 
 pub mod device;
+pub mod identity;
 pub mod sealed;
 pub mod vault;
 

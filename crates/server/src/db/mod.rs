@@ -4,8 +4,9 @@
 pub mod sqlite;
 
 use async_trait::async_trait;
-use faltlogg_core::api::{DeviceInfo, DeviceStatus, Role, SealedTeamKey, UserInfo};
+use faltlogg_core::api::{Admission, DeviceInfo, DeviceStatus, Role, SealedTeamKey, UserInfo};
 use faltlogg_core::crypto::device::DevicePublicKeys;
+use faltlogg_core::crypto::identity::{Sig, TeamIdentityKey};
 use uuid::Uuid;
 
 #[derive(Debug)]
@@ -145,13 +146,26 @@ pub trait Store: Send + Sync + 'static {
     async fn device(&self, id: Uuid) -> StoreResult<Option<DeviceRow>>;
     async fn team_devices(&self, team: Uuid) -> StoreResult<Vec<DeviceInfo>>;
     async fn team_epoch(&self, team: Uuid) -> StoreResult<u32>;
+    /// The team identity's public key, once a coordinator device has sent it.
+    async fn team_identity(&self, team: Uuid) -> StoreResult<Option<TeamIdentityKey>>;
+    /// Sets the team identity (once: another one is [`StoreError::StateChanged`], the same one
+    /// again is a no-op) and stores the admissions, each of an approved device of the team
+    /// ([`StoreError::NotFound`] otherwise). All or nothing.
+    async fn set_team_identity(
+        &self,
+        team: Uuid,
+        identity: &TeamIdentityKey,
+        admissions: &[Admission],
+    ) -> StoreResult<()>;
     async fn sealed_team_keys(&self, device: Uuid) -> StoreResult<Vec<SealedTeamKey>>;
-    /// Stores the team key sealed to a pending device and approves it. Fails with
+    /// Stores the team key granted to a pending device and the team's admission of it, and
+    /// approves it. Fails with
     /// [`StoreError::StateChanged`] unless the device is still pending.
     async fn approve_device(
         &self,
         device: Uuid,
         sealed: &SealedTeamKey,
+        admission: &Sig,
         by_device: Uuid,
         now_ms: i64,
     ) -> StoreResult<()>;

@@ -5,8 +5,10 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use faltlogg_core::api::{DeviceInfo, DeviceStatus, Role, SealedTeamKey, UserInfo};
+use faltlogg_core::api::{Admission, DeviceInfo, DeviceStatus, Role, SealedTeamKey, UserInfo};
 use faltlogg_core::crypto::device::DevicePublicKeys;
+use faltlogg_core::crypto::identity::{Sig, TeamIdentityKey};
+use faltlogg_core::crypto::sealed::SealedBox;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
     SqliteSynchronous,
@@ -85,7 +87,27 @@ const USER_COLUMNS: &str =
     "u.id AS user_id, u.username, u.role, u.password_hash, t.id AS team_id, t.name AS team_name";
 
 const DEVICE_SELECT: &str = "SELECT d.id, d.team_id, d.user_id, d.signing_key, d.exchange_key, \
-     d.status, d.enrolled_at, u.username FROM devices d JOIN users u ON u.id = d.user_id";
+     d.status, d.enrolled_at, d.admission, u.username, u.role FROM devices d \
+     JOIN users u ON u.id = d.user_id";
+
+fn signature(bytes: Option<Vec<u8>>) -> StoreResult<Option<Sig>> {
+    bytes
+        .map(|b| {
+            b.try_into()
+                .map(Sig)
+                .map_err(|_| bad_data("signature is not 64 bytes"))
+        })
+        .transpose()
+}
+
+fn sealed_box(bytes: Option<Vec<u8>>) -> StoreResult<Option<SealedBox>> {
+    bytes
+        .map(|b| {
+            serde_json::from_slice(&b)
+                .map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))
+        })
+        .transpose()
+}
 
 fn device_row(row: &SqliteRow) -> StoreResult<DeviceRow> {
     Ok(DeviceRow {
@@ -94,6 +116,7 @@ fn device_row(row: &SqliteRow) -> StoreResult<DeviceRow> {
         info: DeviceInfo {
             id: uuid(row, "id")?,
             username: row.try_get("username")?,
+            role: parse_role(row.try_get("role")?).ok_or_else(|| bad_data("unknown role"))?,
             status: parse_status(row.try_get("status")?)
                 .ok_or_else(|| bad_data("unknown device status"))?,
             keys: DevicePublicKeys {
@@ -101,6 +124,7 @@ fn device_row(row: &SqliteRow) -> StoreResult<DeviceRow> {
                 exchange: key32(row, "exchange_key")?,
             },
             enrolled_at_ms: row.try_get("enrolled_at")?,
+            admission: signature(row.try_get("admission")?)?,
         },
     })
 }
@@ -404,9 +428,11 @@ impl Store for SqliteStore {
         let info = DeviceInfo {
             id,
             username: user.username.clone(),
+            role: user.role,
             status,
             keys: *keys,
             enrolled_at_ms: now_ms,
+            admission: None,
         };
         Ok((
             DeviceRow {
@@ -436,6 +462,62 @@ impl Store for SqliteStore {
         rows.iter().map(|r| device_row(r).map(|d| d.info)).collect()
     }
 
+    async fn team_identity(&self, team: Uuid) -> StoreResult<Option<TeamIdentityKey>> {
+        let key: Option<Vec<u8>> =
+            sqlx::query_scalar("SELECT identity_key FROM teams WHERE id = ?")
+                .bind(team.to_string())
+                .fetch_one(&self.pool)
+                .await?;
+        key.map(|k| {
+            k.try_into()
+                .map(TeamIdentityKey)
+                .map_err(|_| bad_data("identity key is not 32 bytes"))
+        })
+        .transpose()
+    }
+
+    async fn set_team_identity(
+        &self,
+        team: Uuid,
+        identity: &TeamIdentityKey,
+        admissions: &[Admission],
+    ) -> StoreResult<()> {
+        let _w = self.write.lock().await;
+        let mut tx = self.pool.begin().await?;
+        let current: Option<Vec<u8>> =
+            sqlx::query_scalar("SELECT identity_key FROM teams WHERE id = ?")
+                .bind(team.to_string())
+                .fetch_one(&mut *tx)
+                .await?;
+        match current {
+            Some(key) if key != identity.0 => return Err(StoreError::StateChanged),
+            Some(_) => {}
+            None => {
+                sqlx::query("UPDATE teams SET identity_key = ? WHERE id = ?")
+                    .bind(&identity.0[..])
+                    .bind(team.to_string())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        for admission in admissions {
+            let changed = sqlx::query(
+                "UPDATE devices SET admission = ? WHERE id = ? AND team_id = ? AND status = 'approved'",
+            )
+            .bind(&admission.signature.0[..])
+            .bind(admission.device.to_string())
+            .bind(team.to_string())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if changed != 1 {
+                return Err(StoreError::NotFound);
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn team_epoch(&self, team: Uuid) -> StoreResult<u32> {
         let epoch: i64 = sqlx::query_scalar("SELECT key_epoch FROM teams WHERE id = ?")
             .bind(team.to_string())
@@ -446,7 +528,8 @@ impl Store for SqliteStore {
 
     async fn sealed_team_keys(&self, device: Uuid) -> StoreResult<Vec<SealedTeamKey>> {
         let rows = sqlx::query(
-            "SELECT epoch, sealed FROM sealed_team_keys WHERE device_id = ? ORDER BY epoch",
+            "SELECT epoch, sealed, identity, signature FROM sealed_team_keys \
+             WHERE device_id = ? ORDER BY epoch",
         )
         .bind(device.to_string())
         .fetch_all(&self.pool)
@@ -459,6 +542,8 @@ impl Store for SqliteStore {
                 Ok(SealedTeamKey {
                     epoch: r.try_get::<i64, _>("epoch")? as u32,
                     sealed,
+                    identity: sealed_box(r.try_get("identity")?)?,
+                    signature: signature(r.try_get("signature")?)?,
                 })
             })
             .collect()
@@ -468,16 +553,19 @@ impl Store for SqliteStore {
         &self,
         device: Uuid,
         sealed: &SealedTeamKey,
+        admission: &Sig,
         by_device: Uuid,
         now_ms: i64,
     ) -> StoreResult<()> {
         let _w = self.write.lock().await;
         let mut tx = self.pool.begin().await?;
         let changed = sqlx::query(
-            "UPDATE devices SET status = 'approved', approved_by = ?, approved_at = ? WHERE id = ? AND status = 'pending'",
+            "UPDATE devices SET status = 'approved', approved_by = ?, approved_at = ?, admission = ? \
+             WHERE id = ? AND status = 'pending'",
         )
         .bind(by_device.to_string())
         .bind(now_ms)
+        .bind(&admission.0[..])
         .bind(device.to_string())
         .execute(&mut *tx)
         .await?
@@ -485,10 +573,15 @@ impl Store for SqliteStore {
         if changed != 1 {
             return Err(StoreError::StateChanged);
         }
-        sqlx::query("INSERT INTO sealed_team_keys (device_id, epoch, sealed, sealed_by, created_at) VALUES (?, ?, ?, ?, ?)")
+        sqlx::query(
+            "INSERT INTO sealed_team_keys (device_id, epoch, sealed, identity, signature, sealed_by, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
             .bind(device.to_string())
             .bind(sealed.epoch as i64)
             .bind(serde_json::to_vec(&sealed.sealed).expect("a sealed box serializes"))
+            .bind(sealed.identity.as_ref().map(|i| serde_json::to_vec(i).expect("a sealed box serializes")))
+            .bind(sealed.signature.map(|s| s.0.to_vec()))
             .bind(by_device.to_string())
             .bind(now_ms)
             .execute(&mut *tx)
@@ -508,10 +601,12 @@ impl Store for SqliteStore {
         let mut tx = self.pool.begin().await?;
         let mut seqs = Vec::with_capacity(batch.len());
         for (index, env) in batch.iter().enumerate() {
-            let existing = sqlx::query("SELECT seq, bytes FROM envelopes WHERE id = ?")
-                .bind(env.id.to_string())
-                .fetch_optional(&mut *tx)
-                .await?;
+            let existing =
+                sqlx::query("SELECT seq, bytes FROM envelopes WHERE team_id = ? AND id = ?")
+                    .bind(&team)
+                    .bind(env.id.to_string())
+                    .fetch_optional(&mut *tx)
+                    .await?;
             if let Some(row) = existing {
                 let bytes: Vec<u8> = row.try_get("bytes")?;
                 if bytes != env.bytes {

@@ -3,11 +3,12 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use faltlogg_core::api::{
     enrol_proof_message, ApproveRequest, DeviceInfo, DeviceList, DeviceStatus, EnrolRequest,
-    ErrorCode, MyDevice,
+    ErrorCode, MyDevice, TeamIdentityRequest,
 };
 use uuid::Uuid;
 
 use crate::auth::Session;
+use crate::db::StoreError;
 use crate::error::{ApiResult, HttpError};
 use crate::wire::{ok, Body, Reply};
 use crate::{now_ms, AppState};
@@ -63,6 +64,7 @@ async fn my_device(
     Ok(MyDevice {
         sealed_team_keys: state.store.sealed_team_keys(device.id).await?,
         team_epoch: state.store.team_epoch(team).await?,
+        team_identity: state.store.team_identity(team).await?,
         device,
         make_team_key,
     })
@@ -123,13 +125,126 @@ pub async fn approve(
             "the sealed key is not of the team's current epoch",
         ));
     }
+    // The devices check both signatures against the identity they pinned; checking them here
+    // against the one the server holds turns a mistake into a clear error now, not a device
+    // that waits for a key it will refuse.
+    let identity = state
+        .store
+        .team_identity(session.user.team)
+        .await?
+        .ok_or_else(|| {
+            HttpError::new(
+                StatusCode::CONFLICT,
+                ErrorCode::Forbidden,
+                "the team has no identity yet",
+            )
+        })?;
+    let team = session.user.team;
+    let keys = &device.info.keys;
+    let bad = |what: &str| {
+        HttpError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::BadSignature,
+            format!("the {what} is not signed by the team's identity"),
+        )
+    };
+    identity
+        .verify_admission(team, target, keys, &request.admission)
+        .map_err(|_| bad("admission"))?;
+    request
+        .sealed_team_key
+        .verify(team, target, &keys.exchange, &identity)
+        .map_err(|_| bad("grant"))?;
     state
         .store
-        .approve_device(target, &request.sealed_team_key, approver.info.id, now_ms())
+        .approve_device(
+            target,
+            &request.sealed_team_key,
+            &request.admission,
+            approver.info.id,
+            now_ms(),
+        )
         .await?;
     tracing::info!(device = %target, by = %approver.info.id, "device approved");
     Ok(ok(DeviceInfo {
         status: DeviceStatus::Approved,
+        admission: Some(request.admission),
         ..device.info
     }))
+}
+
+/// The team's identity, sent once by the coordinator device that made it, with its admission
+/// of every approved device, its own included. The same identity again is a no-op (a client
+/// whose reply was lost calls again); another one is refused: a team has one identity.
+pub async fn set_team_identity(
+    State(state): State<AppState>,
+    session: Session,
+    Body(request): Body<TeamIdentityRequest>,
+) -> ApiResult<StatusCode> {
+    session.require_coordinator()?;
+    let caller = session.approved_device(&state).await?;
+    if !request.identity.is_valid() {
+        return Err(HttpError::malformed("invalid identity key"));
+    }
+    if !request
+        .admissions
+        .iter()
+        .any(|a| a.device == caller.info.id)
+    {
+        return Err(HttpError::malformed(
+            "the admissions must include the calling device",
+        ));
+    }
+    let team = session.user.team;
+    for (index, admission) in request.admissions.iter().enumerate() {
+        let device = state.store.device(admission.device).await?;
+        let Some(device) = device.filter(|d| d.team == team) else {
+            return Err(HttpError::new(
+                StatusCode::NOT_FOUND,
+                ErrorCode::NotFound,
+                "no such device in this team",
+            )
+            .at(index));
+        };
+        request
+            .identity
+            .verify_admission(
+                team,
+                device.info.id,
+                &device.info.keys,
+                &admission.signature,
+            )
+            .map_err(|_| {
+                HttpError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    ErrorCode::BadSignature,
+                    "the admission is not signed by this identity",
+                )
+                .at(index)
+            })?;
+    }
+    match state
+        .store
+        .set_team_identity(team, &request.identity, &request.admissions)
+        .await
+    {
+        Ok(()) => {}
+        Err(StoreError::StateChanged) => {
+            return Err(HttpError::new(
+                StatusCode::CONFLICT,
+                ErrorCode::IdentityConflict,
+                "the team already has another identity",
+            ))
+        }
+        Err(StoreError::NotFound) => {
+            return Err(HttpError::new(
+                StatusCode::CONFLICT,
+                ErrorCode::Forbidden,
+                "an admitted device is not approved",
+            ))
+        }
+        Err(e) => return Err(e.into()),
+    }
+    tracing::info!(device = %caller.info.id, admitted = request.admissions.len(), "team identity set");
+    Ok(StatusCode::NO_CONTENT)
 }

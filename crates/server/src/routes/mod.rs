@@ -4,7 +4,7 @@ mod devices;
 mod envelopes;
 mod session;
 
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 use axum::Router;
 use faltlogg_core::api::{ErrorCode, Health};
 
@@ -20,6 +20,7 @@ pub fn api() -> Router<AppState> {
         .route("/devices", post(devices::enrol).get(devices::list))
         .route("/devices/me", get(devices::me))
         .route("/devices/{id}/approve", post(devices::approve))
+        .route("/team/identity", put(devices::set_team_identity))
         .route("/envelopes", post(envelopes::push).get(envelopes::pull))
         .fallback(no_such_endpoint)
 }

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use faltlogg_core::api::*;
 use faltlogg_core::crypto::device::DeviceSecrets;
+use faltlogg_core::crypto::identity::TeamIdentity;
 use faltlogg_core::crypto::{SymmetricKey, TeamKey};
 use faltlogg_core::envelope::{Envelope, Origin};
 use faltlogg_core::fold;
@@ -236,21 +237,51 @@ pub async fn error_of(response: reqwest::Response) -> (StatusCode, ErrorBody) {
     )
 }
 
-/// The team key made by the team's first device (the coordinator's).
-pub fn first_team_key(first: &Device) -> TeamKey {
+/// What the team's first device (the coordinator's) makes: the team key and the team
+/// identity, which it sends to the server with its admission of itself.
+pub struct Founded {
+    pub key: TeamKey,
+    pub identity: TeamIdentity,
+}
+
+pub async fn found_team(server: &TestServer, first: &Device) -> Founded {
     assert!(
         first.me.make_team_key,
         "the coordinator's first device makes the team key"
     );
-    TeamKey {
-        epoch: first.me.team_epoch,
-        key: SymmetricKey::generate(&mut OsRng),
-    }
+    let founded = Founded {
+        key: TeamKey {
+            epoch: first.me.team_epoch,
+            key: SymmetricKey::generate(&mut OsRng),
+        },
+        identity: TeamIdentity::generate(&mut OsRng),
+    };
+    let request = TeamIdentityRequest {
+        identity: founded.identity.public(),
+        admissions: vec![Admission {
+            device: first.me.device.id,
+            signature: founded.identity.admit(
+                first.team,
+                first.me.device.id,
+                &first.secrets.public(),
+            ),
+        }],
+    };
+    let response = server
+        .http
+        .put(format!("{}/api/team/identity", server.url))
+        .bearer_auth(&first.token)
+        .json(&request)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    founded
 }
 
-/// The coordinator's device approves `device`, after comparing its fingerprint with the one
-/// the server lists, by sealing the team key to it.
-pub async fn approve(server: &TestServer, coordinator: &Device, device: &Device, key: &TeamKey) {
+/// The coordinator's device approves `device`, after comparing the pairing code with the one
+/// the device shows: admits it and grants it the team key, both signed by the team identity.
+pub async fn approve(server: &TestServer, coordinator: &Device, device: &Device, team: &Founded) {
     let list: DeviceList = server
         .get(coordinator, "/api/devices")
         .await
@@ -263,17 +294,24 @@ pub async fn approve(server: &TestServer, coordinator: &Device, device: &Device,
         .find(|d| d.id == device.me.device.id)
         .unwrap();
     assert_eq!(listed.status, DeviceStatus::Pending);
+    let pinned = team.identity.public();
     assert_eq!(
-        listed.keys.fingerprint(),
-        device.secrets.public().fingerprint()
+        pinned.pairing_code(&listed.keys),
+        pinned.pairing_code(&device.secrets.public())
     );
     let approve = ApproveRequest {
-        sealed_team_key: SealedTeamKey::seal(
+        sealed_team_key: SealedTeamKey::grant(
+            &team.identity,
             coordinator.team,
-            key,
-            &listed.keys.exchange,
+            listed.id,
+            &listed.keys,
+            &team.key,
+            listed.role == Role::Coordinator,
             &mut OsRng,
         ),
+        admission: team
+            .identity
+            .admit(coordinator.team, listed.id, &listed.keys),
     };
     let path = format!("/api/devices/{}/approve", device.me.device.id);
     assert_eq!(
