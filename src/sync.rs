@@ -107,10 +107,35 @@ pub async fn push(vault: &VaultContents) -> Result<Pushed, SyncError> {
             Err(CallError::Rejected(e)) if e.error == ErrorCode::ClockAhead => {
                 return Ok(Pushed::HeldByClock)
             }
+            // Revoked: the server takes what was stamped before the revocation (the batch up
+            // to `index`, oldest first), and nothing after.
+            Err(CallError::Rejected(e))
+                if e.error == ErrorCode::DeviceRevoked && e.index.is_some_and(|i| i > 0) =>
+            {
+                let before = e.index.expect("checked").min(batch.len());
+                batch.truncate(before);
+                queue.clear();
+                for item in batch.into_iter().rev() {
+                    queue.push_front(item);
+                }
+            }
             Err(e) => return Err(e.into()),
         }
     }
     Ok(Pushed::All)
+}
+
+/// Whether a change `device` stamped at `hlc_ms` counts: it must be admitted by the team
+/// identity this device trusts, and not stamped after a revocation that identity signed.
+fn counts(vault: &VaultContents, device: &DeviceInfo, hlc_ms: u64) -> bool {
+    let revoked_before = device.revocation.is_some_and(|r| {
+        vault.team_identity.is_some_and(|identity| {
+            identity
+                .verify_revocation(vault.user.team, device.id, r.at_ms, &r.signature)
+                .is_ok()
+        }) && hlc_ms > r.at_ms.max(0) as u64
+    });
+    admitted(vault, device) && !revoked_before
 }
 
 /// Whether the team identity this device trusts admitted `device` with its listed keys. A
@@ -172,18 +197,18 @@ pub async fn pull(vault: &VaultContents) -> Result<Pulled, SyncError> {
         }
         // A sender counts only if the team identity this device pinned admitted it with
         // these keys: the server's list alone is not enough (docs/security.md).
-        let sender_keys = |device| {
+        let sender_keys = |device, hlc_ms| {
             senders
                 .as_ref()
                 .and_then(|s| s.iter().find(|d| d.id == device))
-                .filter(|d| admitted(vault, d))
+                .filter(|d| counts(vault, d, hlc_ms))
                 .map(|d| &d.keys)
         };
         let tx = idb::transaction(&[ENVELOPES, QUARANTINE, META], true).await?;
         let mut last = after;
         for ((seq, envelope), wire) in envelopes.into_iter().zip(&page.envelopes) {
             let opened = envelope.and_then(|envelope| {
-                let keys = sender_keys(envelope.header.device)
+                let keys = sender_keys(envelope.header.device, envelope.header.hlc.wall_ms)
                     .filter(|_| envelope.header.team == vault.user.team)?;
                 // A stamp from far ahead would order after every later edit: the server
                 // refuses such pushes, so one here came past it.

@@ -290,6 +290,154 @@ async fn a_server_that_forges_a_device_a_key_or_an_epoch_is_refused() {
     phone.quit().await;
 }
 
+/// A worker's phone is removed from the team while it holds a change it has not sent: the
+/// coordinator's phone revokes it and the team key moves to a new epoch; when the worker's
+/// phone is back online it hands over the change it made before, then erases itself and
+/// says why. The coordinator's phone receives the handed-over change; the removed phone
+/// never held the new key.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_removed_phone_hands_over_then_erases_itself_and_the_key_moves_on() {
+    let work = tempfile::tempdir().unwrap();
+    let chromedriver = support::Chromedriver::start().await;
+    let server = Server::start(work.path(), None, PASSWORD).await;
+    let url = format!("http://127.0.0.1:{}/", server.port);
+    server.admin(
+        &[
+            "account",
+            "add",
+            "ali",
+            "--team",
+            "Demo",
+            "--role",
+            "worker",
+            "--password-stdin",
+        ],
+        "ali's long password\n",
+    );
+    let coordinator = Browser::open(&chromedriver, &work.path().join("a"), "en").await;
+    coordinator.goto(&url).await;
+    coordinator.sign_in("admin", PASSWORD).await;
+    coordinator.choose_passphrase(PASSPHRASE).await;
+    let worker = Browser::open(&chromedriver, &work.path().join("b"), "sv").await;
+    worker.goto(&url).await;
+    worker.sign_in("ali", "ali's long password").await;
+    worker.choose_passphrase(PASSPHRASE).await;
+    worker
+        .wait(
+            "(document.getElementById('fingerprint')||{}).textContent?.length === 19",
+            "the worker's phone waiting",
+        )
+        .await;
+    let code = worker.text("fingerprint").await;
+    coordinator.click_css("nav a[href='/more']").await;
+    coordinator.click("reload-devices").await;
+    coordinator
+        .wait(
+            &format!("(document.getElementById('devices')||{{}}).textContent?.includes('{code}')"),
+            "the worker's phone, with the same code",
+        )
+        .await;
+    coordinator.click_css(".card .approve").await;
+    worker
+        .wait(
+            "document.getElementById('new-contact') !== null",
+            "the worker's phone approved",
+        )
+        .await;
+
+    // Out of signal, the worker records a contact; meanwhile the phone is removed.
+    worker.set_offline(true).await;
+    save_contact(&worker, "Norr", "handed-over-note").await;
+    worker
+        .wait(&shows_contact("handed-over-note"), "the worker's contact")
+        .await;
+    assert_waiting(&worker, 1, "the contact waiting on the worker's phone").await;
+    coordinator.click("reload-devices").await;
+    coordinator
+        .wait(
+            "document.querySelectorAll('.card .revoke').length === 1",
+            "the worker's phone, removable",
+        )
+        .await;
+    coordinator.click_css(".card .revoke").await;
+    coordinator.accept_dialog().await;
+    coordinator
+        .wait(
+            "document.body.innerText.includes('The device is removed and the team key has been replaced.')",
+            "the removal done",
+        )
+        .await;
+    coordinator
+        .assert_accessible("More, after removing a device")
+        .await;
+    // The coordinator writes under the new key.
+    coordinator.click_css("nav a[href='/']").await;
+    save_contact(&coordinator, "Syd", "after-the-removal").await;
+    assert_waiting(&coordinator, 0, "the coordinator's contact sent").await;
+    let (epoch, _) = support::newest_envelope(&server.db_path()).await;
+    assert_eq!(epoch, 2, "the coordinator writes under the new epoch");
+
+    // Back in signal, the phone syncs by itself: it hands over its contact, then erases
+    // itself.
+    worker.set_offline(false).await;
+    worker
+        .wait(
+            "document.body.innerText.includes('Den här telefonen har tagits bort från teamet')",
+            "the removal explained, in Swedish",
+        )
+        .await;
+    worker.assert_accessible("Sign in, after the removal").await;
+    worker
+        .wait_async(
+            "done(localStorage.getItem('faltlogg.vault') === null)",
+            "the vault erased",
+        )
+        .await;
+    let start = std::time::Instant::now();
+    loop {
+        let gone = worker
+            .driver()
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; \
+                 indexedDB.databases().then(d => done(!d.some(x => x.name === 'faltlogg')))",
+                vec![],
+            )
+            .await
+            .unwrap();
+        if gone.json() == &serde_json::Value::Bool(true) {
+            break;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(30),
+            "the records were not erased"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+
+    // The coordinator's phone takes the handed-over contact in.
+    coordinator.click_css("nav a[href='/more']").await;
+    coordinator.click("sync-now").await;
+    coordinator.click_css("nav a[href='/']").await;
+    coordinator
+        .wait(
+            &shows_contact("handed-over-note"),
+            "the handed-over contact on the coordinator's phone",
+        )
+        .await;
+    // The removed phone was never granted the new key.
+    let mut db = support::open_db(&server.db_path()).await;
+    let granted: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM sealed_team_keys k JOIN devices d ON d.id = k.device_id \
+         WHERE d.status = 'revoked' AND k.epoch = 2",
+    )
+    .fetch_one(&mut db)
+    .await
+    .unwrap();
+    assert_eq!(granted, 0);
+    coordinator.quit().await;
+    worker.quit().await;
+}
+
 /// How many changes the top bar counts as waiting to be sent.
 const WAITING: &str = "return document.getElementById('sync-state').dataset.waiting";
 

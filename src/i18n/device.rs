@@ -28,6 +28,10 @@ macro_rules! device_messages {
         BadEnvelopes => "Några ändringar från servern kunde inte läsas och har satts åt sidan.", "Some changes from the server could not be read and were set aside.";
         DevicesHeading => "Enheter", "Devices";
         DevicesIntro => "Godkänn en ny telefon först när koden stämmer med den som visas på telefonen.", "Approve a new phone only when the code matches the one shown on that phone.";
+        RevokeDevice => "Ta bort från teamet", "Remove from the team";
+        RevokeConfirm => "Ta bort den här enheten från teamet? Den kan inte längre synka, och teamets nyckel byts ut så att den inte kan läsa något nytt. Det den sparat innan lämnas över nästa gång den når servern, sedan raderas den.", "Remove this device from the team? It can no longer sync, and the team key is replaced so that it cannot read anything new. What it saved before is handed over the next time it reaches the server; then it is erased.";
+        RevokedDone => "Enheten är borttagen och teamets nyckel är utbytt.", "The device is removed and the team key has been replaced.";
+        RemovedFromTeam => "Den här telefonen har tagits bort från teamet av en samordnare. Det som sparats före borttagningen har lämnats över, och appens data på telefonen har raderats.", "A coordinator has removed this phone from the team. What was saved before the removal has been handed over, and the app's data on this phone has been erased.";
         ApproveDevice => "Godkänn enhet", "Approve device";
         StatusPending => "Väntar", "Pending";
         StatusApproved => "Godkänd", "Approved";

@@ -76,6 +76,18 @@ fn Devices() -> impl IntoView {
             Ok(())
         })
     };
+    let revoke = move |device: DeviceInfo| {
+        let confirmed = web_sys::window()
+            .and_then(|w| w.confirm_with_message(i18n.t(Msg::RevokeConfirm)).ok())
+            .unwrap_or(false);
+        if confirmed {
+            form.run(async move {
+                state::revoke_device(ctx, device).await?;
+                devices.set(state::team_devices(ctx).await?);
+                Ok(())
+            })
+        }
+    };
     let status = move |s: DeviceStatus| match s {
         DeviceStatus::Pending => i18n.t(Msg::StatusPending),
         DeviceStatus::Approved => i18n.t(Msg::StatusApproved),
@@ -102,6 +114,15 @@ fn Devices() -> impl IntoView {
                                 <button type="button" class="primary approve" disabled=form.busy()
                                     on:click=move |_| approve(d.clone())>
                                     {i18n.t(Msg::ApproveDevice)}
+                                </button>
+                            }
+                        })}
+                        {(device.status != DeviceStatus::Revoked && Some(device.id) != me).then(|| {
+                            let d = device.clone();
+                            view! {
+                                <button type="button" class="secondary revoke" disabled=form.busy()
+                                    on:click=move |_| revoke(d.clone())>
+                                    {i18n.t(Msg::RevokeDevice)}
                                 </button>
                             }
                         })}

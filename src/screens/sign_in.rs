@@ -50,8 +50,11 @@ pub fn SignInForm(#[prop(optional)] again: bool) -> impl IntoView {
 #[component]
 pub fn SignIn() -> impl IntoView {
     let i18n = use_i18n();
+    let ctx = use_app();
     view! {
         <h1>{i18n.t(Msg::SignInTitle)}</h1>
+        // Why a phone came back here by itself (removed from its team, and erased).
+        <Banner msg=ctx.notice()/>
         <p>{i18n.t(Msg::SignInIntro)}</p>
         <SignInForm/>
         <LanguageSwitch/>

@@ -10,8 +10,8 @@
 //! team key on the server's word, and refuses another identity.
 
 use faltlogg_core::api::{
-    Admission, ApproveRequest, DeviceInfo, DeviceList, DeviceStatus, EnrolRequest, ErrorCode,
-    MyDevice, Role, SealedTeamKey, TeamIdentityRequest,
+    Admission, ApproveRequest, DeviceGrant, DeviceInfo, DeviceList, DeviceStatus, EnrolRequest,
+    ErrorCode, MyDevice, Revocation, RevokeRequest, Role, SealedTeamKey, TeamIdentityRequest,
 };
 use faltlogg_core::crypto::identity::{TeamIdentity, TeamIdentityKey};
 use faltlogg_core::crypto::{SymmetricKey, TeamKey};
@@ -33,8 +33,11 @@ pub fn ensure_enrolled(ctx: AppCtx) -> super::Task<Result<(), Msg>> {
 
 async fn ensure_enrolled_now(ctx: AppCtx) -> Result<(), Msg> {
     let result = enrol(ctx).await;
-    if let Err(msg) = result {
-        ctx.sync.update(|s| s.problem = Some(msg));
+    match result {
+        // Removed from the team: hand over, then wipe (`syncing::removed_from_team`).
+        Err(Msg::DeviceRevoked) => syncing::removed_from_team(ctx).await,
+        Err(msg) => ctx.sync.update(|s| s.problem = Some(msg)),
+        Ok(()) => {}
     }
     result
 }
@@ -226,24 +229,41 @@ pub async fn team_devices(ctx: AppCtx) -> Result<Vec<DeviceInfo>, Msg> {
     Ok(list.devices)
 }
 
-/// Approves a pending device: the team identity admits it and grants it the current team key
-/// (and, to a coordinator's device, the identity itself). The person approving has compared
-/// the pairing code on both phones before calling this.
+/// A grant of `key` to `device` (with the identity, to a coordinator's device, along with
+/// the current key).
+fn grant(
+    identity: &TeamIdentity,
+    contents: &VaultContents,
+    device: &DeviceInfo,
+    key: &TeamKey,
+    current: bool,
+) -> SealedTeamKey {
+    SealedTeamKey::grant(
+        identity,
+        contents.user.team,
+        device.id,
+        &device.keys,
+        key,
+        current && device.role == Role::Coordinator,
+        &mut OsRng,
+    )
+}
+
+/// Approves a pending device: the team identity admits it and grants it every team key this
+/// device holds, so that it reads what was written before it too (and, to a coordinator's
+/// device, the identity itself). The person approving has compared the pairing code on both
+/// phones before calling this.
 pub async fn approve_device(ctx: AppCtx, device: DeviceInfo) -> Result<(), Msg> {
     let contents = ctx.contents().ok_or(Msg::StorageError)?;
-    let key = contents.current_team_key().ok_or(Msg::StillPending)?;
+    let current = contents.current_team_key().ok_or(Msg::StillPending)?.epoch;
     let identity = contents.identity_secret.as_ref().ok_or(Msg::StillPending)?;
     let team = contents.user.team;
     let request = ApproveRequest {
-        sealed_team_key: SealedTeamKey::grant(
-            identity,
-            team,
-            device.id,
-            &device.keys,
-            key,
-            device.role == Role::Coordinator,
-            &mut OsRng,
-        ),
+        grants: contents
+            .team_keys
+            .iter()
+            .map(|key| grant(identity, &contents, &device, key, key.epoch == current))
+            .collect(),
         admission: identity.admit(team, device.id, &device.keys),
     };
     let _: DeviceInfo = api::post(
@@ -254,5 +274,53 @@ pub async fn approve_device(ctx: AppCtx, device: DeviceInfo) -> Result<(), Msg> 
     .await
     .map_err(|e| api_msg(&e))?;
     ctx.notice.set(Some(Msg::Approved));
+    Ok(())
+}
+
+/// Revokes a device of the team (a lost phone, a worker who left): signed by the team
+/// identity as of now, and, if it was approved, with a new team key of the next epoch granted
+/// to every other approved device, this one included. The server refuses the device at once;
+/// it can read nothing written after. This device then collects its own grant of the new key.
+pub async fn revoke_device(ctx: AppCtx, device: DeviceInfo) -> Result<(), Msg> {
+    let contents = ctx.contents().ok_or(Msg::StorageError)?;
+    let identity = contents.identity_secret.as_ref().ok_or(Msg::StillPending)?;
+    let current = contents.current_team_key().ok_or(Msg::StillPending)?;
+    let team = contents.user.team;
+    let at_ms = crate::time::now_ms();
+    let grants = if device.status == DeviceStatus::Approved {
+        let next = TeamKey {
+            epoch: current.epoch + 1,
+            key: SymmetricKey::generate(&mut OsRng),
+        };
+        // A fresh list: the grants must cover exactly the approved devices.
+        team_devices(ctx)
+            .await?
+            .iter()
+            .filter(|d| d.status == DeviceStatus::Approved && d.id != device.id)
+            .map(|d| DeviceGrant {
+                device: d.id,
+                grant: grant(identity, &contents, d, &next, true),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let request = RevokeRequest {
+        revocation: Revocation {
+            at_ms,
+            signature: identity.revoke(team, device.id, at_ms),
+        },
+        grants,
+    };
+    let _: DeviceInfo = api::post(
+        &format!("/api/devices/{}/revoke", device.id),
+        Some(&contents.token),
+        &request,
+    )
+    .await
+    .map_err(|e| api_msg(&e))?;
+    // The new key reaches this device as it reaches every other: by its grant.
+    enrol(ctx).await?;
+    ctx.notice.set(Some(Msg::RevokedDone));
     Ok(())
 }

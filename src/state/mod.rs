@@ -17,7 +17,7 @@ mod session;
 mod syncing;
 
 pub use drafts::{clear as clear_draft, load as load_draft, save as save_draft};
-pub use enrol::{approve_device, ensure_enrolled, team_devices};
+pub use enrol::{approve_device, ensure_enrolled, revoke_device, team_devices};
 pub use errors::storage_msg;
 pub use session::{choose_passphrase, erase_device, lock, sign_in, unlock};
 pub use syncing::spawn_sync;
@@ -189,10 +189,12 @@ impl AppCtx {
             .with_untracked(|v| v.as_ref().and_then(|v| v.contents.device))
     }
 
-    /// This device's pairing code (compared at approval), tracked.
+    /// This device's pairing code (compared at approval), tracked: once enrolled, when the
+    /// team identity it pins is known, so the code shown is the one to compare.
     pub fn fingerprint(self) -> Option<String> {
         self.vault.with(|v| {
             v.as_ref()
+                .filter(|v| v.contents.device.is_some())
                 .map(|v| pairing_code(&v.contents, &v.contents.secrets.public()))
         })
     }

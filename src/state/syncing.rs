@@ -155,12 +155,37 @@ async fn sync_now(ctx: AppCtx) {
                 s.completed += 1;
             });
         }
-        Err(e) => {
-            // On revocation too, what is unsent stays in the outbox as ciphertext: nothing is
-            // wiped before the hand-over protocol exists (see docs/security.md).
-            ctx.sync.update(|s| s.problem = Some(sync_msg(&e)));
+        Err(e) if sync_msg(&e) == Msg::DeviceRevoked => {
+            // The push handed over what was stamped before the revocation.
+            ctx.sync.update(|s| s.running = false);
+            wipe_removed(ctx).await;
+            return;
         }
+        Err(e) => ctx.sync.update(|s| s.problem = Some(sync_msg(&e))),
     }
     refresh_counts(ctx).await;
     ctx.sync.update(|s| s.running = false);
+}
+
+/// This device was revoked. It hands over what it stamped before (the server takes those
+/// changes from a revoked device, and no later ones), then erases its data and says why. If
+/// the server cannot be reached, nothing is wiped: the hand-over waits for the next try.
+pub async fn removed_from_team(ctx: AppCtx) {
+    let Some(contents) = ctx.contents() else {
+        return;
+    };
+    match sync::push(&contents).await {
+        Ok(_) => {}
+        Err(e) if sync_msg(&e) == Msg::DeviceRevoked => {}
+        Err(e) => {
+            ctx.sync.update(|s| s.problem = Some(sync_msg(&e)));
+            return;
+        }
+    }
+    wipe_removed(ctx).await;
+}
+
+async fn wipe_removed(ctx: AppCtx) {
+    super::session::erase_device(ctx).await;
+    ctx.notice.set(Some(Msg::RemovedFromTeam));
 }

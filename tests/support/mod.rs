@@ -143,6 +143,36 @@ impl Server {
         }
     }
 
+    /// Runs `faltlogg-server admin <args>` on this server's database, with `stdin` on
+    /// standard input; gives what it printed. It must succeed.
+    pub fn admin(&self, args: &[&str], stdin: &str) -> String {
+        use std::io::Write;
+        let binary = std::env::var("FALTLOGG_SERVER_BIN")
+            .map(PathBuf::from)
+            .unwrap_or_else(|_| root().join("target/debug/faltlogg-server"));
+        let mut child = Command::new(binary)
+            .arg("--data-dir")
+            .arg(self.dir.join("data"))
+            .arg("admin")
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        let output = child.wait_with_output().unwrap();
+        let said = String::from_utf8_lossy(&output.stdout).into_owned()
+            + &*String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "admin {args:?}: {said}");
+        said
+    }
+
     /// The built PWA this server serves (a copy of dist/).
     pub fn dist_path(&self) -> PathBuf {
         self.dir.join("dist")
@@ -378,7 +408,7 @@ impl Device {
             .filter(|d| d.status == DeviceStatus::Pending)
         {
             let request = ApproveRequest {
-                sealed_team_key: SealedTeamKey::grant(
+                grants: vec![SealedTeamKey::grant(
                     identity,
                     self.team,
                     device.id,
@@ -386,7 +416,7 @@ impl Device {
                     &key,
                     device.role == Role::Coordinator,
                     &mut rand_core::OsRng,
-                ),
+                )],
                 admission: identity.admit(self.team, device.id, &device.keys),
             };
             self.post(&format!("devices/{}/approve", device.id), &request)
@@ -781,16 +811,37 @@ impl Browser {
 
     /// Scrolls the element to the middle of the screen, as a person would before tapping it
     /// (chromedriver alone may leave it under the fixed bottom bar), then clicks it.
+    /// An element the app draws again between finding and clicking (a sync that lands) is
+    /// found again, a few times.
     pub async fn click_css(&self, css: &str) {
-        let element = self.driver.find(By::Css(css)).await.unwrap();
-        self.driver
-            .execute(
-                "arguments[0].scrollIntoView({block: 'center'})",
-                vec![element.to_json().unwrap()],
-            )
-            .await
-            .unwrap();
-        element.click().await.unwrap();
+        let mut tries = 0;
+        loop {
+            let element = self.driver.find(By::Css(css)).await.unwrap();
+            let clicked = async {
+                self.driver
+                    .execute(
+                        "arguments[0].scrollIntoView({block: 'center'})",
+                        vec![element.to_json()?],
+                    )
+                    .await?;
+                element.click().await
+            }
+            .await;
+            match clicked {
+                Ok(()) => return,
+                Err(e)
+                    if tries < 5
+                        && matches!(
+                            *e,
+                            thirtyfour::error::WebDriverErrorInner::StaleElementReference(_)
+                        ) =>
+                {
+                    tries += 1;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("clicking {css}: {e}"),
+            }
+        }
     }
 
     pub async fn submit_form(&self) {
@@ -823,6 +874,34 @@ impl Browser {
         self.fill("passphrase", passphrase).await;
         self.fill("passphrase-repeat", passphrase).await;
         self.submit_form().await;
+    }
+
+    /// Cuts the browser off the network (or lets it back on), as a phone out of signal.
+    pub async fn set_offline(&self, offline: bool) {
+        let cdp = self.driver.cdp();
+        cdp.send_raw("Network.enable", serde_json::json!({}))
+            .await
+            .unwrap();
+        cdp.send_raw(
+            "Network.emulateNetworkConditions",
+            serde_json::json!({
+                "offline": offline,
+                "latency": 0,
+                "downloadThroughput": -1,
+                "uploadThroughput": -1,
+            }),
+        )
+        .await
+        .unwrap();
+    }
+
+    /// Accepts the page's `confirm()` dialog.
+    pub async fn accept_dialog(&self) {
+        let start = std::time::Instant::now();
+        while self.driver.accept_alert().await.is_err() {
+            assert!(start.elapsed() < WAIT, "no dialog to accept");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     pub async fn screenshot(&self, path: &Path) {

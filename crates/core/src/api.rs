@@ -16,6 +16,7 @@
 //! | GET | /api/devices/me | session + device | → [`MyDevice`] |
 //! | GET | /api/devices | approved device | → [`DeviceList`] |
 //! | POST | /api/devices/{id}/approve | coordinator device | [`ApproveRequest`] → [`DeviceInfo`] |
+//! | POST | /api/devices/{id}/revoke | coordinator device | [`RevokeRequest`] → [`DeviceInfo`] |
 //! | PUT | /api/team/identity | coordinator device | [`TeamIdentityRequest`] → `204` (once per team) |
 //! | POST | /api/envelopes | approved device | [`PushRequest`] → [`PushResponse`] |
 //! | GET | /api/envelopes?after=N | approved device | → [`PullResponse`] |
@@ -161,6 +162,16 @@ pub struct DeviceInfo {
     /// The team identity's signature admitting this device with these keys
     /// ([`TeamIdentityKey::verify_admission`]); `None` until it is approved.
     pub admission: Option<Sig>,
+    /// Set once a coordinator has revoked the device.
+    pub revocation: Option<Revocation>,
+}
+
+/// A device revoked as of `at_ms`, signed by the team identity
+/// ([`TeamIdentityKey::verify_revocation`]): a change it stamped later is not the team's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Revocation {
+    pub at_ms: i64,
+    pub signature: Sig,
 }
 
 /// A team key granted to one device: sealed to its X25519 key, and signed by the team's
@@ -316,9 +327,27 @@ pub struct DeviceList {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApproveRequest {
-    pub sealed_team_key: SealedTeamKey,
+    /// A grant of every team key the approving device holds, the current epoch's included,
+    /// so that the new device reads what was written before it too.
+    pub grants: Vec<SealedTeamKey>,
     /// The team identity's admission of the device (its id and keys).
     pub admission: Sig,
+}
+
+/// A coordinator revokes a device: signed as of `at_ms`, with the next epoch's team key
+/// granted to every other approved device (the caller's own included). A pending device is
+/// revoked without a new epoch (`grants` empty): it never held a key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevokeRequest {
+    pub revocation: Revocation,
+    pub grants: Vec<DeviceGrant>,
+}
+
+/// A grant, and the device it is for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceGrant {
+    pub device: Uuid,
+    pub grant: SealedTeamKey,
 }
 
 /// One device admitted by the team identity.

@@ -70,10 +70,7 @@ impl Session {
         let device = self.device_any_status(state).await?;
         match device.info.status {
             DeviceStatus::Approved => Ok(device),
-            DeviceStatus::Pending => Err(HttpError::forbidden(
-                ErrorCode::DeviceNotApproved,
-                "device not approved yet",
-            )),
+            DeviceStatus::Pending => Err(HttpError::not_approved()),
             DeviceStatus::Revoked => Err(HttpError::revoked()),
         }
     }

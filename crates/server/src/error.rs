@@ -60,7 +60,13 @@ impl HttpError {
         HttpError::new(StatusCode::FORBIDDEN, error, message)
     }
 
-    /// The device was revoked: it may do nothing more with the server.
+    /// The device waits for a coordinator's approval.
+    pub fn not_approved() -> Self {
+        HttpError::forbidden(ErrorCode::DeviceNotApproved, "device not approved yet")
+    }
+
+    /// The device was revoked: it may do nothing more with the server (but hand over what
+    /// it stamped before).
     pub fn revoked() -> Self {
         HttpError::forbidden(ErrorCode::DeviceRevoked, "device revoked")
     }

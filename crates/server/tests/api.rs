@@ -8,6 +8,8 @@ use faltlogg_core::api::*;
 use faltlogg_core::crypto::device::DeviceSecrets;
 use faltlogg_core::crypto::{SymmetricKey, TeamKey};
 use faltlogg_core::fold::Fold;
+use faltlogg_core::hlc::Hlc;
+use faltlogg_core::ids;
 use faltlogg_core::record::contact::Contact;
 use faltlogg_server::Config;
 use rand_core::OsRng;
@@ -736,18 +738,18 @@ async fn a_team_has_one_identity_and_an_approval_must_be_signed_by_it() {
     let path = format!("/api/devices/{id}/approve");
     for request in [
         ApproveRequest {
-            sealed_team_key: grant(&server_s_own),
+            grants: vec![grant(&server_s_own)],
             admission: team.identity.admit(first.team, id, &keys),
         },
         ApproveRequest {
-            sealed_team_key: grant(&team.identity),
+            grants: vec![grant(&team.identity)],
             admission: server_s_own.admit(first.team, id, &keys),
         },
         ApproveRequest {
-            sealed_team_key: SealedTeamKey {
+            grants: vec![SealedTeamKey {
                 signature: None,
                 ..grant(&team.identity)
-            },
+            }],
             admission: team.identity.admit(first.team, id, &keys),
         },
     ] {
@@ -779,4 +781,214 @@ async fn a_team_has_one_identity_and_an_approval_must_be_signed_by_it() {
             .verify_admission(first.team, device.id, &device.keys, &admission)
             .unwrap();
     }
+}
+
+/// Revokes `target` as `coordinator`, with the next epoch granted to `others` (each a listed
+/// device), as of `at_ms`.
+fn revoke_request(
+    team: &Founded,
+    team_id: Uuid,
+    target: Uuid,
+    at_ms: i64,
+    next: &TeamKey,
+    others: &[DeviceInfo],
+) -> RevokeRequest {
+    let rotated = Founded {
+        key: next.clone(),
+        identity: team.identity.clone(),
+    };
+    RevokeRequest {
+        revocation: Revocation {
+            at_ms,
+            signature: team.identity.revoke(team_id, target, at_ms),
+        },
+        grants: others
+            .iter()
+            .map(|d| DeviceGrant {
+                device: d.id,
+                grant: rotated.grant(team_id, d),
+            })
+            .collect(),
+    }
+}
+
+#[tokio::test]
+async fn a_revoked_device_is_refused_at_once_hands_over_what_came_before_and_loses_the_key() {
+    let server = TestServer::start(Config::DEFAULT_SESSION_TTL_MS).await;
+    let mut first = server.device().await;
+    let team = found_team(&server, &first).await;
+    let mut lost = server.device().await;
+    approve(&server, &first, &lost, &team).await;
+    let kept = server.device().await;
+    approve(&server, &first, &kept, &team).await;
+    let list: DeviceList = server
+        .get(&first, "/api/devices")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let listed = |d: &Device| {
+        list.devices
+            .iter()
+            .find(|l| l.id == d.me.device.id)
+            .unwrap()
+            .clone()
+    };
+    let others = [listed(&first), listed(&kept)];
+    let next = TeamKey {
+        epoch: 2,
+        key: SymmetricKey::generate(&mut OsRng),
+    };
+    let at_ms = faltlogg_server::now_ms();
+    let path = format!("/api/devices/{}/revoke", lost.me.device.id);
+
+    // Bad input first: nothing changes.
+    let server_s_own = faltlogg_core::crypto::identity::TeamIdentity::generate(&mut OsRng);
+    let mut forged = revoke_request(&team, first.team, lost.me.device.id, at_ms, &next, &others);
+    forged.revocation.signature = server_s_own.revoke(first.team, lost.me.device.id, at_ms);
+    let mut missing = revoke_request(&team, first.team, lost.me.device.id, at_ms, &next, &others);
+    missing.grants.pop();
+    let stale = revoke_request(
+        &team,
+        first.team,
+        lost.me.device.id,
+        at_ms,
+        &TeamKey {
+            epoch: 1,
+            ..next.clone()
+        },
+        &others,
+    );
+    let itself = revoke_request(&team, first.team, first.me.device.id, at_ms, &next, &others);
+    let own_path = format!("/api/devices/{}/revoke", first.me.device.id);
+    for (path, request, expected) in [
+        (
+            &path,
+            &forged,
+            (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::BadSignature),
+        ),
+        (
+            &path,
+            &missing,
+            (StatusCode::CONFLICT, ErrorCode::Forbidden),
+        ),
+        (&path, &stale, (StatusCode::CONFLICT, ErrorCode::Forbidden)),
+        (
+            &own_path,
+            &itself,
+            (StatusCode::CONFLICT, ErrorCode::Forbidden),
+        ),
+    ] {
+        let (status, error) = error_of(server.post(&first, path, request).await).await;
+        assert_eq!((status, error.error), expected, "{}", error.message);
+    }
+    assert_eq!(
+        server.pull(&lost, 0).await.envelopes.len(),
+        0,
+        "still approved"
+    );
+
+    let request = revoke_request(&team, first.team, lost.me.device.id, at_ms, &next, &others);
+    let revoked: DeviceInfo = server
+        .post(&first, &path, &request)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(revoked.status, DeviceStatus::Revoked);
+    let (status, error) = error_of(server.post(&first, &path, &request).await).await;
+    assert_eq!(
+        (status, error.error),
+        (StatusCode::CONFLICT, ErrorCode::Forbidden),
+        "revoking twice"
+    );
+
+    // Refused at once, whatever it asks.
+    for path in ["/api/devices/me", "/api/devices", "/api/envelopes?after=0"] {
+        let (status, error) = error_of(server.get(&lost, path).await).await;
+        assert_eq!(
+            (status, error.error),
+            (StatusCode::FORBIDDEN, ErrorCode::DeviceRevoked),
+            "{path}"
+        );
+    }
+    // It hands over what it stamped before the revocation; what it stamped after is refused.
+    let before = lost.envelope_stamped(
+        &team.key,
+        "made before",
+        ids::new_v7(at_ms as u64 - 1, &mut OsRng),
+        Hlc {
+            wall_ms: at_ms as u64 - 1,
+            counter: 0,
+        },
+    );
+    let after = lost.envelope_stamped(
+        &team.key,
+        "made after",
+        ids::new_v7(at_ms as u64 + 1, &mut OsRng),
+        Hlc {
+            wall_ms: at_ms as u64 + 1,
+            counter: 0,
+        },
+    );
+    let push = |envelopes: Vec<WireEnvelope>| PushRequest { envelopes };
+    let (status, error) = error_of(
+        server
+            .post(
+                &lost,
+                "/api/envelopes",
+                &push(vec![wire(&before), wire(&after)]),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (status, error.error, error.index),
+        (StatusCode::FORBIDDEN, ErrorCode::DeviceRevoked, Some(1))
+    );
+    let handed_over = server
+        .post(&lost, "/api/envelopes", &push(vec![wire(&before)]))
+        .await;
+    assert_eq!(handed_over.status(), StatusCode::OK);
+
+    // The others hold the next epoch, granted by the identity; the revoked device has none.
+    let me: MyDevice = server
+        .get(&kept, "/api/devices/me")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me.team_epoch, 2);
+    let grant = me.sealed_team_keys.iter().find(|g| g.epoch == 2).unwrap();
+    let (opened, _) = grant.open(kept.team, &kept.secrets).unwrap();
+    assert_eq!(opened, next);
+    // The list carries the revocation, signed: every device can refuse what it stamps later.
+    let list: DeviceList = server
+        .get(&first, "/api/devices")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let shown = list
+        .devices
+        .iter()
+        .find(|d| d.id == lost.me.device.id)
+        .unwrap();
+    let revocation = shown.revocation.expect("the revocation is listed");
+    team.identity
+        .public()
+        .verify_revocation(
+            first.team,
+            shown.id,
+            revocation.at_ms,
+            &revocation.signature,
+        )
+        .unwrap();
+    // The coordinator writes under the new epoch, and the kept device pulls it.
+    let under_next = first.contact_envelope(&next, "after the rotation");
+    let pushed = server
+        .post(&first, "/api/envelopes", &push(vec![wire(&under_next)]))
+        .await;
+    assert_eq!(pushed.status(), StatusCode::OK);
+    assert_eq!(server.pull(&kept, 0).await.envelopes.len(), 2);
 }

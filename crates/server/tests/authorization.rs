@@ -40,6 +40,8 @@ struct Row {
 
 struct Context {
     team_a: Founded,
+    /// A pending device of team A that the coordinator revokes.
+    doomed: Device,
     team_b_key: TeamKey,
     target: Device,
 }
@@ -96,16 +98,24 @@ fn approve_target(_: &mut Caller, context: &Context) -> Option<serde_json::Value
     let identity = &context.team_a.identity;
     let keys = &target.me.device.keys;
     let request = ApproveRequest {
-        sealed_team_key: SealedTeamKey::grant(
-            identity,
-            target.team,
-            target.me.device.id,
-            keys,
-            &context.team_a.key,
-            false,
-            &mut OsRng,
-        ),
+        grants: vec![context.team_a.grant(target.team, &target.me.device)],
         admission: identity.admit(target.team, target.me.device.id, keys),
+    };
+    Some(serde_json::to_value(request).unwrap())
+}
+
+fn revoke_doomed(_: &mut Caller, context: &Context) -> Option<serde_json::Value> {
+    let doomed = &context.doomed;
+    let at_ms = faltlogg_server::now_ms();
+    let request = RevokeRequest {
+        revocation: Revocation {
+            at_ms,
+            signature: context
+                .team_a
+                .identity
+                .revoke(doomed.team, doomed.me.device.id, at_ms),
+        },
+        grants: Vec::new(),
     };
     Some(serde_json::to_value(request).unwrap())
 }
@@ -134,6 +144,7 @@ async fn every_endpoint_refuses_every_caller_it_should_and_teams_stay_apart() {
         ("pending", Role::Worker),
         ("revoked", Role::Worker),
         ("target", Role::Worker),
+        ("doomed", Role::Worker),
     ] {
         make_account(&store, "Demo", username, role).await;
     }
@@ -149,6 +160,7 @@ async fn every_endpoint_refuses_every_caller_it_should_and_teams_stay_apart() {
     approve(&server, &coordinator, &revoked, &team_a).await;
     revoke(&server, &revoked).await;
     let target = server.device_as("target", WORKER_PASSWORD).await;
+    let doomed = server.device_as("doomed", WORKER_PASSWORD).await;
     let other = server.device_as("other", WORKER_PASSWORD).await;
     assert_eq!(
         other.me.device.status,
@@ -198,6 +210,7 @@ async fn every_endpoint_refuses_every_caller_it_should_and_teams_stay_apart() {
     ];
     let context = Context {
         team_a,
+        doomed,
         team_b_key,
         target,
     };
@@ -241,6 +254,21 @@ async fn every_endpoint_refuses_every_caller_it_should_and_teams_stay_apart() {
             method: Method::POST,
             path: format!("/api/devices/{}/approve", context.target.me.device.id),
             body: approve_target,
+            expected: [
+                expired,
+                expired,
+                (404, Some(NotFound)),
+                (403, Some(Forbidden)),
+                (403, Some(Forbidden)),
+                (403, Some(Forbidden)),
+                ok,
+            ],
+            spare: false,
+        },
+        Row {
+            method: Method::POST,
+            path: format!("/api/devices/{}/revoke", context.doomed.me.device.id),
+            body: revoke_doomed,
             expected: [
                 expired,
                 expired,

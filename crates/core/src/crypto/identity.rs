@@ -62,6 +62,11 @@ impl TeamIdentity {
     pub fn admit(&self, team: Uuid, device: Uuid, keys: &DevicePublicKeys) -> Sig {
         self.sign(&admission_message(team, device, keys))
     }
+
+    /// Revokes a device of `team` as of `at_ms`: what it stamps later is not the team's.
+    pub fn revoke(&self, team: Uuid, device: Uuid, at_ms: i64) -> Sig {
+        self.sign(&revocation_message(team, device, at_ms))
+    }
 }
 
 impl TeamIdentityKey {
@@ -88,6 +93,17 @@ impl TeamIdentityKey {
         signature: &Sig,
     ) -> Result<(), CryptoError> {
         self.verify(&admission_message(team, device, keys), signature)
+    }
+
+    /// Whether `signature` revokes `device` of `team` as of `at_ms`.
+    pub fn verify_revocation(
+        &self,
+        team: Uuid,
+        device: Uuid,
+        at_ms: i64,
+        signature: &Sig,
+    ) -> Result<(), CryptoError> {
+        self.verify(&revocation_message(team, device, at_ms), signature)
     }
 
     /// The code both phones show when a device is approved, made of the team's identity and
@@ -127,6 +143,14 @@ fn admission_message(team: Uuid, device: Uuid, keys: &DevicePublicKeys) -> Vec<u
     message
 }
 
+fn revocation_message(team: Uuid, device: Uuid, at_ms: i64) -> Vec<u8> {
+    let mut message = b"faltlogg-revocation-v1".to_vec();
+    message.extend_from_slice(team.as_bytes());
+    message.extend_from_slice(device.as_bytes());
+    message.extend_from_slice(&at_ms.to_le_bytes());
+    message
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,6 +185,31 @@ mod tests {
         let forged = TeamIdentity::generate(&mut OsRng).admit(team, device, &keys);
         assert!(public
             .verify_admission(team, device, &keys, &forged)
+            .is_err());
+    }
+
+    #[test]
+    fn a_revocation_holds_only_for_its_device_and_time() {
+        let identity = TeamIdentity::generate(&mut OsRng);
+        let public = identity.public();
+        let team = crate::ids::new_v7(1, &mut OsRng);
+        let device = crate::ids::new_v7(2, &mut OsRng);
+        let signature = identity.revoke(team, device, 1_000);
+        assert!(public
+            .verify_revocation(team, device, 1_000, &signature)
+            .is_ok());
+        // Moved later (to let more of the device's changes count), or to another device.
+        assert!(public
+            .verify_revocation(team, device, 2_000, &signature)
+            .is_err());
+        let other = crate::ids::new_v7(3, &mut OsRng);
+        assert!(public
+            .verify_revocation(team, other, 1_000, &signature)
+            .is_err());
+        // An admission is not a revocation, nor the other way round.
+        let keys = DeviceSecrets::generate(&mut OsRng).public();
+        assert!(public
+            .verify_admission(team, device, &keys, &signature)
             .is_err());
     }
 

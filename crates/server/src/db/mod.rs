@@ -4,7 +4,9 @@
 pub mod sqlite;
 
 use async_trait::async_trait;
-use faltlogg_core::api::{Admission, DeviceInfo, DeviceStatus, Role, SealedTeamKey, UserInfo};
+use faltlogg_core::api::{
+    Admission, DeviceGrant, DeviceInfo, DeviceStatus, Revocation, Role, SealedTeamKey, UserInfo,
+};
 use faltlogg_core::crypto::device::DevicePublicKeys;
 use faltlogg_core::crypto::identity::{Sig, TeamIdentityKey};
 use uuid::Uuid;
@@ -158,14 +160,29 @@ pub trait Store: Send + Sync + 'static {
         admissions: &[Admission],
     ) -> StoreResult<()>;
     async fn sealed_team_keys(&self, device: Uuid) -> StoreResult<Vec<SealedTeamKey>>;
-    /// Stores the team key granted to a pending device and the team's admission of it, and
-    /// approves it. Fails with
-    /// [`StoreError::StateChanged`] unless the device is still pending.
+    /// Stores the team keys granted to a pending device and the team's admission of it, and
+    /// approves it. Fails with [`StoreError::StateChanged`] unless the device is still
+    /// pending.
     async fn approve_device(
         &self,
         device: Uuid,
-        sealed: &SealedTeamKey,
+        grants: &[SealedTeamKey],
         admission: &Sig,
+        by_device: Uuid,
+        now_ms: i64,
+    ) -> StoreResult<()>;
+
+    /// Revokes a device of `team`, in one transaction. An approved one moves the team to the
+    /// next epoch, whose grants must be for exactly the other approved devices; a pending one
+    /// takes no grants. [`StoreError::StateChanged`] if that does not hold (another approval
+    /// or revocation came between) or the device is already revoked;
+    /// [`StoreError::NotFound`] if it is not in the team.
+    async fn revoke_device(
+        &self,
+        team: Uuid,
+        device: Uuid,
+        revocation: &Revocation,
+        grants: &[DeviceGrant],
         by_device: Uuid,
         now_ms: i64,
     ) -> StoreResult<()>;

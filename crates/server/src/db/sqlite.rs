@@ -5,7 +5,9 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use faltlogg_core::api::{Admission, DeviceInfo, DeviceStatus, Role, SealedTeamKey, UserInfo};
+use faltlogg_core::api::{
+    Admission, DeviceGrant, DeviceInfo, DeviceStatus, Revocation, Role, SealedTeamKey, UserInfo,
+};
 use faltlogg_core::crypto::device::DevicePublicKeys;
 use faltlogg_core::crypto::identity::{Sig, TeamIdentityKey};
 use faltlogg_core::crypto::sealed::SealedBox;
@@ -87,7 +89,8 @@ const USER_COLUMNS: &str =
     "u.id AS user_id, u.username, u.role, u.password_hash, t.id AS team_id, t.name AS team_name";
 
 const DEVICE_SELECT: &str = "SELECT d.id, d.team_id, d.user_id, d.signing_key, d.exchange_key, \
-     d.status, d.enrolled_at, d.admission, u.username, u.role FROM devices d \
+     d.status, d.enrolled_at, d.admission, d.revoked_at, d.revocation, u.username, u.role \
+     FROM devices d \
      JOIN users u ON u.id = d.user_id";
 
 fn signature(bytes: Option<Vec<u8>>) -> StoreResult<Option<Sig>> {
@@ -125,6 +128,13 @@ fn device_row(row: &SqliteRow) -> StoreResult<DeviceRow> {
             },
             enrolled_at_ms: row.try_get("enrolled_at")?,
             admission: signature(row.try_get("admission")?)?,
+            revocation: match (
+                row.try_get::<Option<i64>, _>("revoked_at")?,
+                signature(row.try_get("revocation")?)?,
+            ) {
+                (Some(at_ms), Some(signature)) => Some(Revocation { at_ms, signature }),
+                _ => None,
+            },
         },
     })
 }
@@ -433,6 +443,7 @@ impl Store for SqliteStore {
             keys: *keys,
             enrolled_at_ms: now_ms,
             admission: None,
+            revocation: None,
         };
         Ok((
             DeviceRow {
@@ -552,7 +563,7 @@ impl Store for SqliteStore {
     async fn approve_device(
         &self,
         device: Uuid,
-        sealed: &SealedTeamKey,
+        grants: &[SealedTeamKey],
         admission: &Sig,
         by_device: Uuid,
         now_ms: i64,
@@ -573,19 +584,72 @@ impl Store for SqliteStore {
         if changed != 1 {
             return Err(StoreError::StateChanged);
         }
-        sqlx::query(
-            "INSERT INTO sealed_team_keys (device_id, epoch, sealed, identity, signature, sealed_by, created_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
-        )
+        for grant in grants {
+            insert_grant(&mut tx, device, grant, by_device, now_ms).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn revoke_device(
+        &self,
+        team: Uuid,
+        device: Uuid,
+        revocation: &Revocation,
+        grants: &[DeviceGrant],
+        by_device: Uuid,
+        now_ms: i64,
+    ) -> StoreResult<()> {
+        let _w = self.write.lock().await;
+        let mut tx = self.pool.begin().await?;
+        let status: Option<String> =
+            sqlx::query_scalar("SELECT status FROM devices WHERE id = ? AND team_id = ?")
+                .bind(device.to_string())
+                .bind(team.to_string())
+                .fetch_optional(&mut *tx)
+                .await?;
+        let was_approved = match status.as_deref() {
+            Some("approved") => true,
+            Some("pending") => false,
+            Some(_) => return Err(StoreError::StateChanged),
+            None => return Err(StoreError::NotFound),
+        };
+        if was_approved {
+            // The next epoch, granted to exactly the other approved devices.
+            let others: Vec<String> = sqlx::query_scalar(
+                "SELECT id FROM devices WHERE team_id = ? AND status = 'approved' AND id <> ? ORDER BY id",
+            )
+            .bind(team.to_string())
             .bind(device.to_string())
-            .bind(sealed.epoch as i64)
-            .bind(serde_json::to_vec(&sealed.sealed).expect("a sealed box serializes"))
-            .bind(sealed.identity.as_ref().map(|i| serde_json::to_vec(i).expect("a sealed box serializes")))
-            .bind(sealed.signature.map(|s| s.0.to_vec()))
-            .bind(by_device.to_string())
-            .bind(now_ms)
-            .execute(&mut *tx)
+            .fetch_all(&mut *tx)
             .await?;
+            let mut granted: Vec<String> = grants.iter().map(|g| g.device.to_string()).collect();
+            granted.sort();
+            let epoch: i64 = sqlx::query_scalar("SELECT key_epoch FROM teams WHERE id = ?")
+                .bind(team.to_string())
+                .fetch_one(&mut *tx)
+                .await?;
+            if granted != others || grants.iter().any(|g| i64::from(g.grant.epoch) != epoch + 1) {
+                return Err(StoreError::StateChanged);
+            }
+            for grant in grants {
+                insert_grant(&mut tx, grant.device, &grant.grant, by_device, now_ms).await?;
+            }
+            sqlx::query("UPDATE teams SET key_epoch = key_epoch + 1 WHERE id = ?")
+                .bind(team.to_string())
+                .execute(&mut *tx)
+                .await?;
+        } else if !grants.is_empty() {
+            return Err(StoreError::StateChanged);
+        }
+        sqlx::query(
+            "UPDATE devices SET status = 'revoked', revoked_at = ?, revocation = ? WHERE id = ?",
+        )
+        .bind(revocation.at_ms)
+        .bind(&revocation.signature.0[..])
+        .bind(device.to_string())
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -682,6 +746,31 @@ async fn insert_user(
         team,
         team_name: String::new(),
     })
+}
+
+async fn insert_grant(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    device: Uuid,
+    grant: &SealedTeamKey,
+    by_device: Uuid,
+    now_ms: i64,
+) -> StoreResult<()> {
+    let json = |b: &SealedBox| serde_json::to_vec(b).expect("a sealed box serializes");
+    sqlx::query(
+        "INSERT INTO sealed_team_keys (device_id, epoch, sealed, identity, signature, sealed_by, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(device.to_string())
+    .bind(grant.epoch as i64)
+    .bind(json(&grant.sealed))
+    .bind(grant.identity.as_ref().map(json))
+    .bind(grant.signature.map(|s| s.0.to_vec()))
+    .bind(by_device.to_string())
+    .bind(now_ms)
+    .execute(&mut **tx)
+    .await
+    .map_err(taken)?;
+    Ok(())
 }
 
 async fn end_sessions_of(

@@ -3,8 +3,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use faltlogg_core::api::{
     enrol_proof_message, ApproveRequest, DeviceInfo, DeviceList, DeviceStatus, EnrolRequest,
-    ErrorCode, MyDevice, TeamIdentityRequest,
+    ErrorCode, MyDevice, RevokeRequest, TeamIdentityRequest,
 };
+use faltlogg_core::hlc::MAX_SKEW_MS;
 use uuid::Uuid;
 
 use crate::auth::Session;
@@ -120,9 +121,15 @@ pub async fn approve(
         ));
     }
     let epoch = state.store.team_epoch(session.user.team).await?;
-    if request.sealed_team_key.epoch != epoch {
+    let mut epochs: Vec<u32> = request.grants.iter().map(|g| g.epoch).collect();
+    epochs.sort_unstable();
+    epochs.dedup();
+    if epochs.len() != request.grants.len()
+        || epochs.last() != Some(&epoch)
+        || epochs.first() == Some(&0)
+    {
         return Err(HttpError::malformed(
-            "the sealed key is not of the team's current epoch",
+            "the grants must be one per epoch, up to the team's current one",
         ));
     }
     // The devices check both signatures against the identity they pinned; checking them here
@@ -151,15 +158,16 @@ pub async fn approve(
     identity
         .verify_admission(team, target, keys, &request.admission)
         .map_err(|_| bad("admission"))?;
-    request
-        .sealed_team_key
-        .verify(team, target, &keys.exchange, &identity)
-        .map_err(|_| bad("grant"))?;
+    for grant in &request.grants {
+        grant
+            .verify(team, target, &keys.exchange, &identity)
+            .map_err(|_| bad("grant"))?;
+    }
     state
         .store
         .approve_device(
             target,
-            &request.sealed_team_key,
+            &request.grants,
             &request.admission,
             approver.info.id,
             now_ms(),
@@ -247,4 +255,106 @@ pub async fn set_team_identity(
     }
     tracing::info!(device = %caller.info.id, admitted = request.admissions.len(), "team identity set");
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// A coordinator's device revokes another device of the team: the server refuses it at once
+/// (but takes what it stamped before `at_ms`, handed over), and, if it was approved, the team
+/// moves to the next epoch, granted to every other approved device.
+pub async fn revoke(
+    State(state): State<AppState>,
+    session: Session,
+    id: Result<Path<String>, PathRejection>,
+    Body(request): Body<RevokeRequest>,
+) -> ApiResult<Reply<DeviceInfo>> {
+    let target = id
+        .ok()
+        .and_then(|Path(id)| Uuid::parse_str(&id).ok())
+        .ok_or_else(|| HttpError::malformed("device id is not a UUID"))?;
+    session.require_coordinator()?;
+    let revoker = session.approved_device(&state).await?;
+    let team = session.user.team;
+    let not_found = || {
+        HttpError::new(
+            StatusCode::NOT_FOUND,
+            ErrorCode::NotFound,
+            "no such device in this team",
+        )
+    };
+    let device = state.store.device(target).await?.ok_or_else(not_found)?;
+    if device.team != team {
+        return Err(not_found());
+    }
+    let conflict = |message: &str| {
+        HttpError::new(
+            StatusCode::CONFLICT,
+            ErrorCode::Forbidden,
+            message.to_string(),
+        )
+    };
+    if target == revoker.info.id {
+        return Err(conflict("a device cannot revoke itself"));
+    }
+    if device.info.status == DeviceStatus::Revoked {
+        return Err(conflict("the device is already revoked"));
+    }
+    let identity = state
+        .store
+        .team_identity(team)
+        .await?
+        .ok_or_else(|| conflict("the team has no identity yet"))?;
+    let revocation = request.revocation;
+    let now = now_ms();
+    if revocation.at_ms > now + MAX_SKEW_MS as i64 {
+        return Err(HttpError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::ClockAhead,
+            "revoked as of a time ahead of the server's clock",
+        ));
+    }
+    let bad = |message: &str| {
+        HttpError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::BadSignature,
+            message.to_string(),
+        )
+    };
+    identity
+        .verify_revocation(team, target, revocation.at_ms, &revocation.signature)
+        .map_err(|_| bad("the revocation is not signed by the team's identity"))?;
+    for (index, grant) in request.grants.iter().enumerate() {
+        let holder = state.store.device(grant.device).await?;
+        let holder = holder
+            .filter(|d| d.team == team)
+            .ok_or_else(|| not_found().at(index))?;
+        grant
+            .grant
+            .verify(team, grant.device, &holder.info.keys.exchange, &identity)
+            .map_err(|_| bad("the grant is not signed by the team's identity").at(index))?;
+    }
+    match state
+        .store
+        .revoke_device(
+            team,
+            target,
+            &revocation,
+            &request.grants,
+            revoker.info.id,
+            now,
+        )
+        .await
+    {
+        Ok(()) => {}
+        Err(StoreError::StateChanged) => {
+            return Err(conflict(
+                "the grants must be of the next epoch, for every other approved device",
+            ))
+        }
+        Err(e) => return Err(e.into()),
+    }
+    tracing::info!(device = %target, by = %revoker.info.id, rotated = !request.grants.is_empty(), "device revoked");
+    Ok(ok(DeviceInfo {
+        status: DeviceStatus::Revoked,
+        revocation: Some(revocation),
+        ..device.info
+    }))
 }

@@ -2,8 +2,8 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use faltlogg_core::api::{
-    ErrorCode, PullResponse, PulledEnvelope, PushRequest, PushResponse, PushResult, WireEnvelope,
-    MAX_PULL_BATCH, MAX_PUSH_BATCH,
+    DeviceStatus, ErrorCode, PullResponse, PulledEnvelope, PushRequest, PushResponse, PushResult,
+    WireEnvelope, MAX_PULL_BATCH, MAX_PUSH_BATCH,
 };
 use faltlogg_core::envelope::{Envelope, EnvelopeError};
 use faltlogg_core::hlc::MAX_SKEW_MS;
@@ -24,7 +24,14 @@ pub async fn push(
     session: Session,
     Body(request): Body<PushRequest>,
 ) -> ApiResult<Reply<PushResponse>> {
-    let device = session.approved_device(&state).await?;
+    // A revoked device may still hand over what it stamped before its revocation.
+    let device = session.device_any_status(&state).await?;
+    let revoked_at = match (device.info.status, device.info.revocation) {
+        (DeviceStatus::Approved, _) => None,
+        (DeviceStatus::Revoked, Some(revocation)) => Some(revocation.at_ms.max(0) as u64),
+        (DeviceStatus::Revoked, None) => return Err(HttpError::revoked()),
+        (DeviceStatus::Pending, _) => return Err(HttpError::not_approved()),
+    };
     if request.envelopes.len() > MAX_PUSH_BATCH {
         return Err(HttpError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -45,6 +52,9 @@ pub async fn push(
             .at(index)
         })?;
         check(&envelope, &session, &device.info, epoch, now).map_err(|f| f.at(index))?;
+        if revoked_at.is_some_and(|at| envelope.header.hlc.wall_ms > at) {
+            return Err(HttpError::revoked().at(index));
+        }
         batch.push(NewEnvelope {
             id: envelope.header.id,
             device: device.info.id,

@@ -20,6 +20,7 @@ pub fn api() -> Router<AppState> {
         .route("/devices", post(devices::enrol).get(devices::list))
         .route("/devices/me", get(devices::me))
         .route("/devices/{id}/approve", post(devices::approve))
+        .route("/devices/{id}/revoke", post(devices::revoke))
         .route("/team/identity", put(devices::set_team_identity))
         .route("/envelopes", post(envelopes::push).get(envelopes::pull))
         .fallback(no_such_endpoint)

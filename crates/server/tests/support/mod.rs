@@ -244,6 +244,21 @@ pub struct Founded {
     pub identity: TeamIdentity,
 }
 
+impl Founded {
+    /// A grant of the current key to a listed device (with the identity for a coordinator's).
+    pub fn grant(&self, team: Uuid, device: &DeviceInfo) -> SealedTeamKey {
+        SealedTeamKey::grant(
+            &self.identity,
+            team,
+            device.id,
+            &device.keys,
+            &self.key,
+            device.role == Role::Coordinator,
+            &mut OsRng,
+        )
+    }
+}
+
 pub async fn found_team(server: &TestServer, first: &Device) -> Founded {
     assert!(
         first.me.make_team_key,
@@ -300,15 +315,7 @@ pub async fn approve(server: &TestServer, coordinator: &Device, device: &Device,
         pinned.pairing_code(&device.secrets.public())
     );
     let approve = ApproveRequest {
-        sealed_team_key: SealedTeamKey::grant(
-            &team.identity,
-            coordinator.team,
-            listed.id,
-            &listed.keys,
-            &team.key,
-            listed.role == Role::Coordinator,
-            &mut OsRng,
-        ),
+        grants: vec![team.grant(coordinator.team, listed)],
         admission: team
             .identity
             .admit(coordinator.team, listed.id, &listed.keys),
