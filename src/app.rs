@@ -9,6 +9,7 @@ use leptos_router::hooks::use_location;
 use leptos_router::location::{BrowserUrl, LocationProvider};
 
 use crate::components::{Icon, IconSvg};
+use crate::guard::Guard;
 use crate::i18n::{use_i18n, I18n, Lang, Msg};
 use crate::screens::{
     contact_form::ContactForm, follow_ups::NewFollowUp, groups::GroupForm, groups::Groups,
@@ -23,7 +24,6 @@ use faltlogg_core::record::Kind;
 
 pub const LANG_KEY: &str = "faltlogg.lang";
 /// The app locks itself after this long without a touch or key press.
-const IDLE_LOCK_MS: i64 = 5 * 60 * 1000;
 /// How often the app tries to sync while unlocked and visible.
 const SYNC_EVERY_MS: u64 = 30_000;
 
@@ -75,10 +75,20 @@ fn watch_the_world(ctx: AppCtx) {
     on_window("pointerdown", Box::new(touch));
     on_window("keydown", Box::new(touch));
     on_window("online", Box::new(move || state::spawn_sync(ctx)));
+    // Idle for longer than the team allows (`guard`): lock. Checked every tick, and at once
+    // when the page shows again, before it is uncovered: a phone taken out of a pocket after
+    // an hour shows the unlock screen, never a record.
+    let idle_too_long = move || {
+        ctx.unlocked_untracked()
+            && now_ms() - last_activity.get_value() > Guard::load().idle_lock_ms()
+    };
     on_window(
         "visibilitychange",
-        Box::new(|| {
+        Box::new(move || {
             let hidden = document().hidden();
+            if !hidden && idle_too_long() {
+                state::lock(ctx);
+            }
             if let Some(body) = document().body() {
                 let _ = body.class_list().toggle_with_force("covered", hidden);
             }
@@ -89,7 +99,7 @@ fn watch_the_world(ctx: AppCtx) {
             if !ctx.unlocked_untracked() {
                 return;
             }
-            if now_ms() - last_activity.get_value() > IDLE_LOCK_MS {
+            if idle_too_long() {
                 state::lock(ctx);
             } else if !document().hidden() {
                 state::spawn_sync(ctx);
@@ -223,6 +233,10 @@ fn TopBar(screen: Memo<Screen>) -> impl IntoView {
             <button type="button" class="icon-button" on:click=move |_| state::lock(ctx)>
                 <IconSvg icon=Icon::Lock/>
                 <span>{i18n.t(Msg::Lock)}</span>
+            </button>
+            <button type="button" class="icon-button" id="quick-exit" on:click=move |_| state::quick_exit(ctx)>
+                <IconSvg icon=Icon::Exit/>
+                <span>{i18n.t(Msg::QuickExit)}</span>
             </button>
         </header>
     }

@@ -8,6 +8,7 @@
 pub mod api;
 pub mod app;
 pub mod components;
+pub mod guard;
 pub mod i18n;
 pub mod idb;
 pub mod journal;

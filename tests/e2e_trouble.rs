@@ -438,6 +438,153 @@ async fn a_removed_phone_hands_over_then_erases_itself_and_the_key_moves_on() {
     worker.quit().await;
 }
 
+/// Moves the page's clock `ms` ahead of the real one (until the next page load).
+async fn clock_ahead(phone: &Browser, ms: u64) {
+    phone
+        .driver()
+        .execute(
+            &format!(
+                "if (!window.realNow) window.realNow = Date.now; \
+                 Date.now = () => window.realNow.call(Date) + {ms};"
+            ),
+            vec![],
+        )
+        .await
+        .unwrap();
+}
+
+/// The phone in the hands of someone else: it locks when it shows again after the team's idle
+/// time, a quick exit leaves an empty page and a locked app behind it, wrong passphrases wait
+/// longer and longer, and at the team's limit the phone erases itself and says why.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_phone_locks_when_idle_exits_at_once_and_erases_after_wrong_passphrases() {
+    let work = tempfile::tempdir().unwrap();
+    let chromedriver = support::Chromedriver::start().await;
+    let server = Server::start(work.path(), None, PASSWORD).await;
+    let url = format!("http://127.0.0.1:{}/", server.port);
+    let phone = Browser::open(&chromedriver, &work.path().join("profile"), "sv").await;
+    phone.goto(&url).await;
+    phone.sign_in("admin", PASSWORD).await;
+    phone.choose_passphrase(PASSPHRASE).await;
+    phone
+        .wait(
+            "Number(document.getElementById('sync-state')?.dataset.syncs) >= 1",
+            "the first sync",
+        )
+        .await;
+
+    // The coordinator sets the team's phones: lock after 1 minute, erase after 5 wrong.
+    phone.click_css("nav a[href='/more']").await;
+    phone.choose("idle-lock", "1").await;
+    phone.choose("wipe-after", "5").await;
+    phone.click("save-phone-settings").await;
+    phone
+        .wait(
+            "document.body.innerText.includes('Varje telefon får inställningarna')",
+            "the settings saved",
+        )
+        .await;
+    phone.assert_accessible("More, the team's phones").await;
+    phone.click_css("nav a[href='/']").await;
+    save_contact(&phone, "Öst", "seen-only-when-unlocked").await;
+    phone
+        .wait(&shows_contact("seen-only-when-unlocked"), "the contact")
+        .await;
+
+    // Two minutes later the phone comes out of a pocket: locked before anything shows.
+    clock_ahead(&phone, 2 * 60_000).await;
+    phone
+        .driver()
+        .execute(
+            "document.dispatchEvent(new Event('visibilitychange'))",
+            vec![],
+        )
+        .await
+        .unwrap();
+    phone
+        .wait(
+            "document.getElementById('passphrase') !== null",
+            "locked on showing again",
+        )
+        .await;
+    assert!(!phone.text("main").await.contains("seen-only-when-unlocked"));
+    phone.fill("passphrase", PASSPHRASE).await;
+    phone.submit_form().await;
+    phone
+        .wait(&shows_contact("seen-only-when-unlocked"), "unlocked again")
+        .await;
+
+    // Quick exit: an empty page; going back finds the app locked.
+    phone.click("quick-exit").await;
+    phone
+        .wait_long("document.URL === 'about:blank'", "the empty page", 10)
+        .await;
+    phone.driver().back().await.unwrap();
+    phone
+        .wait(
+            "document.getElementById('passphrase') !== null",
+            "the app locked behind the quick exit",
+        )
+        .await;
+    assert!(!phone.text("main").await.contains("seen-only-when-unlocked"));
+
+    // Wrong passphrases: three are only wrong, the fourth makes the next one wait.
+    let wrong = |n: u32| {
+        let phone = &phone;
+        async move {
+            phone.fill("passphrase", &format!("wrong guess {n}")).await;
+            phone.submit_form().await;
+        }
+    };
+    for n in 0..3 {
+        wrong(n).await;
+        phone
+            .wait(
+                "document.body.innerText.includes('Fel lösenfras. Försök igen.')",
+                "a wrong passphrase",
+            )
+            .await;
+    }
+    wrong(3).await;
+    phone
+        .wait(
+            "document.body.innerText.includes('Vänta en stund')",
+            "a wait after four wrong",
+        )
+        .await;
+    phone
+        .assert_accessible("Unlock, waiting after wrong passphrases")
+        .await;
+    // Even the right one waits.
+    phone.fill("passphrase", PASSPHRASE).await;
+    phone.submit_form().await;
+    phone
+        .wait(
+            "document.body.innerText.includes('Vänta en stund')",
+            "the right passphrase waits too",
+        )
+        .await;
+    // After the wait, the fifth wrong one erases the phone, as the team set.
+    clock_ahead(&phone, 60_000).await;
+    wrong(4).await;
+    phone
+        .wait(
+            "document.body.innerText.includes('Enligt teamets inställning har appens data på telefonen raderats')",
+            "erased after five wrong, in Swedish",
+        )
+        .await;
+    phone
+        .wait_async(
+            "done(localStorage.getItem('faltlogg.vault') === null)",
+            "the vault erased",
+        )
+        .await;
+    phone
+        .assert_accessible("Sign in, after the phone erased itself")
+        .await;
+    phone.quit().await;
+}
+
 /// How many changes the top bar counts as waiting to be sent.
 const WAITING: &str = "return document.getElementById('sync-state').dataset.waiting";
 

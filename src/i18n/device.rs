@@ -32,6 +32,12 @@ macro_rules! device_messages {
         RevokeConfirm => "Ta bort den här enheten från teamet? Den kan inte längre synka, och teamets nyckel byts ut så att den inte kan läsa något nytt. Det den sparat innan lämnas över nästa gång den når servern, sedan raderas den.", "Remove this device from the team? It can no longer sync, and the team key is replaced so that it cannot read anything new. What it saved before is handed over the next time it reaches the server; then it is erased.";
         RevokedDone => "Enheten är borttagen och teamets nyckel är utbytt.", "The device is removed and the team key has been replaced.";
         RemovedFromTeam => "Den här telefonen har tagits bort från teamet av en samordnare. Det som sparats före borttagningen har lämnats över, och appens data på telefonen har raderats.", "A coordinator has removed this phone from the team. What was saved before the removal has been handed over, and the app's data on this phone has been erased.";
+        PhoneSettingsHeading => "Teamets telefoner", "The team's phones";
+        IdleLockLabel => "Lås appen efter så här många minuter utan användning", "Lock the app after this many minutes without use";
+        WipeAfterLabel => "Radera appens data efter så här många fel lösenfraser i rad", "Erase the app's data after this many wrong passphrases in a row";
+        WipeNever => "Aldrig", "Never";
+        SaveSettings => "Spara inställningarna", "Save the settings";
+        SettingsSaved => "Sparat. Varje telefon får inställningarna nästa gång den låses upp eller synkar.", "Saved. Each phone takes the settings the next time it is unlocked or syncs.";
         ApproveDevice => "Godkänn enhet", "Approve device";
         StatusPending => "Väntar", "Pending";
         StatusApproved => "Godkänd", "Approved";

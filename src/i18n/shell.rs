@@ -8,6 +8,7 @@ macro_rules! shell_messages {
         NavMore => "Mer", "More";
         MainNav => "Huvudmeny", "Main menu";
         Lock => "Lås", "Lock";
+        QuickExit => "Stäng snabbt", "Quick exit";
         Language => "Språk", "Language";
         ErrorSummaryTitle => "Det finns ett problem", "There is a problem";
         SignInTitle => "Logga in", "Sign in";
@@ -32,6 +33,8 @@ macro_rules! shell_messages {
         UnlockIntro => "Appen är låst. Skriv din lösenfras.", "The app is locked. Enter your passphrase.";
         UnlockButton => "Lås upp", "Unlock";
         WrongPassphrase => "Fel lösenfras. Försök igen.", "Wrong passphrase. Try again.";
+        WaitBeforeRetry => "För många fel lösenfraser i rad. Vänta en stund och försök sedan igen.", "Too many wrong passphrases in a row. Wait a while, then try again.";
+        ErasedAfterFailures => "För många fel lösenfraser i rad. Enligt teamets inställning har appens data på telefonen raderats. Logga in igen.", "Too many wrong passphrases in a row. As the team has set, the app's data on this phone has been erased. Sign in again.";
         ForgetDevice => "Logga ut och radera data på telefonen", "Sign out and erase data on this phone";
         ForgetConfirm => "Allt som inte har skickats försvinner. Radera ändå?", "Anything not yet sent will be lost. Erase anyway?";
         PendingTitle => "Väntar på godkännande", "Waiting for approval";

@@ -1,8 +1,9 @@
-use faltlogg_core::api::{DeviceInfo, DeviceStatus};
+use faltlogg_core::api::{DeviceInfo, DeviceStatus, TeamSettings};
 use leptos::prelude::*;
 
 use crate::app::sync_words;
-use crate::components::{use_form, Banner, Icon, IconSvg, LanguageSwitch};
+use crate::components::{select_field, use_form, Banner, Icon, IconSvg, LanguageSwitch};
+use crate::guard::Guard;
 use crate::i18n::{use_i18n, Msg};
 use crate::screens::sign_in::SyncProblem;
 use crate::state::{self, use_app};
@@ -17,7 +18,7 @@ pub fn More() -> impl IntoView {
     let username = move || ctx.username();
     view! {
         <SyncSection/>
-        {move || is_coordinator().then(|| view! { <Devices/> })}
+        {move || is_coordinator().then(|| view! { <Devices/> <PhoneSettings/> })}
         <section>
             <LanguageSwitch/>
         </section>
@@ -50,6 +51,48 @@ fn SyncSection() -> impl IntoView {
                 on:click=move |_| state::spawn_sync(ctx)>
                 <IconSvg icon=Icon::Sync/>
                 <span>{i18n.t(Msg::SyncNow)}</span>
+            </button>
+        </section>
+    }
+}
+
+/// What the team's phones do (coordinators): the idle time before they lock, and whether they
+/// erase themselves after wrong passphrases.
+#[component]
+fn PhoneSettings() -> impl IntoView {
+    let i18n = use_i18n();
+    let ctx = use_app();
+    let form = use_form();
+    let now = Guard::load().settings;
+    let idle = RwSignal::new(now.idle_lock_minutes.to_string());
+    let wipe = RwSignal::new(
+        now.wipe_after_failures
+            .map(|n| n.to_string())
+            .unwrap_or_default(),
+    );
+    let save = move |_| {
+        let settings = TeamSettings {
+            idle_lock_minutes: idle.get_untracked().parse().unwrap_or(0),
+            wipe_after_failures: wipe.get_untracked().parse().ok(),
+        };
+        form.run(state::save_team_settings(ctx, settings));
+    };
+    let idle_options = vec![
+        ("1", "1"),
+        ("2", "2"),
+        ("5", "5"),
+        ("10", "10"),
+        ("15", "15"),
+    ];
+    let wipe_options = vec![("5", "5"), ("10", "10"), ("20", "20")];
+    view! {
+        <section>
+            <h2 class="section">{i18n.t(Msg::PhoneSettingsHeading)}</h2>
+            <Banner msg=form.problem warning=true/>
+            {select_field(form, "idle-lock".into(), "idle", Msg::IdleLockLabel, idle_options, None, idle)}
+            {select_field(form, "wipe-after".into(), "wipe", Msg::WipeAfterLabel, wipe_options, Some(Msg::WipeNever), wipe)}
+            <button type="button" class="secondary" id="save-phone-settings" disabled=form.busy() on:click=save>
+                {i18n.t(Msg::SaveSettings)}
             </button>
         </section>
     }

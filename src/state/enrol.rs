@@ -12,6 +12,7 @@
 use faltlogg_core::api::{
     Admission, ApproveRequest, DeviceGrant, DeviceInfo, DeviceList, DeviceStatus, EnrolRequest,
     ErrorCode, MyDevice, Revocation, RevokeRequest, Role, SealedTeamKey, TeamIdentityRequest,
+    TeamSettings,
 };
 use faltlogg_core::crypto::identity::{TeamIdentity, TeamIdentityKey};
 use faltlogg_core::crypto::{SymmetricKey, TeamKey};
@@ -21,6 +22,7 @@ use rand_core::OsRng;
 use super::errors::api_msg;
 use super::{syncing, AppCtx};
 use crate::api::{self, CallError};
+use crate::guard::Guard;
 use crate::i18n::Msg;
 use crate::vault::VaultContents;
 
@@ -52,6 +54,11 @@ async fn enrol(ctx: AppCtx) -> Result<(), Msg> {
     let result: Result<MyDevice, CallError> =
         api::post("/api/devices", Some(&contents.token), &request).await;
     let me = result.map_err(|e| api_msg(&e))?;
+    let mut guard = Guard::load();
+    if guard.settings != me.settings {
+        guard.settings = me.settings;
+        guard.save();
+    }
     let learned = learn(&contents, &me)?;
     ctx.sync.update(|s| s.problem = None);
     let changed = contents.device != Some(me.device.id)
@@ -322,5 +329,19 @@ pub async fn revoke_device(ctx: AppCtx, device: DeviceInfo) -> Result<(), Msg> {
     // The new key reaches this device as it reaches every other: by its grant.
     enrol(ctx).await?;
     ctx.notice.set(Some(Msg::RevokedDone));
+    Ok(())
+}
+
+/// Sets what the team's phones do. This phone takes the settings at once; the others at their
+/// next enrolment call.
+pub async fn save_team_settings(ctx: AppCtx, settings: TeamSettings) -> Result<(), Msg> {
+    let contents = ctx.contents().ok_or(Msg::StorageError)?;
+    api::put("/api/team/settings", &contents.token, &settings)
+        .await
+        .map_err(|e| api_msg(&e))?;
+    let mut guard = Guard::load();
+    guard.settings = settings;
+    guard.save();
+    ctx.notice.set(Some(Msg::SettingsSaved));
     Ok(())
 }

@@ -10,10 +10,11 @@ use leptos::prelude::*;
 use super::errors::{api_msg, vault_msg};
 use super::{enrol, syncing, AppCtx, Phase, SyncState};
 use crate::api;
+use crate::guard::{AfterFailure, Guard};
 use crate::i18n::Msg;
 use crate::idb;
-use crate::time::after_next_paint;
-use crate::vault::{self, OpenVault, VaultContents};
+use crate::time::{after_next_paint, now_ms};
+use crate::vault::{self, OpenVault, VaultContents, VaultError};
 
 /// Step 1: sign in while online. Nothing is stored until a passphrase is chosen.
 pub async fn sign_in(ctx: AppCtx, username: String, password: String) -> Result<(), Msg> {
@@ -58,13 +59,47 @@ pub async fn choose_passphrase(ctx: AppCtx, passphrase: String) -> Result<(), Ms
     Ok(())
 }
 
+/// Unlocks with `passphrase`. Wrong ones in a row first wait longer and longer, and, if the
+/// team set a limit, erase the phone at that count (`crate::guard`).
 pub async fn unlock(ctx: AppCtx, passphrase: String) -> Result<(), Msg> {
+    let mut guard = Guard::load();
+    if guard.wait_left_ms(now_ms()).is_some() {
+        return Err(Msg::WaitBeforeRetry);
+    }
     after_next_paint().await;
-    let open = OpenVault::unlock(&passphrase).map_err(vault_msg)?;
+    let open = match OpenVault::unlock(&passphrase) {
+        Ok(open) => open,
+        Err(VaultError::WrongPassphrase) => {
+            let after = guard.failed(now_ms());
+            guard.save();
+            return match after {
+                AfterFailure::TryAgain => Err(Msg::WrongPassphrase),
+                AfterFailure::Wait(_) => Err(Msg::WaitBeforeRetry),
+                AfterFailure::Erase => {
+                    erase_device(ctx).await;
+                    ctx.notice.set(Some(Msg::ErasedAfterFailures));
+                    Ok(())
+                }
+            };
+        }
+        Err(e) => return Err(vault_msg(e)),
+    };
+    guard.succeeded();
+    guard.save();
     ctx.vault.set(Some(open));
     ctx.phase.set(Phase::Unlocked);
     leptos::task::spawn_local(after_unlock(ctx));
     Ok(())
+}
+
+/// One tap, when someone looks over the worker's shoulder: locks (every secret and all
+/// plaintext leave memory) and replaces the page with an empty one. Back returns to the
+/// app locked, as every fresh load is.
+pub fn quick_exit(ctx: AppCtx) {
+    lock(ctx);
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().replace("about:blank");
+    }
 }
 
 /// Drops every secret and all plaintext from memory.
@@ -88,6 +123,7 @@ pub fn lock(ctx: AppCtx) {
 /// database has to wait for another tab of the app to close.
 pub async fn erase_device(ctx: AppCtx) {
     vault::erase();
+    Guard::erase();
     // With the vault gone, lock() leaves the app signed out.
     lock(ctx);
     ctx.sync.set(SyncState::default());

@@ -17,6 +17,7 @@
 //! | GET | /api/devices | approved device | → [`DeviceList`] |
 //! | POST | /api/devices/{id}/approve | coordinator device | [`ApproveRequest`] → [`DeviceInfo`] |
 //! | POST | /api/devices/{id}/revoke | coordinator device | [`RevokeRequest`] → [`DeviceInfo`] |
+//! | PUT | /api/team/settings | coordinator device | [`TeamSettings`] → `204` |
 //! | PUT | /api/team/identity | coordinator device | [`TeamIdentityRequest`] → `204` (once per team) |
 //! | POST | /api/envelopes | approved device | [`PushRequest`] → [`PushResponse`] |
 //! | GET | /api/envelopes?after=N | approved device | → [`PullResponse`] |
@@ -318,6 +319,39 @@ pub struct MyDevice {
     /// The team identity's public key as the server has it; `None` before the first
     /// coordinator device has made it. A new device pins it (the pairing code shows it).
     pub team_identity: Option<TeamIdentityKey>,
+    /// What the team's coordinators set for its phones.
+    pub settings: TeamSettings,
+}
+
+/// What a coordinator sets for the team's phones. Not secret: a phone keeps it beside its
+/// vault, readable while locked, because the wipe after wrong passphrases needs it then.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamSettings {
+    /// Minutes without a touch or a key before the app locks itself.
+    pub idle_lock_minutes: u8,
+    /// Wrong passphrases in a row after which a phone erases its data; `None`: never.
+    pub wipe_after_failures: Option<u8>,
+}
+
+impl TeamSettings {
+    pub const IDLE_LOCK_MINUTES: core::ops::RangeInclusive<u8> = 1..=15;
+    pub const WIPE_AFTER_FAILURES: core::ops::RangeInclusive<u8> = 5..=20;
+
+    pub fn is_valid(&self) -> bool {
+        Self::IDLE_LOCK_MINUTES.contains(&self.idle_lock_minutes)
+            && self
+                .wipe_after_failures
+                .is_none_or(|n| Self::WIPE_AFTER_FAILURES.contains(&n))
+    }
+}
+
+impl Default for TeamSettings {
+    fn default() -> Self {
+        TeamSettings {
+            idle_lock_minutes: 5,
+            wipe_after_failures: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

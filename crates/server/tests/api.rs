@@ -992,3 +992,48 @@ async fn a_revoked_device_is_refused_at_once_hands_over_what_came_before_and_los
     assert_eq!(pushed.status(), StatusCode::OK);
     assert_eq!(server.pull(&kept, 0).await.envelopes.len(), 2);
 }
+
+#[tokio::test]
+async fn a_coordinator_sets_the_team_s_phone_settings_within_bounds() {
+    let server = TestServer::start(Config::DEFAULT_SESSION_TTL_MS).await;
+    let first = server.device().await;
+    assert_eq!(first.me.settings, TeamSettings::default());
+    let put = |settings: serde_json::Value| {
+        let request = server
+            .http
+            .put(format!("{}/api/team/settings", server.url))
+            .bearer_auth(&first.token)
+            .json(&settings)
+            .send();
+        async move { request.await.unwrap() }
+    };
+    for bad in [
+        json!({ "idle_lock_minutes": 0, "wipe_after_failures": null }),
+        json!({ "idle_lock_minutes": 16, "wipe_after_failures": null }),
+        json!({ "idle_lock_minutes": 5, "wipe_after_failures": 2 }),
+        json!({ "idle_lock_minutes": 5, "wipe_after_failures": 21 }),
+        json!({ "idle_lock_minutes": 300, "wipe_after_failures": null }),
+    ] {
+        let (status, error) = error_of(put(bad.clone()).await).await;
+        assert_eq!(
+            (status, error.error),
+            (StatusCode::BAD_REQUEST, ErrorCode::MalformedRequest),
+            "{bad}"
+        );
+    }
+    let response = put(json!({ "idle_lock_minutes": 2, "wipe_after_failures": 10 })).await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let me: MyDevice = server
+        .get(&first, "/api/devices/me")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        me.settings,
+        TeamSettings {
+            idle_lock_minutes: 2,
+            wipe_after_failures: Some(10)
+        }
+    );
+}

@@ -120,6 +120,18 @@ fn revoke_doomed(_: &mut Caller, context: &Context) -> Option<serde_json::Value>
     Some(serde_json::to_value(request).unwrap())
 }
 
+/// Each team's coordinator sets its own idle time: 7 minutes for team B, 9 for team A.
+fn team_settings(caller: &mut Caller, _: &Context) -> Option<serde_json::Value> {
+    let minutes = if caller.name == "other team" { 7 } else { 9 };
+    Some(
+        serde_json::to_value(TeamSettings {
+            idle_lock_minutes: minutes,
+            wipe_after_failures: None,
+        })
+        .unwrap(),
+    )
+}
+
 fn nothing(_: &mut Caller, _: &Context) -> Option<serde_json::Value> {
     None
 }
@@ -281,6 +293,21 @@ async fn every_endpoint_refuses_every_caller_it_should_and_teams_stay_apart() {
             spare: false,
         },
         Row {
+            method: Method::PUT,
+            path: "/api/team/settings".into(),
+            body: team_settings,
+            expected: [
+                expired,
+                expired,
+                (204, None),
+                (403, Some(Forbidden)),
+                (403, Some(Forbidden)),
+                (403, Some(Forbidden)),
+                (204, None),
+            ],
+            spare: false,
+        },
+        Row {
             method: Method::POST,
             path: "/api/envelopes".into(),
             body: push_own,
@@ -371,6 +398,12 @@ async fn every_endpoint_refuses_every_caller_it_should_and_teams_stay_apart() {
         assert!(other_team.iter().all(|o| o.envelope != envelope.envelope));
         let team = envelope.envelope.decode().unwrap().header.team;
         assert_eq!(team, context.target.team);
+    }
+    // Each team has the settings its own coordinator set.
+    for (caller, minutes) in [(&callers[6], 9), (&callers[2], 7)] {
+        let store_team = caller.device.as_ref().unwrap().team;
+        let settings = store.team_settings(store_team).await.unwrap();
+        assert_eq!(settings.idle_lock_minutes, minutes, "{}", caller.name);
     }
     let b_devices = &listed["other team"].devices;
     assert_eq!(b_devices.len(), 1);

@@ -5,7 +5,8 @@ pub mod sqlite;
 
 use async_trait::async_trait;
 use faltlogg_core::api::{
-    Admission, DeviceGrant, DeviceInfo, DeviceStatus, Revocation, Role, SealedTeamKey, UserInfo,
+    Admission, DeviceGrant, DeviceInfo, DeviceStatus, Revocation, Role, SealedTeamKey,
+    TeamSettings, UserInfo,
 };
 use faltlogg_core::crypto::device::DevicePublicKeys;
 use faltlogg_core::crypto::identity::{Sig, TeamIdentityKey};
@@ -148,6 +149,8 @@ pub trait Store: Send + Sync + 'static {
     async fn device(&self, id: Uuid) -> StoreResult<Option<DeviceRow>>;
     async fn team_devices(&self, team: Uuid) -> StoreResult<Vec<DeviceInfo>>;
     async fn team_epoch(&self, team: Uuid) -> StoreResult<u32>;
+    async fn team_settings(&self, team: Uuid) -> StoreResult<TeamSettings>;
+    async fn set_team_settings(&self, team: Uuid, settings: &TeamSettings) -> StoreResult<()>;
     /// The team identity's public key, once a coordinator device has sent it.
     async fn team_identity(&self, team: Uuid) -> StoreResult<Option<TeamIdentityKey>>;
     /// Sets the team identity (once: another one is [`StoreError::StateChanged`], the same one

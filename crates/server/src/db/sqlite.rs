@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use faltlogg_core::api::{
-    Admission, DeviceGrant, DeviceInfo, DeviceStatus, Revocation, Role, SealedTeamKey, UserInfo,
+    Admission, DeviceGrant, DeviceInfo, DeviceStatus, Revocation, Role, SealedTeamKey,
+    TeamSettings, UserInfo,
 };
 use faltlogg_core::crypto::device::DevicePublicKeys;
 use faltlogg_core::crypto::identity::{Sig, TeamIdentityKey};
@@ -471,6 +472,33 @@ impl Store for SqliteStore {
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(|r| device_row(r).map(|d| d.info)).collect()
+    }
+
+    async fn team_settings(&self, team: Uuid) -> StoreResult<TeamSettings> {
+        let (idle, wipe): (i64, Option<i64>) =
+            sqlx::query_as("SELECT idle_lock_minutes, wipe_after_failures FROM teams WHERE id = ?")
+                .bind(team.to_string())
+                .fetch_one(&self.pool)
+                .await?;
+        let settings = TeamSettings {
+            idle_lock_minutes: u8::try_from(idle).map_err(|_| bad_data("idle minutes"))?,
+            wipe_after_failures: wipe
+                .map(u8::try_from)
+                .transpose()
+                .map_err(|_| bad_data("wipe after"))?,
+        };
+        Ok(settings)
+    }
+
+    async fn set_team_settings(&self, team: Uuid, settings: &TeamSettings) -> StoreResult<()> {
+        let _w = self.write.lock().await;
+        sqlx::query("UPDATE teams SET idle_lock_minutes = ?, wipe_after_failures = ? WHERE id = ?")
+            .bind(i64::from(settings.idle_lock_minutes))
+            .bind(settings.wipe_after_failures.map(i64::from))
+            .bind(team.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     async fn team_identity(&self, team: Uuid) -> StoreResult<Option<TeamIdentityKey>> {

@@ -3,7 +3,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use faltlogg_core::api::{
     enrol_proof_message, ApproveRequest, DeviceInfo, DeviceList, DeviceStatus, EnrolRequest,
-    ErrorCode, MyDevice, RevokeRequest, TeamIdentityRequest,
+    ErrorCode, MyDevice, RevokeRequest, TeamIdentityRequest, TeamSettings,
 };
 use faltlogg_core::hlc::MAX_SKEW_MS;
 use uuid::Uuid;
@@ -66,6 +66,7 @@ async fn my_device(
         sealed_team_keys: state.store.sealed_team_keys(device.id).await?,
         team_epoch: state.store.team_epoch(team).await?,
         team_identity: state.store.team_identity(team).await?,
+        settings: state.store.team_settings(team).await?,
         device,
         make_team_key,
     })
@@ -357,4 +358,27 @@ pub async fn revoke(
         revocation: Some(revocation),
         ..device.info
     }))
+}
+
+/// A coordinator sets what the team's phones do: the idle time before they lock, and whether
+/// they erase their data after a number of wrong passphrases. Phones take it at their next
+/// enrolment call (every unlock, and every 10 s while waiting).
+pub async fn set_team_settings(
+    State(state): State<AppState>,
+    session: Session,
+    Body(settings): Body<TeamSettings>,
+) -> ApiResult<StatusCode> {
+    session.require_coordinator()?;
+    let caller = session.approved_device(&state).await?;
+    if !settings.is_valid() {
+        return Err(HttpError::malformed(
+            "idle_lock_minutes must be 1 to 15, wipe_after_failures 5 to 20 or null",
+        ));
+    }
+    state
+        .store
+        .set_team_settings(session.user.team, &settings)
+        .await?;
+    tracing::info!(device = %caller.info.id, "team settings changed");
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -22,6 +22,7 @@ pub fn api() -> Router<AppState> {
         .route("/devices/{id}/approve", post(devices::approve))
         .route("/devices/{id}/revoke", post(devices::revoke))
         .route("/team/identity", put(devices::set_team_identity))
+        .route("/team/settings", put(devices::set_team_settings))
         .route("/envelopes", post(envelopes::push).get(envelopes::pull))
         .fallback(no_such_endpoint)
 }
