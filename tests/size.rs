@@ -1,16 +1,18 @@
 //! The size budget: the whole PWA (wasm + JS + CSS + the HTML shell, brotli q11) within
-//! 240 KB, the field records' budget (issue 8); 260 KB is the ceiling for the app with every
-//! screen. Needs the release build in dist/ (`trunk build`).
+//! 250 KB, the budget of teams, roles, keys and devices (issue 12; the field records had 240);
+//! 260 KB is the ceiling for the app with every screen. Needs the release build in dist/
+//! (`trunk build`).
 //!
 //! Measured 230.9 KB (2026-12-01), after the PWA dropped its JSON codec for postcard
-//! (about 22 KB; docs/api.md) and its enrolment flow was boxed (`state::Task`, 2.9 KB).
+//! (about 22 KB; docs/api.md) and its enrolment flow was boxed (`state::Task`, 2.9 KB); 241.2
+//! KB with the team identity, revocation and the phone's guard (issue 12).
 
 #![cfg(not(target_arch = "wasm32"))]
 
 mod support;
 
 /// KB of 1024 bytes.
-const BUDGET_KB: f64 = 240.0;
+const BUDGET_KB: f64 = 250.0;
 
 #[test]
 fn the_pwa_fits_its_transfer_budget() {
