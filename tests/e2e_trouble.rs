@@ -281,6 +281,7 @@ async fn a_server_that_forges_a_device_a_key_or_an_epoch_is_refused() {
         .await;
     phone.click("sync-now").await;
     assert_waiting(&phone, 0, "the contact sent").await;
+    support::wait_for_envelopes(&server.db_path(), 2).await;
     let (epoch, device) = support::newest_envelope(&server.db_path()).await;
     assert_eq!(
         (epoch, device.to_string()),
@@ -373,7 +374,13 @@ async fn a_removed_phone_hands_over_then_erases_itself_and_the_key_moves_on() {
     // The coordinator writes under the new key.
     coordinator.click_css("nav a[href='/']").await;
     save_contact(&coordinator, "Syd", "after-the-removal").await;
-    assert_waiting(&coordinator, 0, "the coordinator's contact sent").await;
+    coordinator
+        .wait(
+            &shows_contact("after-the-removal"),
+            "the coordinator's contact",
+        )
+        .await;
+    support::wait_for_envelopes(&server.db_path(), 1).await;
     let (epoch, _) = support::newest_envelope(&server.db_path()).await;
     assert_eq!(epoch, 2, "the coordinator writes under the new epoch");
 
@@ -423,6 +430,30 @@ async fn a_removed_phone_hands_over_then_erases_itself_and_the_key_moves_on() {
             &shows_contact("handed-over-note"),
             "the handed-over contact on the coordinator's phone",
         )
+        .await;
+    // The coordinator reads it all in the team's security events: who, which device, never
+    // what was written.
+    coordinator.click_css("nav a[href='/more']").await;
+    for event in [
+        "Removed a device from the team",
+        "A removed device handed over its changes",
+        "Approved a device",
+    ] {
+        coordinator
+            .wait(
+                &format!(
+                    "(document.getElementById('events')||{{}}).textContent?.includes('{event}')"
+                ),
+                event,
+            )
+            .await;
+    }
+    assert!(!coordinator
+        .text("events")
+        .await
+        .contains("handed-over-note"));
+    coordinator
+        .assert_accessible("More, with the security events")
         .await;
     // The removed phone was never granted the new key.
     let mut db = support::open_db(&server.db_path()).await;

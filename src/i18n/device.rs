@@ -38,6 +38,23 @@ macro_rules! device_messages {
         WipeNever => "Aldrig", "Never";
         SaveSettings => "Spara inställningarna", "Save the settings";
         SettingsSaved => "Sparat. Varje telefon får inställningarna nästa gång den låses upp eller synkar.", "Saved. Each phone takes the settings the next time it is unlocked or syncs.";
+        EventsHeading => "Säkerhetshändelser", "Security events";
+        EventsIntro => "Vem som gjorde vad och med vilken enhet. Aldrig vad som skrevs.", "Who did what, and with which device. Never what was written.";
+        OlderEvents => "Visa äldre", "Show older";
+        EventSignedIn => "Loggade in", "Signed in";
+        EventSignInFailed => "Fel lösenord vid inloggning", "Wrong password at sign-in";
+        EventSignedOut => "Loggade ut", "Signed out";
+        EventEnrolled => "Ny enhet anmäld", "New device enrolled";
+        EventApproved => "Godkände en enhet", "Approved a device";
+        EventRevoked => "Tog bort en enhet från teamet", "Removed a device from the team";
+        EventHandedOver => "En borttagen enhet lämnade över sina ändringar", "A removed device handed over its changes";
+        EventIdentitySet => "Teamets identitet skapades", "The team's identity was made";
+        EventSettingsChanged => "Ändrade telefonernas inställningar", "Changed the phones' settings";
+        EventAccountAdded => "Konto skapat", "Account added";
+        EventAccountDisabled => "Konto avstängt", "Account disabled";
+        EventAccountEnabled => "Konto öppnat igen", "Account enabled";
+        EventPasswordReset => "Nytt lösenord satt", "Password reset";
+        DeviceShort => "enhet", "device";
         ApproveDevice => "Godkänn enhet", "Approve device";
         StatusPending => "Väntar", "Pending";
         StatusApproved => "Godkänd", "Approved";
@@ -50,4 +67,25 @@ macro_rules! device_messages {
         AboutText => "Allt du sparar krypteras på telefonen. Servern ser aldrig innehållet.", "Everything you save is encrypted on the phone. The server never sees the contents.";
         SignedInAs => "Inloggad som", "Signed in as";
     ] $($rest)* } };
+}
+
+/// The words for a kind of security event.
+pub fn audit_kind_msg(kind: faltlogg_core::api::AuditKind) -> super::Msg {
+    use super::Msg;
+    use faltlogg_core::api::AuditKind::*;
+    match kind {
+        SignedIn => Msg::EventSignedIn,
+        SignInFailed => Msg::EventSignInFailed,
+        SignedOut => Msg::EventSignedOut,
+        Enrolled => Msg::EventEnrolled,
+        Approved => Msg::EventApproved,
+        Revoked => Msg::EventRevoked,
+        HandedOver => Msg::EventHandedOver,
+        IdentitySet => Msg::EventIdentitySet,
+        SettingsChanged => Msg::EventSettingsChanged,
+        AccountAdded => Msg::EventAccountAdded,
+        AccountDisabled => Msg::EventAccountDisabled,
+        AccountEnabled => Msg::EventAccountEnabled,
+        PasswordReset => Msg::EventPasswordReset,
+    }
 }

@@ -25,6 +25,7 @@ mod groups;
 mod device;
 
 pub use contacts::{agency_msg, kind_msg, message_msg};
+pub use device::audit_kind_msg;
 pub use follow_ups::follow_up_status_msg;
 pub use forms::problem_msg;
 pub use offers::{category_msg, offer_status_msg};

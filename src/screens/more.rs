@@ -1,10 +1,10 @@
-use faltlogg_core::api::{DeviceInfo, DeviceStatus, TeamSettings};
+use faltlogg_core::api::{AuditEvent, DeviceInfo, DeviceStatus, TeamSettings};
 use leptos::prelude::*;
 
 use crate::app::sync_words;
 use crate::components::{select_field, use_form, Banner, Icon, IconSvg, LanguageSwitch};
 use crate::guard::Guard;
-use crate::i18n::{use_i18n, Msg};
+use crate::i18n::{audit_kind_msg, use_i18n, Msg};
 use crate::screens::sign_in::SyncProblem;
 use crate::state::{self, use_app};
 use crate::time::date_time;
@@ -18,7 +18,7 @@ pub fn More() -> impl IntoView {
     let username = move || ctx.username();
     view! {
         <SyncSection/>
-        {move || is_coordinator().then(|| view! { <Devices/> <PhoneSettings/> })}
+        {move || is_coordinator().then(|| view! { <Devices/> <PhoneSettings/> <Events/> })}
         <section>
             <LanguageSwitch/>
         </section>
@@ -52,6 +52,59 @@ fn SyncSection() -> impl IntoView {
                 <IconSvg icon=Icon::Sync/>
                 <span>{i18n.t(Msg::SyncNow)}</span>
             </button>
+        </section>
+    }
+}
+
+/// The team's security events (coordinators), newest first, older ones on demand.
+#[component]
+fn Events() -> impl IntoView {
+    let i18n = use_i18n();
+    let ctx = use_app();
+    let form = use_form();
+    let events = RwSignal::new(Vec::<AuditEvent>::new());
+    let more = RwSignal::new(false);
+    let load = move || {
+        form.run(async move {
+            let before = events.with_untracked(|e| e.last().map(|e| e.id));
+            let page = state::team_events(ctx, before).await?;
+            events.update(|e| e.extend(page.events));
+            more.set(page.more);
+            Ok(())
+        })
+    };
+    load();
+    // A device by the start of its id: enough to tell the team's few devices apart.
+    let device = move |id: uuid::Uuid| {
+        format!(
+            "{} {}",
+            i18n.t(Msg::DeviceShort),
+            &id.simple().to_string()[..8]
+        )
+    };
+    view! {
+        <section>
+            <h2 class="section">{i18n.t(Msg::EventsHeading)}</h2>
+            <p>{i18n.t(Msg::EventsIntro)}</p>
+            <Banner msg=form.problem warning=true/>
+            <ul class="cards" id="events">
+                {move || events.get().into_iter().map(|e| view! {
+                    <li class="card">
+                        <p class="card-title">{i18n.t(audit_kind_msg(e.kind))}</p>
+                        <p class="muted">
+                            {date_time(e.at_ms)}
+                            {e.username.map(|u| format!(" · {u}"))}
+                            {e.device.map(|d| format!(" · {}", device(d)))}
+                            {e.target.map(|t| format!(" → {}", device(t)))}
+                        </p>
+                    </li>
+                }).collect_view()}
+            </ul>
+            {move || more.get().then(|| view! {
+                <button type="button" class="secondary" id="older-events" disabled=form.busy() on:click=move |_| load()>
+                    {i18n.t(Msg::OlderEvents)}
+                </button>
+            })}
         </section>
     }
 }

@@ -12,7 +12,6 @@
 use faltlogg_core::api::{
     Admission, ApproveRequest, DeviceGrant, DeviceInfo, DeviceList, DeviceStatus, EnrolRequest,
     ErrorCode, MyDevice, Revocation, RevokeRequest, Role, SealedTeamKey, TeamIdentityRequest,
-    TeamSettings,
 };
 use faltlogg_core::crypto::identity::{TeamIdentity, TeamIdentityKey};
 use faltlogg_core::crypto::{SymmetricKey, TeamKey};
@@ -329,19 +328,5 @@ pub async fn revoke_device(ctx: AppCtx, device: DeviceInfo) -> Result<(), Msg> {
     // The new key reaches this device as it reaches every other: by its grant.
     enrol(ctx).await?;
     ctx.notice.set(Some(Msg::RevokedDone));
-    Ok(())
-}
-
-/// Sets what the team's phones do. This phone takes the settings at once; the others at their
-/// next enrolment call.
-pub async fn save_team_settings(ctx: AppCtx, settings: TeamSettings) -> Result<(), Msg> {
-    let contents = ctx.contents().ok_or(Msg::StorageError)?;
-    api::put("/api/team/settings", &contents.token, &settings)
-        .await
-        .map_err(|e| api_msg(&e))?;
-    let mut guard = Guard::load();
-    guard.settings = settings;
-    guard.save();
-    ctx.notice.set(Some(Msg::SettingsSaved));
     Ok(())
 }

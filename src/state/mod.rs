@@ -15,12 +15,14 @@ mod errors;
 pub mod records;
 mod session;
 mod syncing;
+mod team;
 
 pub use drafts::{clear as clear_draft, load as load_draft, save as save_draft};
-pub use enrol::{approve_device, ensure_enrolled, revoke_device, save_team_settings, team_devices};
+pub use enrol::{approve_device, ensure_enrolled, revoke_device, team_devices};
 pub use errors::storage_msg;
 pub use session::{choose_passphrase, erase_device, lock, quick_exit, sign_in, unlock};
 pub use syncing::spawn_sync;
+pub use team::{save_team_settings, team_events};
 
 /// After this many changes folded in since the last snapshot, a new one is written.
 const SNAPSHOT_EVERY: usize = 100;

@@ -645,6 +645,26 @@ pub async fn forge_grant(db_path: &Path, team: uuid::Uuid, device: uuid::Uuid) {
         .unwrap();
 }
 
+/// Waits until the server holds at least `n` envelopes.
+pub async fn wait_for_envelopes(db_path: &Path, n: i64) {
+    let start = Instant::now();
+    loop {
+        let mut db = open_db(db_path).await;
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM envelopes")
+            .fetch_one(&mut db)
+            .await
+            .unwrap();
+        if count >= n {
+            return;
+        }
+        assert!(
+            start.elapsed() < WAIT,
+            "the server holds {count} envelopes, not {n}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
 /// The epoch and sending device of the team's newest envelope on the server.
 pub async fn newest_envelope(db_path: &Path) -> (u32, uuid::Uuid) {
     let mut db = open_db(db_path).await;

@@ -17,6 +17,7 @@
 //! | GET | /api/devices | approved device | → [`DeviceList`] |
 //! | POST | /api/devices/{id}/approve | coordinator device | [`ApproveRequest`] → [`DeviceInfo`] |
 //! | POST | /api/devices/{id}/revoke | coordinator device | [`RevokeRequest`] → [`DeviceInfo`] |
+//! | GET | /api/team/events?before=N | coordinator device | → [`AuditPage`] |
 //! | PUT | /api/team/settings | coordinator device | [`TeamSettings`] → `204` |
 //! | PUT | /api/team/identity | coordinator device | [`TeamIdentityRequest`] → `204` (once per team) |
 //! | POST | /api/envelopes | approved device | [`PushRequest`] → [`PushResponse`] |
@@ -455,6 +456,52 @@ pub struct PullResponse {
     /// More are waiting after the last one returned.
     pub more: bool,
 }
+
+/// What happened, in a team's security events. Never what was typed or written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditKind {
+    SignedIn,
+    /// A wrong password for an existing account (an unknown name is not the team's).
+    SignInFailed,
+    SignedOut,
+    /// A new device enrolled, waiting for approval (or the team's first, approved at once).
+    Enrolled,
+    Approved,
+    Revoked,
+    /// A revoked device handed over what it made before its revocation.
+    HandedOver,
+    IdentitySet,
+    SettingsChanged,
+    AccountAdded,
+    AccountDisabled,
+    AccountEnabled,
+    PasswordReset,
+}
+
+/// One security event of the team.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEvent {
+    pub id: i64,
+    pub at_ms: i64,
+    pub kind: AuditKind,
+    /// The account that acted, or that the event is about.
+    pub username: Option<String>,
+    /// The device that acted.
+    pub device: Option<Uuid>,
+    /// The device acted on (approved, revoked).
+    pub target: Option<Uuid>,
+}
+
+/// The team's events, newest first; `more` when older ones are left.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub events: Vec<AuditEvent>,
+    pub more: bool,
+}
+
+/// Events per page of `GET /api/team/events`.
+pub const AUDIT_PAGE: usize = 50;
 
 /// Machine-readable error codes; clients map them to words in the user's language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

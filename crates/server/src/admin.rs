@@ -11,8 +11,9 @@ use std::io::{BufRead, Write};
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
-use faltlogg_core::api::Role;
+use faltlogg_core::api::{AuditKind, Role, UserInfo};
 
+use crate::audit::{self, Event};
 use crate::db::{Store, StoreError};
 use crate::{now_ms, passwords};
 
@@ -174,7 +175,7 @@ pub async fn run(
             let team = name("team name", &team)?;
             let coordinator = name("username", &coordinator)?;
             let (password, made) = new_password(&password, stdin)?;
-            store
+            let user = store
                 .create_team_with_coordinator(
                     &team,
                     &coordinator,
@@ -184,6 +185,7 @@ pub async fn run(
                 .await
                 .map_err(|e| failed(e, "the team name or the username"))?;
             tracing::info!("team added");
+            account_event(store, &user, AuditKind::AccountAdded).await;
             writeln!(
                 out,
                 "Team \"{team}\" added, with its coordinator \"{coordinator}\"."
@@ -226,6 +228,7 @@ pub async fn run(
                     )
                 })?;
             tracing::info!(user = %user.id, "account added");
+            account_event(store, &user, AuditKind::AccountAdded).await;
             writeln!(out, "Account \"{username}\" added to team \"{team}\".").map_err(w)?;
             show_once(out, made, &password)
         }
@@ -235,6 +238,7 @@ pub async fn run(
                 .await
                 .map_err(|e| failed(e, &format!("the account \"{username}\"")))?;
             tracing::info!("account disabled");
+            named_event(store, &username, AuditKind::AccountDisabled).await;
             writeln!(
                 out,
                 "Account \"{username}\" disabled; its sessions have ended."
@@ -247,6 +251,7 @@ pub async fn run(
                 .await
                 .map_err(|e| failed(e, &format!("the account \"{username}\"")))?;
             tracing::info!("account enabled");
+            named_event(store, &username, AuditKind::AccountEnabled).await;
             writeln!(out, "Account \"{username}\" enabled.").map_err(w)
         }
         AdminCommand::Account(AccountCommand::ResetPassword { username, password }) => {
@@ -256,6 +261,7 @@ pub async fn run(
                 .await
                 .map_err(|e| failed(e, &format!("the account \"{username}\"")))?;
             tracing::info!("password reset");
+            named_event(store, &username, AuditKind::PasswordReset).await;
             writeln!(
                 out,
                 "New password set for \"{username}\"; its sessions have ended."
@@ -305,6 +311,17 @@ pub async fn run(
             }
             Ok(())
         }
+    }
+}
+
+/// An account change, in its team's security events (made by the operator: no device).
+async fn account_event(store: &dyn Store, user: &UserInfo, kind: AuditKind) {
+    audit::record(store, Event::new(user.team, kind).by(user.id, None)).await;
+}
+
+async fn named_event(store: &dyn Store, username: &str, kind: AuditKind) {
+    if let Ok(Some(account)) = store.account(username).await {
+        account_event(store, &account.user, kind).await;
     }
 }
 

@@ -5,6 +5,7 @@
 //! plaintext; it sees only routing metadata (team, device, sizes, times).
 
 pub mod admin;
+pub mod audit;
 pub mod auth;
 pub mod bootstrap;
 pub mod config;

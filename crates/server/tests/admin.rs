@@ -232,4 +232,29 @@ async fn the_operator_manages_teams_and_accounts_without_a_password_in_argv() {
         "a reset ends the sessions"
     );
     signed_in("ali", new).await;
+
+    // Every change the operator made is in the team's security events, by account.
+    use faltlogg_server::db::Store;
+    let store = faltlogg_server::db::sqlite::SqliteStore::open(&data.join("faltlogg.sqlite3"))
+        .await
+        .unwrap();
+    let events = store.team_events(sara.user.team, None, 100).await.unwrap();
+    let by_operator: Vec<(AuditKind, Option<&str>)> = events
+        .iter()
+        .rev()
+        .filter(|e| {
+            e.device.is_none() && e.kind != AuditKind::SignedIn && e.kind != AuditKind::SignInFailed
+        })
+        .map(|e| (e.kind, e.username.as_deref()))
+        .collect();
+    assert_eq!(
+        by_operator,
+        [
+            (AuditKind::AccountAdded, Some("sara")),
+            (AuditKind::AccountAdded, Some("ali")),
+            (AuditKind::AccountDisabled, Some("ali")),
+            (AuditKind::AccountEnabled, Some("ali")),
+            (AuditKind::PasswordReset, Some("ali")),
+        ]
+    );
 }

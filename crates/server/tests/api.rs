@@ -1037,3 +1037,78 @@ async fn a_coordinator_sets_the_team_s_phone_settings_within_bounds() {
         }
     );
 }
+
+#[tokio::test]
+async fn the_team_s_security_events_say_who_when_and_which_device_never_what() {
+    let server = TestServer::start(Config::DEFAULT_SESSION_TTL_MS).await;
+    let first = server.device().await;
+    let team = found_team(&server, &first).await;
+    let typed = "a-password-typed-wrong-7f3a";
+    assert_eq!(
+        server.sign_in(typed).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let stranger = server.sign_in_as("nobody-by-this-name", typed).await;
+    assert_eq!(stranger.status(), StatusCode::UNAUTHORIZED);
+    let second = server.device().await;
+    approve(&server, &first, &second, &team).await;
+    let response = server
+        .http
+        .put(format!("{}/api/team/settings", server.url))
+        .bearer_auth(&first.token)
+        .json(&TeamSettings::default())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+
+    let response = server.get(&first, "/api/team/events").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let body = response.text().await.unwrap();
+    assert!(!body.contains(typed) && !body.contains("nobody-by-this-name"));
+    let page: AuditPage = serde_json::from_str(&body).unwrap();
+    assert!(!page.more);
+    let kinds: Vec<AuditKind> = page.events.iter().rev().map(|e| e.kind).collect();
+    use AuditKind::*;
+    assert_eq!(
+        kinds,
+        [
+            SignedIn,
+            Enrolled,
+            IdentitySet,
+            SignInFailed,
+            SignedIn,
+            Enrolled,
+            Approved,
+            SettingsChanged
+        ]
+    );
+    let approved = &page.events[1];
+    assert_eq!(
+        (
+            approved.username.as_deref(),
+            approved.device,
+            approved.target
+        ),
+        (
+            Some("admin"),
+            Some(first.me.device.id),
+            Some(second.me.device.id)
+        )
+    );
+    assert!(page
+        .events
+        .windows(2)
+        .all(|w| w[0].id > w[1].id && w[0].at_ms >= w[1].at_ms));
+    // Older ones, a page at a time.
+    let older: AuditPage = server
+        .get(
+            &first,
+            &format!("/api/team/events?before={}", page.events[2].id),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(older.events, page.events[3..].to_vec());
+}

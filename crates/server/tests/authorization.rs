@@ -330,6 +330,21 @@ async fn every_endpoint_refuses_every_caller_it_should_and_teams_stay_apart() {
             ],
             spare: true,
         },
+        Row {
+            method: Method::GET,
+            path: "/api/team/events".into(),
+            body: nothing,
+            expected: [
+                expired,
+                expired,
+                ok,
+                (403, Some(Forbidden)),
+                (403, Some(Forbidden)),
+                (403, Some(Forbidden)),
+                ok,
+            ],
+            spare: false,
+        },
         // Last: it ends every session of the caller's account.
         Row {
             method: Method::DELETE,
@@ -345,6 +360,7 @@ async fn every_endpoint_refuses_every_caller_it_should_and_teams_stay_apart() {
     let mut failures = Vec::new();
     let mut pulled = std::collections::HashMap::new();
     let mut listed = std::collections::HashMap::new();
+    let mut events = std::collections::HashMap::new();
     for row in &rows {
         for (caller, expected) in callers.iter_mut().zip(row.expected) {
             let mut request = server
@@ -377,6 +393,10 @@ async fn every_endpoint_refuses_every_caller_it_should_and_teams_stay_apart() {
                 let page: PullResponse = serde_json::from_slice(&bytes).unwrap();
                 pulled.insert(caller.name, page);
             }
+            if status == 200 && row.path == "/api/team/events" {
+                let page: AuditPage = serde_json::from_slice(&bytes).unwrap();
+                events.insert(caller.name, page);
+            }
             if status == 200 && row.path == "/api/devices" && row.method == Method::GET {
                 let list: DeviceList = serde_json::from_slice(&bytes).unwrap();
                 listed.insert(caller.name, list);
@@ -405,6 +425,15 @@ async fn every_endpoint_refuses_every_caller_it_should_and_teams_stay_apart() {
         let settings = store.team_settings(store_team).await.unwrap();
         assert_eq!(settings.idle_lock_minutes, minutes, "{}", caller.name);
     }
+    // Each team's events are its own: team B's name only its coordinator.
+    assert!(events["other team"]
+        .events
+        .iter()
+        .all(|e| e.username.as_deref() == Some("other")));
+    assert!(events["coordinator"]
+        .events
+        .iter()
+        .all(|e| e.username.as_deref() != Some("other")));
     let b_devices = &listed["other team"].devices;
     assert_eq!(b_devices.len(), 1);
     assert_eq!(b_devices[0].username, "other");

@@ -5,8 +5,8 @@ pub mod sqlite;
 
 use async_trait::async_trait;
 use faltlogg_core::api::{
-    Admission, DeviceGrant, DeviceInfo, DeviceStatus, Revocation, Role, SealedTeamKey,
-    TeamSettings, UserInfo,
+    Admission, AuditEvent, AuditKind, DeviceGrant, DeviceInfo, DeviceStatus, Revocation, Role,
+    SealedTeamKey, TeamSettings, UserInfo,
 };
 use faltlogg_core::crypto::device::DevicePublicKeys;
 use faltlogg_core::crypto::identity::{Sig, TeamIdentityKey};
@@ -51,6 +51,16 @@ impl From<sqlx::Error> for StoreError {
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A security event to record: who (`user`), with which device, on which device (`target`).
+pub struct NewAuditEvent {
+    pub team: Uuid,
+    pub kind: AuditKind,
+    pub user: Option<Uuid>,
+    pub device: Option<Uuid>,
+    pub target: Option<Uuid>,
+    pub at_ms: i64,
+}
 
 /// A user with the password hash, for sign-in only.
 pub struct UserCredentials {
@@ -104,6 +114,8 @@ pub trait Store: Send + Sync + 'static {
 
     // The operator's commands (`faltlogg-server admin`).
     async fn teams(&self) -> StoreResult<Vec<TeamRow>>;
+    /// An account by its username, disabled or not.
+    async fn account(&self, username: &str) -> StoreResult<Option<AccountRow>>;
     async fn accounts(&self) -> StoreResult<Vec<AccountRow>>;
     /// Adds an account to the team named `team_name` ([`StoreError::NotFound`] if there is
     /// none; [`StoreError::Exists`] if the username is taken).
@@ -190,6 +202,15 @@ pub trait Store: Send + Sync + 'static {
         now_ms: i64,
     ) -> StoreResult<()>;
 
+    async fn record_event(&self, event: &NewAuditEvent) -> StoreResult<()>;
+    /// Up to `limit` of the team's events older than `before` (an event id), newest first.
+    async fn team_events(
+        &self,
+        team: Uuid,
+        before: Option<i64>,
+        limit: usize,
+    ) -> StoreResult<Vec<AuditEvent>>;
+
     /// Stores a batch in one transaction, each envelope once, and returns the sequence numbers
     /// in order. A repeated envelope (same id, same bytes) returns its existing number.
     async fn push_envelopes(
@@ -223,6 +244,35 @@ pub(crate) fn parse_status(s: &str) -> Option<DeviceStatus> {
         "revoked" => Some(DeviceStatus::Revoked),
         _ => None,
     }
+}
+
+const AUDIT_KINDS: [(AuditKind, &str); 13] = [
+    (AuditKind::SignedIn, "signed_in"),
+    (AuditKind::SignInFailed, "sign_in_failed"),
+    (AuditKind::SignedOut, "signed_out"),
+    (AuditKind::Enrolled, "enrolled"),
+    (AuditKind::Approved, "approved"),
+    (AuditKind::Revoked, "revoked"),
+    (AuditKind::HandedOver, "handed_over"),
+    (AuditKind::IdentitySet, "identity_set"),
+    (AuditKind::SettingsChanged, "settings_changed"),
+    (AuditKind::AccountAdded, "account_added"),
+    (AuditKind::AccountDisabled, "account_disabled"),
+    (AuditKind::AccountEnabled, "account_enabled"),
+    (AuditKind::PasswordReset, "password_reset"),
+];
+
+pub(crate) fn audit_kind_str(kind: AuditKind) -> &'static str {
+    AUDIT_KINDS
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map(|(_, s)| *s)
+        .expect("every kind is listed")
+}
+
+/// `None` for text no version of the schema writes: the caller reports bad data.
+pub(crate) fn parse_audit_kind(s: &str) -> Option<AuditKind> {
+    AUDIT_KINDS.iter().find(|(_, t)| *t == s).map(|(k, _)| *k)
 }
 
 pub(crate) fn role_str(r: Role) -> &'static str {

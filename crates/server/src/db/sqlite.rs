@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use faltlogg_core::api::{
-    Admission, DeviceGrant, DeviceInfo, DeviceStatus, Revocation, Role, SealedTeamKey,
+    Admission, AuditEvent, DeviceGrant, DeviceInfo, DeviceStatus, Revocation, Role, SealedTeamKey,
     TeamSettings, UserInfo,
 };
 use faltlogg_core::crypto::device::DevicePublicKeys;
@@ -208,6 +208,78 @@ impl Store for SqliteStore {
                     id: uuid(r, "id")?,
                     name: r.try_get("name")?,
                     key_epoch: r.try_get::<i64, _>("key_epoch")? as u32,
+                })
+            })
+            .collect()
+    }
+
+    async fn account(&self, username: &str) -> StoreResult<Option<AccountRow>> {
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS}, u.disabled_at FROM users u JOIN teams t ON t.id = u.team_id \
+             WHERE u.username = ?"
+        ))
+        .bind(username)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok(AccountRow {
+                user: user_info(&r)?,
+                disabled: r.try_get::<Option<i64>, _>("disabled_at")?.is_some(),
+            })
+        })
+        .transpose()
+    }
+
+    async fn record_event(&self, event: &NewAuditEvent) -> StoreResult<()> {
+        let _w = self.write.lock().await;
+        let id = |u: Option<Uuid>| u.map(|u| u.to_string());
+        sqlx::query(
+            "INSERT INTO audit_events (team_id, at, kind, user_id, device_id, target_device) \
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(event.team.to_string())
+        .bind(event.at_ms)
+        .bind(audit_kind_str(event.kind))
+        .bind(id(event.user))
+        .bind(id(event.device))
+        .bind(id(event.target))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn team_events(
+        &self,
+        team: Uuid,
+        before: Option<i64>,
+        limit: usize,
+    ) -> StoreResult<Vec<AuditEvent>> {
+        let rows = sqlx::query(
+            "SELECT e.id, e.at, e.kind, u.username, e.device_id, e.target_device \
+             FROM audit_events e LEFT JOIN users u ON u.id = e.user_id \
+             WHERE e.team_id = ? AND e.id < ? ORDER BY e.id DESC LIMIT ?",
+        )
+        .bind(team.to_string())
+        .bind(before.unwrap_or(i64::MAX))
+        .bind(limit as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        let optional_uuid = |r: &SqliteRow, col: &str| -> StoreResult<Option<Uuid>> {
+            match r.try_get::<Option<String>, _>(col)? {
+                Some(_) => uuid(r, col).map(Some),
+                None => Ok(None),
+            }
+        };
+        rows.iter()
+            .map(|r| {
+                Ok(AuditEvent {
+                    id: r.try_get("id")?,
+                    at_ms: r.try_get("at")?,
+                    kind: parse_audit_kind(r.try_get("kind")?)
+                        .ok_or_else(|| bad_data("unknown event kind"))?,
+                    username: r.try_get("username")?,
+                    device: optional_uuid(r, "device_id")?,
+                    target: optional_uuid(r, "target_device")?,
                 })
             })
             .collect()

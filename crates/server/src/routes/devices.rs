@@ -2,12 +2,13 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use faltlogg_core::api::{
-    enrol_proof_message, ApproveRequest, DeviceInfo, DeviceList, DeviceStatus, EnrolRequest,
-    ErrorCode, MyDevice, RevokeRequest, TeamIdentityRequest, TeamSettings,
+    enrol_proof_message, ApproveRequest, AuditKind, DeviceInfo, DeviceList, DeviceStatus,
+    EnrolRequest, ErrorCode, MyDevice, RevokeRequest,
 };
 use faltlogg_core::hlc::MAX_SKEW_MS;
 use uuid::Uuid;
 
+use crate::audit::{self, Event};
 use crate::auth::Session;
 use crate::db::StoreError;
 use crate::error::{ApiResult, HttpError};
@@ -43,10 +44,19 @@ pub async fn enrol(
             ));
         }
     }
+    let now = now_ms();
     let (device, make_team_key) = state
         .store
-        .enrol_device(&session.token_hash, &session.user, &request.keys, now_ms())
+        .enrol_device(&session.token_hash, &session.user, &request.keys, now)
         .await?;
+    if device.info.enrolled_at_ms == now {
+        let event = Event::new(session.user.team, AuditKind::Enrolled);
+        audit::record(
+            state.store.as_ref(),
+            event.by(session.user.id, Some(device.info.id)),
+        )
+        .await;
+    }
     let reply = my_device(&state, device.info, make_team_key, session.user.team).await?;
     tracing::info!(device = %reply.device.id, user = %session.user.id, bootstrap = make_team_key, "device enrolled");
     Ok(ok(reply))
@@ -175,87 +185,17 @@ pub async fn approve(
         )
         .await?;
     tracing::info!(device = %target, by = %approver.info.id, "device approved");
+    let event = Event::new(session.user.team, AuditKind::Approved);
+    audit::record(
+        state.store.as_ref(),
+        event.by(session.user.id, Some(approver.info.id)).on(target),
+    )
+    .await;
     Ok(ok(DeviceInfo {
         status: DeviceStatus::Approved,
         admission: Some(request.admission),
         ..device.info
     }))
-}
-
-/// The team's identity, sent once by the coordinator device that made it, with its admission
-/// of every approved device, its own included. The same identity again is a no-op (a client
-/// whose reply was lost calls again); another one is refused: a team has one identity.
-pub async fn set_team_identity(
-    State(state): State<AppState>,
-    session: Session,
-    Body(request): Body<TeamIdentityRequest>,
-) -> ApiResult<StatusCode> {
-    session.require_coordinator()?;
-    let caller = session.approved_device(&state).await?;
-    if !request.identity.is_valid() {
-        return Err(HttpError::malformed("invalid identity key"));
-    }
-    if !request
-        .admissions
-        .iter()
-        .any(|a| a.device == caller.info.id)
-    {
-        return Err(HttpError::malformed(
-            "the admissions must include the calling device",
-        ));
-    }
-    let team = session.user.team;
-    for (index, admission) in request.admissions.iter().enumerate() {
-        let device = state.store.device(admission.device).await?;
-        let Some(device) = device.filter(|d| d.team == team) else {
-            return Err(HttpError::new(
-                StatusCode::NOT_FOUND,
-                ErrorCode::NotFound,
-                "no such device in this team",
-            )
-            .at(index));
-        };
-        request
-            .identity
-            .verify_admission(
-                team,
-                device.info.id,
-                &device.info.keys,
-                &admission.signature,
-            )
-            .map_err(|_| {
-                HttpError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    ErrorCode::BadSignature,
-                    "the admission is not signed by this identity",
-                )
-                .at(index)
-            })?;
-    }
-    match state
-        .store
-        .set_team_identity(team, &request.identity, &request.admissions)
-        .await
-    {
-        Ok(()) => {}
-        Err(StoreError::StateChanged) => {
-            return Err(HttpError::new(
-                StatusCode::CONFLICT,
-                ErrorCode::IdentityConflict,
-                "the team already has another identity",
-            ))
-        }
-        Err(StoreError::NotFound) => {
-            return Err(HttpError::new(
-                StatusCode::CONFLICT,
-                ErrorCode::Forbidden,
-                "an admitted device is not approved",
-            ))
-        }
-        Err(e) => return Err(e.into()),
-    }
-    tracing::info!(device = %caller.info.id, admitted = request.admissions.len(), "team identity set");
-    Ok(StatusCode::NO_CONTENT)
 }
 
 /// A coordinator's device revokes another device of the team: the server refuses it at once
@@ -353,32 +293,15 @@ pub async fn revoke(
         Err(e) => return Err(e.into()),
     }
     tracing::info!(device = %target, by = %revoker.info.id, rotated = !request.grants.is_empty(), "device revoked");
+    let event = Event::new(team, AuditKind::Revoked);
+    audit::record(
+        state.store.as_ref(),
+        event.by(session.user.id, Some(revoker.info.id)).on(target),
+    )
+    .await;
     Ok(ok(DeviceInfo {
         status: DeviceStatus::Revoked,
         revocation: Some(revocation),
         ..device.info
     }))
-}
-
-/// A coordinator sets what the team's phones do: the idle time before they lock, and whether
-/// they erase their data after a number of wrong passphrases. Phones take it at their next
-/// enrolment call (every unlock, and every 10 s while waiting).
-pub async fn set_team_settings(
-    State(state): State<AppState>,
-    session: Session,
-    Body(settings): Body<TeamSettings>,
-) -> ApiResult<StatusCode> {
-    session.require_coordinator()?;
-    let caller = session.approved_device(&state).await?;
-    if !settings.is_valid() {
-        return Err(HttpError::malformed(
-            "idle_lock_minutes must be 1 to 15, wipe_after_failures 5 to 20 or null",
-        ));
-    }
-    state
-        .store
-        .set_team_settings(session.user.team, &settings)
-        .await?;
-    tracing::info!(device = %caller.info.id, "team settings changed");
-    Ok(StatusCode::NO_CONTENT)
 }

@@ -2,13 +2,14 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use faltlogg_core::api::{
-    DeviceStatus, ErrorCode, PullResponse, PulledEnvelope, PushRequest, PushResponse, PushResult,
-    WireEnvelope, MAX_PULL_BATCH, MAX_PUSH_BATCH,
+    AuditKind, DeviceStatus, ErrorCode, PullResponse, PulledEnvelope, PushRequest, PushResponse,
+    PushResult, WireEnvelope, MAX_PULL_BATCH, MAX_PUSH_BATCH,
 };
 use faltlogg_core::envelope::{Envelope, EnvelopeError};
 use faltlogg_core::hlc::MAX_SKEW_MS;
 use serde::Deserialize;
 
+use crate::audit::{self, Event};
 use crate::auth::Session;
 use crate::db::NewEnvelope;
 use crate::error::{ApiResult, HttpError};
@@ -66,6 +67,11 @@ pub async fn push(
         .push_envelopes(session.user.team, &batch, now)
         .await?;
     tracing::info!(device = %device.info.id, count = batch.len(), "envelopes pushed");
+    if revoked_at.is_some() {
+        let event = Event::new(session.user.team, AuditKind::HandedOver)
+            .by(session.user.id, Some(device.info.id));
+        audit::record(state.store.as_ref(), event).await;
+    }
     let results = batch
         .iter()
         .zip(seqs)

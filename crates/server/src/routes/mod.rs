@@ -3,6 +3,7 @@
 mod devices;
 mod envelopes;
 mod session;
+mod team;
 
 use axum::routing::{delete, get, post, put};
 use axum::Router;
@@ -21,8 +22,9 @@ pub fn api() -> Router<AppState> {
         .route("/devices/me", get(devices::me))
         .route("/devices/{id}/approve", post(devices::approve))
         .route("/devices/{id}/revoke", post(devices::revoke))
-        .route("/team/identity", put(devices::set_team_identity))
-        .route("/team/settings", put(devices::set_team_settings))
+        .route("/team/identity", put(team::set_team_identity))
+        .route("/team/settings", put(team::set_team_settings))
+        .route("/team/events", get(team::events))
         .route("/envelopes", post(envelopes::push).get(envelopes::pull))
         .fallback(no_such_endpoint)
 }

@@ -1,7 +1,8 @@
 use axum::extract::State;
 use axum::http::StatusCode;
-use faltlogg_core::api::{ErrorCode, SignInRequest, SignInResponse};
+use faltlogg_core::api::{AuditKind, ErrorCode, SignInRequest, SignInResponse};
 
+use crate::audit::{self, Event};
 use crate::auth::{new_token, Session};
 use crate::error::{ApiResult, HttpError};
 use crate::throttle::ClientAddress;
@@ -29,7 +30,11 @@ pub async fn sign_in(
         // For the operator: which account, if it exists; never what was typed (a username
         // field sometimes holds a password).
         match &credentials {
-            Some(c) => tracing::warn!(user = %c.user.id, "failed sign-in: wrong password"),
+            Some(c) => {
+                tracing::warn!(user = %c.user.id, "failed sign-in: wrong password");
+                let event = Event::new(c.user.team, AuditKind::SignInFailed).by(c.user.id, None);
+                audit::record(state.store.as_ref(), event).await;
+            }
             None => tracing::warn!("failed sign-in: no such account"),
         }
     }
@@ -49,6 +54,9 @@ pub async fn sign_in(
         .create_session(&hash, credentials.user.id, now, expires_at_ms)
         .await?;
     tracing::info!(user = %credentials.user.id, "signed in");
+    let event =
+        Event::new(credentials.user.team, AuditKind::SignedIn).by(credentials.user.id, None);
+    audit::record(state.store.as_ref(), event).await;
     Ok(ok(SignInResponse {
         token,
         expires_at_ms,
@@ -61,6 +69,7 @@ pub async fn sign_in(
 pub async fn sign_out(State(state): State<AppState>, session: Session) -> ApiResult<StatusCode> {
     state.store.delete_session(&session.token_hash).await?;
     tracing::info!(user = %session.user.id, "signed out");
+    signed_out(&state, &session).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -72,5 +81,12 @@ pub async fn sign_out_everywhere(
 ) -> ApiResult<StatusCode> {
     let ended = state.store.delete_user_sessions(session.user.id).await?;
     tracing::info!(user = %session.user.id, sessions = ended, "signed out everywhere");
+    signed_out(&state, &session).await;
     Ok(StatusCode::NO_CONTENT)
+}
+
+async fn signed_out(state: &AppState, session: &Session) {
+    let event =
+        Event::new(session.user.team, AuditKind::SignedOut).by(session.user.id, session.device);
+    audit::record(state.store.as_ref(), event).await;
 }
