@@ -83,6 +83,16 @@ pub struct Server {
 impl Server {
     /// Starts the server on `port` (a free one if `None`) and waits until it answers.
     pub async fn start(dir: &Path, port: Option<u16>, admin_password: &str) -> Server {
+        Server::start_with(dir, port, admin_password, &[]).await
+    }
+
+    /// As [`Server::start`], with more arguments for the server.
+    pub async fn start_with(
+        dir: &Path,
+        port: Option<u16>,
+        admin_password: &str,
+        extra: &[&str],
+    ) -> Server {
         let port = port.unwrap_or_else(free_port);
         let binary = std::env::var("FALTLOGG_SERVER_BIN")
             .map(PathBuf::from)
@@ -113,6 +123,7 @@ impl Server {
             .arg(dir.join("data"))
             .arg("--dist-dir")
             .arg(&dist)
+            .args(extra)
             .env("FALTLOGG_ADMIN_PASSWORD", admin_password)
             .env("FALTLOGG_LOG", "debug")
             .stdout(log.try_clone().unwrap())
@@ -125,6 +136,11 @@ impl Server {
             port,
             dir: dir.to_path_buf(),
         }
+    }
+
+    /// The server's process id, while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
     }
 
     /// Stops the server the way an operator would (SIGTERM) and waits for it to exit.

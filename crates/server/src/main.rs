@@ -43,6 +43,12 @@ struct Args {
     /// X-Forwarded-For), for the per-address sign-in limit. Only with a proxy that sets it.
     #[arg(long, env = "FALTLOGG_CLIENT_IP_HEADER")]
     client_ip_header: Option<axum::http::HeaderName>,
+    /// Sign-in attempts on one account per 15 minutes, from anywhere.
+    #[arg(long, env = "FALTLOGG_SIGNIN_PER_ACCOUNT", default_value_t = 10)]
+    sign_in_attempts_per_account: u32,
+    /// Sign-in attempts from one address per 15 minutes, on any account.
+    #[arg(long, env = "FALTLOGG_SIGNIN_PER_ADDRESS", default_value_t = 50)]
+    sign_in_attempts_per_address: u32,
 }
 
 #[derive(clap::Subcommand)]
@@ -167,6 +173,11 @@ async fn run(args: Args) -> Result<(), String> {
         Config {
             session_ttl_ms: i64::from(args.session_days) * 24 * 60 * 60 * 1000,
             client_ip_header: args.client_ip_header,
+            sign_in_limits: faltlogg_server::config::SignInLimits {
+                per_account: args.sign_in_attempts_per_account,
+                per_address: args.sign_in_attempts_per_address,
+                ..Default::default()
+            },
             ..Config::new(args.dist_dir)
         },
     );
