@@ -217,7 +217,45 @@ impl OpenVault {
     }
 }
 
-/// Removes the vault (signing out and erasing the device).
+/// Removes the vault (signing out and erasing the device), and the duress passphrase with it.
 pub fn erase() {
     LocalStorage::delete(VAULT_KEY);
+    LocalStorage::delete(DURESS_KEY);
+}
+
+/// Where the duress passphrase's check is kept: a vault of its own, sealed the same way
+/// (Argon2id, a salt of its own), holding only [`DURESS_MARK`]. It tells nothing but whether
+/// a passphrase is the duress one, and only at Argon2id's cost per guess.
+pub const DURESS_KEY: &str = "faltlogg.duress";
+const DURESS_MARK: &[u8] = b"faltlogg-duress-v1";
+
+/// Sets (or replaces) the duress passphrase.
+pub fn set_duress(passphrase: &str) -> Result<(), VaultError> {
+    let salt = new_salt(&mut OsRng);
+    let kdf = KdfParams::default();
+    let kek = derive_kek(passphrase, &salt, kdf)
+        .map_err(|_| VaultError::Storage(StorageError::Failed))?;
+    let sealed = SealedVault::seal(&kek, salt, kdf, DURESS_MARK, &mut OsRng);
+    LocalStorage::raw()
+        .set_item(DURESS_KEY, &sealed.to_text())
+        .map_err(|e| VaultError::Storage(StorageError::from_js(&e)))
+}
+
+/// Whether `passphrase` is the duress passphrase (none set: never).
+pub fn is_duress(passphrase: &str) -> bool {
+    LocalStorage::raw()
+        .get_item(DURESS_KEY)
+        .ok()
+        .flatten()
+        .and_then(|text| SealedVault::from_text(&text))
+        .and_then(|sealed| sealed.unlock(passphrase).ok())
+        .is_some_and(|(_, mark)| mark == DURESS_MARK)
+}
+
+pub fn has_duress() -> bool {
+    LocalStorage::raw()
+        .get_item(DURESS_KEY)
+        .ok()
+        .flatten()
+        .is_some()
 }

@@ -616,6 +616,75 @@ async fn the_phone_locks_when_idle_exits_at_once_and_erases_after_wrong_passphra
     phone.quit().await;
 }
 
+/// Forced to unlock, the worker enters the duress passphrase: everything on the phone is
+/// erased at once and the app shows a fresh sign-in, with no word of what happened. What the
+/// phone had sent stays with the team.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_duress_passphrase_erases_the_phone_and_shows_a_fresh_app() {
+    let work = tempfile::tempdir().unwrap();
+    let chromedriver = support::Chromedriver::start().await;
+    let server = Server::start(work.path(), None, PASSWORD).await;
+    let url = format!("http://127.0.0.1:{}/", server.port);
+    let phone = Browser::open(&chromedriver, &work.path().join("profile"), "en").await;
+    phone.goto(&url).await;
+    phone.sign_in("admin", PASSWORD).await;
+    phone.choose_passphrase(PASSPHRASE).await;
+    save_contact(&phone, "Väst", "sent-before-duress").await;
+    phone
+        .wait(&shows_contact("sent-before-duress"), "the contact")
+        .await;
+    support::wait_for_envelopes(&server.db_path(), 1).await;
+
+    phone.click_css("nav a[href='/more']").await;
+    // The passphrase itself cannot be the duress one.
+    phone.fill("duress", PASSPHRASE).await;
+    phone.fill("duress-repeat", PASSPHRASE).await;
+    phone
+        .click_css("form:has(#duress) button[type=submit]")
+        .await;
+    phone
+        .wait(
+            "document.body.innerText.includes('The duress passphrase must differ from your passphrase.')",
+            "the same passphrase refused",
+        )
+        .await;
+    phone.fill("duress", "forced open by someone").await;
+    phone.fill("duress-repeat", "forced open by someone").await;
+    phone
+        .click_css("form:has(#duress) button[type=submit]")
+        .await;
+    phone
+        .wait(
+            "document.getElementById('duress-set') !== null",
+            "the duress passphrase saved",
+        )
+        .await;
+    phone.assert_accessible("More, the duress passphrase").await;
+
+    phone.reload().await;
+    phone.fill("passphrase", "forced open by someone").await;
+    phone.submit_form().await;
+    phone
+        .wait(
+            "document.getElementById('username') !== null",
+            "a fresh sign-in",
+        )
+        .await;
+    let shown = phone.text("main").await;
+    assert!(
+        !shown.contains("sent-before-duress") && !shown.contains("erased"),
+        "{shown}"
+    );
+    phone
+        .wait_async(
+            "done(localStorage.getItem('faltlogg.vault') === null \
+               && localStorage.getItem('faltlogg.duress') === null)",
+            "the vault and the duress check erased",
+        )
+        .await;
+    phone.quit().await;
+}
+
 /// How many changes the top bar counts as waiting to be sent.
 const WAITING: &str = "return document.getElementById('sync-state').dataset.waiting";
 

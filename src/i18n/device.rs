@@ -55,6 +55,14 @@ macro_rules! device_messages {
         EventAccountEnabled => "Konto öppnat igen", "Account enabled";
         EventPasswordReset => "Nytt lösenord satt", "Password reset";
         DeviceShort => "enhet", "device";
+        DuressHeading => "Nödlösenfras", "Duress passphrase";
+        DuressIntro => "Om någon tvingar dig att låsa upp: skriv nödlösenfrasen i stället. Då raderas allt i appen på telefonen direkt, även det som inte har skickats, och appen ser ut som nyinstallerad.", "If someone forces you to unlock: enter the duress passphrase instead. Everything in the app on this phone is then erased at once, unsent work included, and the app looks newly installed.";
+        DuressPassphrase => "Nödlösenfras", "Duress passphrase";
+        DuressRepeat => "Skriv nödlösenfrasen igen", "Enter the duress passphrase again";
+        DuressSave => "Spara nödlösenfrasen", "Save the duress passphrase";
+        DuressSame => "Nödlösenfrasen måste skilja sig från din lösenfras.", "The duress passphrase must differ from your passphrase.";
+        DuressSaved => "Nödlösenfrasen är sparad.", "The duress passphrase is saved.";
+        DuressIsSet => "En nödlösenfras är satt. En ny ersätter den.", "A duress passphrase is set. A new one replaces it.";
         ApproveDevice => "Godkänn enhet", "Approve device";
         StatusPending => "Väntar", "Pending";
         StatusApproved => "Godkänd", "Approved";

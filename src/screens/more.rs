@@ -1,8 +1,11 @@
 use faltlogg_core::api::{AuditEvent, DeviceInfo, DeviceStatus, TeamSettings};
+use faltlogg_core::crypto::vault::{check_new_passphrase, PassphraseError};
 use leptos::prelude::*;
 
 use crate::app::sync_words;
-use crate::components::{select_field, use_form, Banner, Icon, IconSvg, LanguageSwitch};
+use crate::components::{
+    select_field, simple_form, use_form, Banner, Field, Icon, IconSvg, LanguageSwitch,
+};
 use crate::guard::Guard;
 use crate::i18n::{audit_kind_msg, use_i18n, Msg};
 use crate::screens::sign_in::SyncProblem;
@@ -19,6 +22,7 @@ pub fn More() -> impl IntoView {
     view! {
         <SyncSection/>
         {move || is_coordinator().then(|| view! { <Devices/> <PhoneSettings/> <Events/> })}
+        <Duress/>
         <section>
             <LanguageSwitch/>
         </section>
@@ -52,6 +56,51 @@ fn SyncSection() -> impl IntoView {
                 <IconSvg icon=Icon::Sync/>
                 <span>{i18n.t(Msg::SyncNow)}</span>
             </button>
+        </section>
+    }
+}
+
+/// The duress passphrase: set or replaced here, used at the unlock screen.
+#[component]
+fn Duress() -> impl IntoView {
+    let i18n = use_i18n();
+    let ctx = use_app();
+    let form = use_form();
+    let passphrase = RwSignal::new(String::new());
+    let repeated = RwSignal::new(String::new());
+    let is_set = RwSignal::new(crate::vault::has_duress());
+    let submit = move || {
+        let p = passphrase.get_untracked();
+        match check_new_passphrase(&p, &repeated.get_untracked()) {
+            Err(PassphraseError::TooShort) => form
+                .set_errors
+                .set(vec![("duress", Msg::PassphraseTooShort)]),
+            Err(PassphraseError::Mismatch) => form
+                .set_errors
+                .set(vec![("duress-repeat", Msg::PassphraseMismatch)]),
+            Ok(()) => {
+                form.set_errors.set(Vec::new());
+                form.run(async move {
+                    state::set_duress(ctx, p).await?;
+                    passphrase.set(String::new());
+                    repeated.set(String::new());
+                    is_set.set(true);
+                    Ok(())
+                });
+            }
+        }
+    };
+    let fields = vec![
+        Field::new("duress", Msg::DuressPassphrase, "password", passphrase)
+            .hint(Msg::PassphraseHint),
+        Field::new("duress-repeat", Msg::DuressRepeat, "password", repeated),
+    ];
+    view! {
+        <section>
+            <h2 class="section">{i18n.t(Msg::DuressHeading)}</h2>
+            <p>{i18n.t(Msg::DuressIntro)}</p>
+            {move || is_set.get().then(|| view! { <p class="muted" id="duress-set">{i18n.t(Msg::DuressIsSet)}</p> })}
+            {simple_form(form, fields, Msg::DuressSave, std::rc::Rc::new(submit))}
         </section>
     }
 }

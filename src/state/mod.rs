@@ -20,7 +20,7 @@ mod team;
 pub use drafts::{clear as clear_draft, load as load_draft, save as save_draft};
 pub use enrol::{approve_device, ensure_enrolled, revoke_device, team_devices};
 pub use errors::storage_msg;
-pub use session::{choose_passphrase, erase_device, lock, quick_exit, sign_in, unlock};
+pub use session::{choose_passphrase, erase_device, lock, quick_exit, set_duress, sign_in, unlock};
 pub use syncing::spawn_sync;
 pub use team::{save_team_settings, team_events};
 

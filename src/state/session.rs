@@ -70,6 +70,13 @@ pub async fn unlock(ctx: AppCtx, passphrase: String) -> Result<(), Msg> {
     let open = match OpenVault::unlock(&passphrase) {
         Ok(open) => open,
         Err(VaultError::WrongPassphrase) => {
+            // The duress passphrase: everything on the phone is erased at once, unsent work
+            // included, and the app starts as a fresh install does. No message: someone
+            // watching sees an app that was never used here (docs/security.md).
+            if vault::is_duress(&passphrase) {
+                erase_device(ctx).await;
+                return Ok(());
+            }
             let after = guard.failed(now_ms());
             guard.save();
             return match after {
@@ -89,6 +96,18 @@ pub async fn unlock(ctx: AppCtx, passphrase: String) -> Result<(), Msg> {
     ctx.vault.set(Some(open));
     ctx.phase.set(Phase::Unlocked);
     leptos::task::spawn_local(after_unlock(ctx));
+    Ok(())
+}
+
+/// Sets the duress passphrase: not the passphrase (checked by trying it on the vault), and
+/// a passphrase by the same rules.
+pub async fn set_duress(ctx: AppCtx, passphrase: String) -> Result<(), Msg> {
+    after_next_paint().await;
+    if OpenVault::unlock(&passphrase).is_ok() {
+        return Err(Msg::DuressSame);
+    }
+    vault::set_duress(&passphrase).map_err(vault_msg)?;
+    ctx.notice.set(Some(Msg::DuressSaved));
     Ok(())
 }
 
