@@ -12,6 +12,26 @@ use support::{Browser, Server};
 const PASSWORD: &str = "trouble-admin-password";
 const PASSPHRASE: &str = "a passphrase for trouble";
 
+/// The team's first phone (the coordinator `admin`'s), in `lang`, after its first sync.
+async fn first_phone(
+    chromedriver: &support::Chromedriver,
+    work: &std::path::Path,
+    url: &str,
+    lang: &str,
+) -> Browser {
+    let phone = Browser::open(chromedriver, &work.join("profile"), lang).await;
+    phone.goto(url).await;
+    phone.sign_in("admin", PASSWORD).await;
+    phone.choose_passphrase(PASSPHRASE).await;
+    phone
+        .wait(
+            "Number(document.getElementById('sync-state')?.dataset.syncs) >= 1",
+            "the first sync",
+        )
+        .await;
+    phone
+}
+
 fn shows_contact(note: &str) -> String {
     format!("(document.getElementById('contacts')||{{}}).textContent?.includes('{note}')")
 }
@@ -22,16 +42,7 @@ async fn each_trouble_on_the_phone_gets_its_message_and_loses_nothing() {
     let chromedriver = support::Chromedriver::start().await;
     let mut server = Server::start(work.path(), None, PASSWORD).await;
     let origin = format!("http://127.0.0.1:{}", server.port);
-    let phone = Browser::open(&chromedriver, &work.path().join("profile"), "sv").await;
-    phone.goto(&format!("{origin}/")).await;
-    phone.sign_in("admin", PASSWORD).await;
-    phone.choose_passphrase(PASSPHRASE).await;
-    phone
-        .wait(
-            "Number(document.getElementById('sync-state')?.dataset.syncs) >= 1",
-            "the first sync",
-        )
-        .await;
+    let phone = first_phone(&chromedriver, work.path(), &format!("{origin}/"), "sv").await;
 
     // The sign-in expires on the server (as after the session lifetime), and the worker
     // records a contact: it is saved on the phone, and the sync that follows is refused.
@@ -196,16 +207,7 @@ async fn a_server_that_forges_a_device_a_key_or_an_epoch_is_refused() {
     let chromedriver = support::Chromedriver::start().await;
     let server = Server::start(work.path(), None, PASSWORD).await;
     let url = format!("http://127.0.0.1:{}/", server.port);
-    let phone = Browser::open(&chromedriver, &work.path().join("profile"), "sv").await;
-    phone.goto(&url).await;
-    phone.sign_in("admin", PASSWORD).await;
-    phone.choose_passphrase(PASSPHRASE).await;
-    phone
-        .wait(
-            "Number(document.getElementById('sync-state')?.dataset.syncs) >= 1",
-            "the first sync",
-        )
-        .await;
+    let phone = first_phone(&chromedriver, work.path(), &url, "sv").await;
 
     // A second device of the team, approved on the phone after comparing codes.
     let mut second = support::Device::enrol(&url, "admin", PASSWORD).await;
@@ -493,16 +495,7 @@ async fn the_phone_locks_when_idle_exits_at_once_and_erases_after_wrong_passphra
     let chromedriver = support::Chromedriver::start().await;
     let server = Server::start(work.path(), None, PASSWORD).await;
     let url = format!("http://127.0.0.1:{}/", server.port);
-    let phone = Browser::open(&chromedriver, &work.path().join("profile"), "sv").await;
-    phone.goto(&url).await;
-    phone.sign_in("admin", PASSWORD).await;
-    phone.choose_passphrase(PASSPHRASE).await;
-    phone
-        .wait(
-            "Number(document.getElementById('sync-state')?.dataset.syncs) >= 1",
-            "the first sync",
-        )
-        .await;
+    let phone = first_phone(&chromedriver, work.path(), &url, "sv").await;
 
     // The coordinator sets the team's phones: lock after 1 minute, erase after 5 wrong.
     phone.click_css("nav a[href='/more']").await;
@@ -625,10 +618,7 @@ async fn a_duress_passphrase_erases_the_phone_and_shows_a_fresh_app() {
     let chromedriver = support::Chromedriver::start().await;
     let server = Server::start(work.path(), None, PASSWORD).await;
     let url = format!("http://127.0.0.1:{}/", server.port);
-    let phone = Browser::open(&chromedriver, &work.path().join("profile"), "en").await;
-    phone.goto(&url).await;
-    phone.sign_in("admin", PASSWORD).await;
-    phone.choose_passphrase(PASSPHRASE).await;
+    let phone = first_phone(&chromedriver, work.path(), &url, "en").await;
     save_contact(&phone, "Väst", "sent-before-duress").await;
     phone
         .wait(&shows_contact("sent-before-duress"), "the contact")

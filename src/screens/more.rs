@@ -1,5 +1,4 @@
 use faltlogg_core::api::{AuditEvent, DeviceInfo, DeviceStatus, TeamSettings};
-use faltlogg_core::crypto::vault::{check_new_passphrase, PassphraseError};
 use leptos::prelude::*;
 
 use crate::app::sync_words;
@@ -8,6 +7,7 @@ use crate::components::{
 };
 use crate::guard::Guard;
 use crate::i18n::{audit_kind_msg, use_i18n, Msg};
+use crate::screens::passphrase::new_passphrase_problems;
 use crate::screens::sign_in::SyncProblem;
 use crate::state::{self, use_app};
 use crate::time::date_time;
@@ -71,23 +71,18 @@ fn Duress() -> impl IntoView {
     let is_set = RwSignal::new(crate::vault::has_duress());
     let submit = move || {
         let p = passphrase.get_untracked();
-        match check_new_passphrase(&p, &repeated.get_untracked()) {
-            Err(PassphraseError::TooShort) => form
-                .set_errors
-                .set(vec![("duress", Msg::PassphraseTooShort)]),
-            Err(PassphraseError::Mismatch) => form
-                .set_errors
-                .set(vec![("duress-repeat", Msg::PassphraseMismatch)]),
-            Ok(()) => {
-                form.set_errors.set(Vec::new());
-                form.run(async move {
-                    state::set_duress(ctx, p).await?;
-                    passphrase.set(String::new());
-                    repeated.set(String::new());
-                    is_set.set(true);
-                    Ok(())
-                });
-            }
+        let problems =
+            new_passphrase_problems(&p, &repeated.get_untracked(), ["duress", "duress-repeat"]);
+        let ok = problems.is_empty();
+        form.set_errors.set(problems);
+        if ok {
+            form.run(async move {
+                state::set_duress(ctx, p).await?;
+                passphrase.set(String::new());
+                repeated.set(String::new());
+                is_set.set(true);
+                Ok(())
+            });
         }
     };
     let fields = vec![

@@ -7,6 +7,20 @@ use crate::components::{simple_form, use_form, Field};
 use crate::i18n::{use_i18n, Msg};
 use crate::state::{self, use_app};
 
+/// What is wrong with a new passphrase and its repetition, at the fields `ids` (the
+/// passphrase's, the repetition's); nothing when it may be used.
+pub fn new_passphrase_problems(
+    passphrase: &str,
+    repeated: &str,
+    ids: [&'static str; 2],
+) -> Vec<(&'static str, Msg)> {
+    match check_new_passphrase(passphrase, repeated) {
+        Err(PassphraseError::TooShort) => vec![(ids[0], Msg::PassphraseTooShort)],
+        Err(PassphraseError::Mismatch) => vec![(ids[1], Msg::PassphraseMismatch)],
+        Ok(()) => Vec::new(),
+    }
+}
+
 #[component]
 pub fn ChoosePassphrase() -> impl IntoView {
     let i18n = use_i18n();
@@ -16,17 +30,15 @@ pub fn ChoosePassphrase() -> impl IntoView {
     let repeated = RwSignal::new(String::new());
     let submit = move || {
         let p = passphrase.get_untracked();
-        match check_new_passphrase(&p, &repeated.get_untracked()) {
-            Err(PassphraseError::TooShort) => form
-                .set_errors
-                .set(vec![("passphrase", Msg::PassphraseTooShort)]),
-            Err(PassphraseError::Mismatch) => form
-                .set_errors
-                .set(vec![("passphrase-repeat", Msg::PassphraseMismatch)]),
-            Ok(()) => {
-                form.set_errors.set(Vec::new());
-                form.run(state::choose_passphrase(ctx, p));
-            }
+        let problems = new_passphrase_problems(
+            &p,
+            &repeated.get_untracked(),
+            ["passphrase", "passphrase-repeat"],
+        );
+        let ok = problems.is_empty();
+        form.set_errors.set(problems);
+        if ok {
+            form.run(state::choose_passphrase(ctx, p));
         }
     };
     let fields = vec![

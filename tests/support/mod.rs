@@ -444,48 +444,19 @@ impl Device {
 
     /// Pushes an envelope sealed under a key nobody in the team has (validly signed, so the
     /// server accepts it), then a readable contact whose note is `note`.
-    pub async fn push_unreadable_then(&self, note: &str) {
+    pub async fn push_unreadable_then(&mut self, note: &str) {
         use faltlogg_core::api::{PushRequest, WireEnvelope};
         use faltlogg_core::crypto::{SymmetricKey, TeamKey};
-        use faltlogg_core::envelope::{Envelope, Origin};
-        use faltlogg_core::record::contact::{Contact, ContactKind};
         let key = self.team_key.clone().expect("collect_team_key first");
         let wrong = TeamKey {
             epoch: key.epoch,
             key: SymmetricKey::generate(&mut rand_core::OsRng),
         };
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_millis() as u64;
-        let mut envelopes = Vec::new();
-        for (seq, key, text) in [(1, &wrong, "unreadable"), (2, &key, note)] {
-            let change = faltlogg_core::fold::create(&Contact::simple(
-                faltlogg_core::ids::new_v7(now, &mut rand_core::OsRng),
-                now as i64 - 60_000,
-                "Centrum",
-                ContactKind::Phone,
-                text,
-            ));
-            let hlc = faltlogg_core::hlc::Hlc::default().tick(now + seq);
-            let origin = Origin {
-                team: self.team,
-                device: self.id,
-                device_seq: seq,
-                hlc,
-            };
-            let id = faltlogg_core::ids::new_v7(now + seq, &mut rand_core::OsRng);
-            let envelope = Envelope::seal(
-                &change,
-                id,
-                origin,
-                key,
-                &self.secrets,
-                &mut rand_core::OsRng,
-            )
-            .unwrap();
-            envelopes.push(WireEnvelope::from(&envelope));
-        }
+        let now = now_ms();
+        let envelopes = vec![
+            WireEnvelope::from(&self.seal_contact_under(&wrong, "unreadable", now + 1)),
+            WireEnvelope::from(&self.seal_contact_under(&key, note, now + 2)),
+        ];
         self.post("envelopes", &PushRequest { envelopes }).await;
     }
 }
@@ -515,9 +486,19 @@ impl Device {
 
     /// Seals a readable contact noted `note` as this device, stamped at `wall_ms`.
     fn seal_contact(&mut self, note: &str, wall_ms: u64) -> faltlogg_core::envelope::Envelope {
+        let key = self.team_key.clone().expect("collect_team_key first");
+        self.seal_contact_under(&key, note, wall_ms)
+    }
+
+    /// The same under `key`, which need not be the team's.
+    fn seal_contact_under(
+        &mut self,
+        key: &faltlogg_core::crypto::TeamKey,
+        note: &str,
+        wall_ms: u64,
+    ) -> faltlogg_core::envelope::Envelope {
         use faltlogg_core::envelope::{Envelope, Origin};
         use faltlogg_core::record::contact::{Contact, ContactKind};
-        let key = self.team_key.clone().expect("collect_team_key first");
         let now = now_ms();
         self.seq += 1;
         let change = faltlogg_core::fold::create(&Contact::simple(
@@ -538,7 +519,7 @@ impl Device {
             &change,
             id,
             origin,
-            &key,
+            key,
             &self.secrets,
             &mut rand_core::OsRng,
         )

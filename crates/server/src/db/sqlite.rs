@@ -85,6 +85,14 @@ fn user_info(row: &SqliteRow) -> StoreResult<UserInfo> {
     })
 }
 
+/// An account: what `user_info` reads, and `u.disabled_at`.
+fn account_row(row: &SqliteRow) -> StoreResult<AccountRow> {
+    Ok(AccountRow {
+        user: user_info(row)?,
+        disabled: row.try_get::<Option<i64>, _>("disabled_at")?.is_some(),
+    })
+}
+
 /// What `user_info` reads, from `users u` joined with `teams t`.
 const USER_COLUMNS: &str =
     "u.id AS user_id, u.username, u.role, u.password_hash, t.id AS team_id, t.name AS team_name";
@@ -221,13 +229,7 @@ impl Store for SqliteStore {
         .bind(username)
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|r| {
-            Ok(AccountRow {
-                user: user_info(&r)?,
-                disabled: r.try_get::<Option<i64>, _>("disabled_at")?.is_some(),
-            })
-        })
-        .transpose()
+        row.map(|r| account_row(&r)).transpose()
     }
 
     async fn record_event(&self, event: &NewAuditEvent) -> StoreResult<()> {
@@ -292,14 +294,7 @@ impl Store for SqliteStore {
         ))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(AccountRow {
-                    user: user_info(r)?,
-                    disabled: r.try_get::<Option<i64>, _>("disabled_at")?.is_some(),
-                })
-            })
-            .collect()
+        rows.iter().map(account_row).collect()
     }
 
     async fn create_user(

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::audit::{self, Event};
 use crate::auth::Session;
-use crate::db::StoreError;
+use crate::db::{DeviceRow, StoreError};
 use crate::error::{ApiResult, HttpError};
 use crate::wire::{ok, Body, Reply};
 use crate::{now_ms, AppState};
@@ -106,24 +106,10 @@ pub async fn approve(
     id: Result<Path<String>, PathRejection>,
     Body(request): Body<ApproveRequest>,
 ) -> ApiResult<Reply<DeviceInfo>> {
-    // Any id that is not a UUID, bad percent-encoding included, gets the API's JSON error.
-    let target = id
-        .ok()
-        .and_then(|Path(id)| Uuid::parse_str(&id).ok())
-        .ok_or_else(|| HttpError::malformed("device id is not a UUID"))?;
+    let target = device_id(id)?;
     session.require_coordinator()?;
     let approver = session.approved_device(&state).await?;
-    let not_found = || {
-        HttpError::new(
-            StatusCode::NOT_FOUND,
-            ErrorCode::NotFound,
-            "no such device in this team",
-        )
-    };
-    let device = state.store.device(target).await?.ok_or_else(not_found)?;
-    if device.team != session.user.team {
-        return Err(not_found());
-    }
+    let device = team_device(&state, session.user.team, target).await?;
     if device.info.status != DeviceStatus::Pending {
         return Err(HttpError::new(
             StatusCode::CONFLICT,
@@ -207,24 +193,11 @@ pub async fn revoke(
     id: Result<Path<String>, PathRejection>,
     Body(request): Body<RevokeRequest>,
 ) -> ApiResult<Reply<DeviceInfo>> {
-    let target = id
-        .ok()
-        .and_then(|Path(id)| Uuid::parse_str(&id).ok())
-        .ok_or_else(|| HttpError::malformed("device id is not a UUID"))?;
+    let target = device_id(id)?;
     session.require_coordinator()?;
     let revoker = session.approved_device(&state).await?;
     let team = session.user.team;
-    let not_found = || {
-        HttpError::new(
-            StatusCode::NOT_FOUND,
-            ErrorCode::NotFound,
-            "no such device in this team",
-        )
-    };
-    let device = state.store.device(target).await?.ok_or_else(not_found)?;
-    if device.team != team {
-        return Err(not_found());
-    }
+    let device = team_device(&state, team, target).await?;
     let conflict = |message: &str| {
         HttpError::new(
             StatusCode::CONFLICT,
@@ -263,10 +236,9 @@ pub async fn revoke(
         .verify_revocation(team, target, revocation.at_ms, &revocation.signature)
         .map_err(|_| bad("the revocation is not signed by the team's identity"))?;
     for (index, grant) in request.grants.iter().enumerate() {
-        let holder = state.store.device(grant.device).await?;
-        let holder = holder
-            .filter(|d| d.team == team)
-            .ok_or_else(|| not_found().at(index))?;
+        let holder = team_device(&state, team, grant.device)
+            .await
+            .map_err(|e| e.at(index))?;
         grant
             .grant
             .verify(team, grant.device, &holder.info.keys.exchange, &identity)
@@ -304,4 +276,28 @@ pub async fn revoke(
         revocation: Some(revocation),
         ..device.info
     }))
+}
+
+/// The `{id}` of a path: any id that is not a UUID, bad percent-encoding included, gets the
+/// API's JSON error.
+fn device_id(id: Result<Path<String>, PathRejection>) -> Result<Uuid, HttpError> {
+    id.ok()
+        .and_then(|Path(id)| Uuid::parse_str(&id).ok())
+        .ok_or_else(|| HttpError::malformed("device id is not a UUID"))
+}
+
+/// A device of `team`; any other (another team's included) is the same 404.
+async fn team_device(state: &AppState, team: Uuid, id: Uuid) -> Result<DeviceRow, HttpError> {
+    state
+        .store
+        .device(id)
+        .await?
+        .filter(|d| d.team == team)
+        .ok_or_else(|| {
+            HttpError::new(
+                StatusCode::NOT_FOUND,
+                ErrorCode::NotFound,
+                "no such device in this team",
+            )
+        })
 }
