@@ -426,6 +426,7 @@ mod bench {
                 "the waiting screen",
             )
             .await;
+        browser.click("codes-match").await;
         assert_eq!(first.approve_pending().await, 1);
         browser
             .wait(
@@ -546,12 +547,7 @@ mod bench {
         browser.goto(&url).await;
         browser.sign_in("admin", "bench-password").await;
         browser.choose_passphrase("bench passphrase").await;
-        browser
-            .wait(
-                "document.getElementById('fingerprint') !== null",
-                "the waiting screen",
-            )
-            .await;
+        browser.click("codes-match").await;
         // The phone shows its code before its enrolment reaches the server: ask until it has.
         let asked = std::time::Instant::now();
         while seeder.approve_pending().await == 0 {

@@ -54,6 +54,7 @@ async fn main() {
         browser
             .wait("document.getElementById('fingerprint') !== null", "waiting")
             .await;
+        browser.click("codes-match").await;
         // The phone shows its code before its enrolment reaches the server: ask until it has.
         while seeder.approve_pending().await == 0 {
             tokio::time::sleep(std::time::Duration::from_millis(500)).await;

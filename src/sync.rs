@@ -156,6 +156,9 @@ fn admitted(vault: &VaultContents, device: &DeviceInfo) -> bool {
 pub struct Pulled {
     pub changes: Vec<(EnvelopeHeader, Change)>,
     pub set_aside: usize,
+    /// The pull stopped before a change of a key epoch this device does not hold yet (the
+    /// team key was rotated): collect the new key (enrol), then pull again from there.
+    pub needs_key: bool,
 }
 
 /// Fetches the team's envelopes after the stored cursor, checks each against its sender's
@@ -206,7 +209,16 @@ pub async fn pull(vault: &VaultContents) -> Result<Pulled, SyncError> {
         };
         let tx = idb::transaction(&[ENVELOPES, QUARANTINE, META], true).await?;
         let mut last = after;
+        let newest_held = vault.current_team_key().map_or(0, |k| k.epoch);
         for ((seq, envelope), wire) in envelopes.into_iter().zip(&page.envelopes) {
+            // Not set aside: the key is on its way. The cursor stays before it.
+            if envelope
+                .as_ref()
+                .is_some_and(|e| e.header.epoch > newest_held)
+            {
+                pulled.needs_key = true;
+                break;
+            }
             let opened = envelope.and_then(|envelope| {
                 let keys = sender_keys(envelope.header.device, envelope.header.hlc.wall_ms)
                     .filter(|_| envelope.header.team == vault.user.team)?;
@@ -239,7 +251,7 @@ pub async fn pull(vault: &VaultContents) -> Result<Pulled, SyncError> {
         idb::put_value(&tx, META, "pull_after", &JsValue::from_f64(last as f64))?;
         idb::committed(&tx).await?;
         after = last;
-        if !page.more || page.envelopes.is_empty() {
+        if pulled.needs_key || !page.more || page.envelopes.is_empty() {
             return Ok(pulled);
         }
     }

@@ -219,6 +219,8 @@ async fn a_contact_recorded_offline_reaches_a_second_device_and_nothing_leaks() 
     )
     .await;
     let code = b.text("fingerprint").await;
+    // Both sides compare: the new phone confirms the code it shows is the coordinator's.
+    b.click("codes-match").await;
     b.assert_accessible("the waiting screen").await;
 
     // In-app navigation: a page load would lock the app, as it should.
@@ -307,6 +309,58 @@ async fn a_contact_recorded_offline_reaches_a_second_device_and_nothing_leaks() 
         !shown.contains(&ahead_marker),
         "a change stamped two days ahead was taken in"
     );
+
+    // The coordinator removes the third device: the team key moves to epoch 2. The second
+    // phone, unlocked all along, meets a change of the new epoch at its next sync: it
+    // collects its new key and shows the change, rather than setting it aside.
+    let c_code = c.pairing_code().await;
+    a.click_css("nav a[href='/more']").await;
+    a.click("reload-devices").await;
+    a.wait(
+        &format!("(document.getElementById('devices')||{{}}).textContent?.includes('{c_code}')"),
+        "the third device in the list",
+    )
+    .await;
+    a.driver()
+        .execute(
+            "window.confirm = () => true;
+             [...document.querySelectorAll('#devices .card')]
+               .find(card => card.textContent.includes(arguments[0]))
+               .querySelector('.revoke').click();",
+            vec![serde_json::json!(c_code)],
+        )
+        .await
+        .unwrap();
+    a.wait(
+        "document.body.innerText.includes('Enheten är borttagen')",
+        "the third device removed",
+    )
+    .await;
+    let epoch_two = format!("EPOCH2{}", uuid_like());
+    a.click_css("nav a[href='/']").await;
+    a.click("new-contact").await;
+    a.fill("area", "Centrum").await;
+    a.choose("kind", "street").await;
+    a.fill("note", &epoch_two).await;
+    a.click("save-contact").await;
+    let sent = std::time::Instant::now();
+    while support::newest_envelope(&server.db_path()).await.0 != 2 {
+        assert!(
+            sent.elapsed() < Duration::from_secs(30),
+            "no change of epoch 2 sent"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    b.click_css("nav a[href='/more']").await;
+    b.click("sync-now").await;
+    b.click_css("nav a[href='/']").await;
+    b.wait(
+        &format!(
+            "(document.getElementById('contacts')||{{}}).textContent?.includes('{epoch_two}')"
+        ),
+        "the change of the new epoch on the second phone",
+    )
+    .await;
 
     a.quit().await;
     b.quit().await;

@@ -581,6 +581,7 @@ async fn a_conflict_made_on_two_phones_is_shown_and_resolved() {
         "waiting",
     )
     .await;
+    b.click("codes-match").await;
     a.open("/more").await;
     // The second phone shows its code before its enrolment reaches the server: ask again
     // until the list has it, as a coordinator would.

@@ -332,6 +332,7 @@ async fn a_removed_phone_hands_over_then_erases_itself_and_the_key_moves_on() {
         )
         .await;
     let code = worker.text("fingerprint").await;
+    worker.click("codes-match").await;
     coordinator.click_css("nav a[href='/more']").await;
     coordinator.click("reload-devices").await;
     coordinator

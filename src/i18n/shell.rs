@@ -39,6 +39,8 @@ macro_rules! shell_messages {
         ForgetConfirm => "Allt som inte har skickats försvinner. Radera ändå?", "Anything not yet sent will be lost. Erase anyway?";
         PendingTitle => "Väntar på godkännande", "Waiting for approval";
         PendingIntro => "Be din samordnare godkänna den här telefonen. Jämför koden nedan med den som samordnaren ser.", "Ask your coordinator to approve this phone. Compare the code below with the one your coordinator sees.";
+        CodesMatch => "Koden stämmer med samordnarens", "The code matches the coordinator's";
+        CodesConfirmed => "Bekräftad. Telefonen väntar nu på att samordnaren godkänner den.", "Confirmed. The phone now waits for the coordinator to approve it.";
         Fingerprint => "Telefonens kod", "This phone's code";
         CheckAgain => "Kontrollera igen", "Check again";
         StillPending => "Inte godkänd än.", "Not approved yet.";

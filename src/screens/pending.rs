@@ -14,7 +14,11 @@ pub fn Pending() -> impl IntoView {
     let i18n = use_i18n();
     let ctx = use_app();
     let form = use_form();
-    let fingerprint = move || ctx.fingerprint();
+    let pairing = move || ctx.pairing();
+    let code = move || pairing().map(|(code, _)| code);
+    let confirmed = move || pairing().is_some_and(|(_, confirmed)| confirmed);
+    let unconfirmed = move || pairing().is_some_and(|(_, confirmed)| !confirmed);
+    let confirm = move || form.run(state::confirm_pairing(ctx));
     let check = move || {
         form.run(async move {
             state::ensure_enrolled(ctx).await?;
@@ -42,12 +46,22 @@ pub fn Pending() -> impl IntoView {
             <h1>{i18n.t(Msg::PendingTitle)}</h1>
             <p>{i18n.t(Msg::PendingIntro)}</p>
             <p class="label">{i18n.t(Msg::Fingerprint)}</p>
-            <p class="fingerprint" id="fingerprint">{fingerprint}</p>
+            <p class="fingerprint" id="fingerprint">{code}</p>
             <Banner msg=form.problem/>
             <SyncProblem/>
-            <button type="button" class="primary" disabled=form.busy() on:click=move |_| check()>
-                {i18n.t(Msg::CheckAgain)}
-            </button>
+            // This phone trusts its team only once the worker has seen the same code on the
+            // coordinator's phone: a server cannot approve it past that comparison.
+            {move || unconfirmed().then(|| view! {
+                <button type="button" class="primary" id="codes-match" disabled=form.busy() on:click=move |_| confirm()>
+                    {i18n.t(Msg::CodesMatch)}
+                </button>
+            })}
+            {move || confirmed().then(|| view! {
+                <p class="muted" id="codes-confirmed">{i18n.t(Msg::CodesConfirmed)}</p>
+                <button type="button" class="primary" disabled=form.busy() on:click=move |_| check()>
+                    {i18n.t(Msg::CheckAgain)}
+                </button>
+            })}
             <button type="button" class="secondary" on:click=move |_| state::lock(ctx)>{i18n.t(Msg::Lock)}</button>
         </main>
     }

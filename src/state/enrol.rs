@@ -53,6 +53,7 @@ async fn enrol(ctx: AppCtx) -> Result<(), Msg> {
     let result: Result<MyDevice, CallError> =
         api::post("/api/devices", Some(&contents.token), &request).await;
     let me = result.map_err(|e| api_msg(&e))?;
+    ctx.named_identity.set(me.team_identity);
     let mut guard = Guard::load();
     if guard.settings != me.settings {
         guard.settings = me.settings;
@@ -105,11 +106,14 @@ fn learn(contents: &VaultContents, me: &MyDevice) -> Result<Learned, Msg> {
         // Another identity than the one pinned: the server, or someone in it, is lying.
         (Some(pinned), Some(named)) if pinned != named => return Err(Msg::ForgedTrust),
         (Some(pinned), _) => Some(pinned),
-        (None, Some(named)) => {
+        // A device of a team from before identities, already holding its key, trusts the
+        // identity its team's coordinator made (once, docs/security.md).
+        (None, Some(named)) if !contents.team_keys.is_empty() => {
             learned.pin = Some(named);
             Some(named)
         }
-        (None, None) => None,
+        // A new device pins only what its worker confirmed by the pairing code.
+        (None, _) => None,
     };
     let held = |epoch: u32| contents.team_keys.iter().any(|k| k.epoch == epoch);
     // The team's first coordinator device makes the key and the identity; never a device
@@ -135,16 +139,13 @@ fn learn(contents: &VaultContents, me: &MyDevice) -> Result<Learned, Msg> {
         if held(grant.epoch) {
             continue;
         }
-        match pinned {
-            Some(identity) => {
-                if grant.verify(team, device, &exchange, &identity).is_err() {
-                    return Err(Msg::ForgedTrust);
-                }
-            }
-            // A team from before identities: its grants are unsigned, as they always were.
-            // It gets an identity as soon as a coordinator's device next comes online.
-            None if grant.signature.is_none() => {}
-            None => return Err(Msg::ForgedTrust),
+        // No grant counts without the identity this device trusts: not yet pinned (the code
+        // not confirmed), it waits; signed by another, or unsigned, it is refused.
+        let Some(identity) = pinned else {
+            continue;
+        };
+        if grant.verify(team, device, &exchange, &identity).is_err() {
+            return Err(Msg::ForgedTrust);
         }
         // A grant that does not open is not ours to use. It is skipped, and the device stays
         // waiting (see docs/security.md, known defects: approval cannot be repeated yet).
@@ -224,6 +225,21 @@ async fn found_or_adopt_identity(ctx: AppCtx, me: &MyDevice) -> Result<(), Msg> 
             }),
         result => result.map_err(|e| api_msg(&e)),
     }
+}
+
+/// The worker has compared this phone's pairing code with the coordinator's and they match:
+/// the identity it was made of is pinned, and the grant, if the coordinator has approved
+/// already, is collected.
+pub async fn confirm_pairing(ctx: AppCtx) -> Result<(), Msg> {
+    let Some(named) = ctx.named_identity.get_untracked() else {
+        return Err(Msg::StillPending);
+    };
+    ctx.update_vault(|v| {
+        if v.team_identity.is_none() {
+            v.team_identity = Some(named);
+        }
+    })?;
+    enrol(ctx).await
 }
 
 /// The team's devices, for the coordinator's approval list.

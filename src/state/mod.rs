@@ -18,7 +18,7 @@ mod syncing;
 mod team;
 
 pub use drafts::{clear as clear_draft, load as load_draft, save as save_draft};
-pub use enrol::{approve_device, ensure_enrolled, revoke_device, team_devices};
+pub use enrol::{approve_device, confirm_pairing, ensure_enrolled, revoke_device, team_devices};
 pub use errors::storage_msg;
 pub use session::{choose_passphrase, erase_device, lock, quick_exit, set_duress, sign_in, unlock};
 pub use syncing::spawn_sync;
@@ -37,6 +37,7 @@ use std::collections::BTreeSet;
 
 use faltlogg_core::api::{Role, SignInResponse};
 use faltlogg_core::crypto::device::DevicePublicKeys;
+use faltlogg_core::crypto::identity::TeamIdentityKey;
 use faltlogg_core::crypto::SymmetricKey;
 use faltlogg_core::fold::Fold;
 use leptos::prelude::*;
@@ -82,6 +83,9 @@ pub struct AppCtx {
     /// A short confirmation shown once ("The contact is saved").
     notice: RwSignal<Option<Msg>>,
     update_ready: RwSignal<bool>,
+    /// The team identity the server names, until this new device pins it: the worker
+    /// confirms the pairing code first (`enrol::confirm_pairing`).
+    named_identity: RwSignal<Option<TeamIdentityKey>>,
     /// This device's place in its own history, read from storage at the first save after
     /// unlocking and kept here until it locks.
     counters: StoredValue<Option<Counters>>,
@@ -110,6 +114,7 @@ impl AppCtx {
             sync: RwSignal::new(SyncState::default()),
             notice: RwSignal::new(None),
             update_ready: RwSignal::new(false),
+            named_identity: RwSignal::new(None),
             counters: StoredValue::new(None),
             covered: StoredValue::new(BTreeSet::new()),
             since_snapshot: StoredValue::new(0),
@@ -191,13 +196,21 @@ impl AppCtx {
             .with_untracked(|v| v.as_ref().and_then(|v| v.contents.device))
     }
 
-    /// This device's pairing code (compared at approval), tracked: once enrolled, when the
-    /// team identity it pins is known, so the code shown is the one to compare.
-    pub fn fingerprint(self) -> Option<String> {
+    /// This device's pairing code (compared at approval), tracked, and whether the worker
+    /// has confirmed it: made of the identity it pinned, or, until it has, of the one the
+    /// server names. Once enrolled, so the code shown is the one to compare.
+    pub fn pairing(self) -> Option<(String, bool)> {
+        let named = self.named_identity.get();
         self.vault.with(|v| {
-            v.as_ref()
-                .filter(|v| v.contents.device.is_some())
-                .map(|v| pairing_code(&v.contents, &v.contents.secrets.public()))
+            let contents = &v.as_ref()?.contents;
+            contents.device?;
+            let keys = contents.secrets.public();
+            match (contents.team_identity, named) {
+                (Some(pinned), _) => Some((pinned.pairing_code(&keys), true)),
+                (None, Some(named)) => Some((named.pairing_code(&keys), false)),
+                // A team from before identities compares the device's fingerprint.
+                (None, None) => Some((keys.fingerprint(), true)),
+            }
         })
     }
 

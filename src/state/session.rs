@@ -63,10 +63,15 @@ pub async fn choose_passphrase(ctx: AppCtx, passphrase: String) -> Result<(), Ms
 /// team set a limit, erase the phone at that count (`crate::guard`).
 pub async fn unlock(ctx: AppCtx, passphrase: String) -> Result<(), Msg> {
     let mut guard = Guard::load();
+    after_next_paint().await;
+    // The duress passphrase works whatever the wait: it is typed when someone forces it.
     if guard.wait_left_ms(now_ms()).is_some() {
+        if vault::is_duress(&passphrase) {
+            erase_device(ctx).await;
+            return Ok(());
+        }
         return Err(Msg::WaitBeforeRetry);
     }
-    after_next_paint().await;
     let open = match OpenVault::unlock(&passphrase) {
         Ok(open) => open,
         Err(VaultError::WrongPassphrase) => {

@@ -1,5 +1,6 @@
 //! The background sync, and the counts the top bar shows.
 
+use faltlogg_core::api::Revocation;
 use faltlogg_core::local::Snapshot;
 use leptos::prelude::*;
 use rand_core::OsRng;
@@ -7,6 +8,7 @@ use wasm_bindgen::JsValue;
 
 use super::errors::{storage_msg, sync_msg};
 use super::AppCtx;
+use crate::api;
 use crate::i18n::Msg;
 use crate::idb::{self, META, OUTBOX, QUARANTINE};
 use crate::journal;
@@ -154,11 +156,18 @@ async fn sync_now(ctx: AppCtx) {
                 };
                 s.completed += 1;
             });
+            if pulled.needs_key {
+                // The team key was rotated: collect the new one (its enrolment call starts
+                // the next sync, which pulls on from where this one stopped).
+                refresh_counts(ctx).await;
+                ctx.sync.update(|s| s.running = false);
+                let _ = super::enrol::ensure_enrolled(ctx).await;
+                return;
+            }
         }
         Err(e) if sync_msg(&e) == Msg::DeviceRevoked => {
-            // The push handed over what was stamped before the revocation.
             ctx.sync.update(|s| s.running = false);
-            wipe_removed(ctx).await;
+            removed_from_team(ctx).await;
             return;
         }
         Err(e) => ctx.sync.update(|s| s.problem = Some(sync_msg(&e))),
@@ -174,13 +183,33 @@ pub async fn removed_from_team(ctx: AppCtx) {
     let Some(contents) = ctx.contents() else {
         return;
     };
+    // Wiped only once everything stamped before the revocation is handed over: the outbox
+    // sent, or the server refusing what comes after.
     match sync::push(&contents).await {
-        Ok(_) => {}
+        Ok(Pushed::All) => {}
         Err(e) if sync_msg(&e) == Msg::DeviceRevoked => {}
+        Ok(Pushed::HeldByClock) => {
+            ctx.sync.update(|s| s.problem = Some(Msg::ClockAhead));
+            return;
+        }
         Err(e) => {
             ctx.sync.update(|s| s.problem = Some(sync_msg(&e)));
             return;
         }
+    }
+    // Only a revocation the team identity signed erases the phone: a server that merely says
+    // "revoked" gets the message shown, and nothing is wiped.
+    let revocation: Result<Revocation, _> =
+        api::get("/api/devices/me/revocation", &contents.token).await;
+    let signed = match (revocation, contents.team_identity, contents.device) {
+        (Ok(r), Some(identity), Some(device)) => identity
+            .verify_revocation(contents.user.team, device, r.at_ms, &r.signature)
+            .is_ok(),
+        _ => false,
+    };
+    if !signed {
+        ctx.sync.update(|s| s.problem = Some(Msg::DeviceRevoked));
+        return;
     }
     wipe_removed(ctx).await;
 }

@@ -14,6 +14,7 @@
 //! | DELETE | /api/sessions | session | → `204` (signs out every session of the account) |
 //! | POST | /api/devices | session | [`EnrolRequest`] → [`MyDevice`] |
 //! | GET | /api/devices/me | session + device | → [`MyDevice`] |
+//! | GET | /api/devices/me/revocation | session + revoked device | → [`Revocation`] |
 //! | GET | /api/devices | approved device | → [`DeviceList`] |
 //! | POST | /api/devices/{id}/approve | coordinator device | [`ApproveRequest`] → [`DeviceInfo`] |
 //! | POST | /api/devices/{id}/revoke | coordinator device | [`RevokeRequest`] → [`DeviceInfo`] |

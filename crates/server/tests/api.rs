@@ -903,7 +903,15 @@ async fn a_revoked_device_is_refused_at_once_hands_over_what_came_before_and_los
         "revoking twice"
     );
 
-    // Refused at once, whatever it asks.
+    // It may read its own revocation, signed, to check before it erases itself.
+    let shown: Revocation = server
+        .get(&lost, "/api/devices/me/revocation")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(shown, request.revocation);
+    // Refused at once, whatever else it asks.
     for path in ["/api/devices/me", "/api/devices", "/api/envelopes?after=0"] {
         let (status, error) = error_of(server.get(&lost, path).await).await;
         assert_eq!(

@@ -233,6 +233,9 @@ async fn every_endpoint_refuses_every_caller_it_should_and_teams_stay_apart() {
     let not_approved = (403, Some(DeviceNotApproved));
     let gone = (403, Some(DeviceRevoked));
     let signed_out = (204, None);
+    // The "revoked" caller was revoked in the database, without a signed revocation: it has
+    // none to show.
+    let revoked_by_sql = (404, Some(NotFound));
     let rows = [
         Row {
             method: Method::GET,
@@ -253,6 +256,21 @@ async fn every_endpoint_refuses_every_caller_it_should_and_teams_stay_apart() {
             path: "/api/devices/me".into(),
             body: nothing,
             expected: [expired, expired, ok, ok, gone, ok, ok],
+            spare: false,
+        },
+        Row {
+            method: Method::GET,
+            path: "/api/devices/me/revocation".into(),
+            body: nothing,
+            expected: [
+                expired,
+                expired,
+                (404, Some(NotFound)),
+                (404, Some(NotFound)),
+                revoked_by_sql,
+                (404, Some(NotFound)),
+                (404, Some(NotFound)),
+            ],
             spare: false,
         },
         Row {

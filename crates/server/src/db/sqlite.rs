@@ -679,6 +679,17 @@ impl Store for SqliteStore {
         if changed != 1 {
             return Err(StoreError::StateChanged);
         }
+        // The grants must reach the team's epoch as it is now: a removal that rotated the key
+        // since the caller looked would leave this device without the new key.
+        let epoch: i64 = sqlx::query_scalar(
+            "SELECT t.key_epoch FROM teams t JOIN devices d ON d.team_id = t.id WHERE d.id = ?",
+        )
+        .bind(device.to_string())
+        .fetch_one(&mut *tx)
+        .await?;
+        if grants.iter().map(|g| i64::from(g.epoch)).max() != Some(epoch) {
+            return Err(StoreError::StateChanged);
+        }
         for grant in grants {
             insert_grant(&mut tx, device, grant, by_device, now_ms).await?;
         }

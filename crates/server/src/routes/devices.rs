@@ -3,7 +3,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use faltlogg_core::api::{
     enrol_proof_message, ApproveRequest, AuditKind, DeviceInfo, DeviceList, DeviceStatus,
-    EnrolRequest, ErrorCode, MyDevice, RevokeRequest,
+    EnrolRequest, ErrorCode, MyDevice, Revocation, RevokeRequest,
 };
 use faltlogg_core::hlc::MAX_SKEW_MS;
 use uuid::Uuid;
@@ -87,6 +87,23 @@ pub async fn me(State(state): State<AppState>, session: Session) -> ApiResult<Re
     Ok(ok(
         my_device(&state, device.info, false, session.user.team).await?
     ))
+}
+
+/// The calling device's own revocation, signed by the team identity: a revoked phone checks
+/// it against the identity it pinned before it erases itself, so that a server cannot make a
+/// phone wipe its unsent work by saying "revoked".
+pub async fn my_revocation(
+    State(state): State<AppState>,
+    session: Session,
+) -> ApiResult<Reply<Revocation>> {
+    let device = session.device_any_status(&state).await?;
+    device.info.revocation.map(ok).ok_or_else(|| {
+        HttpError::new(
+            StatusCode::NOT_FOUND,
+            ErrorCode::NotFound,
+            "this device is not revoked",
+        )
+    })
 }
 
 /// The team's devices with their public keys: a coordinator approves from this list, and

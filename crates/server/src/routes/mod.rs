@@ -20,6 +20,7 @@ pub fn api() -> Router<AppState> {
         .route("/sessions", delete(session::sign_out_everywhere))
         .route("/devices", post(devices::enrol).get(devices::list))
         .route("/devices/me", get(devices::me))
+        .route("/devices/me/revocation", get(devices::my_revocation))
         .route("/devices/{id}/approve", post(devices::approve))
         .route("/devices/{id}/revoke", post(devices::revoke))
         .route("/team/identity", put(team::set_team_identity))
