@@ -67,8 +67,12 @@ impl Guard {
         if parts.next()? != "v1" {
             return None;
         }
-        let idle: u8 = parts.next()?.parse().ok()?;
-        let wipe: u8 = parts.next()?.parse().ok()?;
+        // One integer parser for every field (a smaller wasm than one per type).
+        let mut number = || parts.next()?.parse::<i64>().ok();
+        let idle = u8::try_from(number()?).ok()?;
+        let wipe = u8::try_from(number()?).ok()?;
+        let failures = u32::try_from(number()?).ok()?;
+        let wait_until_ms = number()?;
         let settings = TeamSettings {
             idle_lock_minutes: idle,
             wipe_after_failures: (wipe > 0).then_some(wipe),
@@ -79,8 +83,8 @@ impl Guard {
             } else {
                 TeamSettings::default()
             },
-            failures: parts.next()?.parse().ok()?,
-            wait_until_ms: parts.next()?.parse().ok()?,
+            failures,
+            wait_until_ms,
         };
         Some(guard)
     }

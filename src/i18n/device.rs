@@ -16,7 +16,7 @@ macro_rules! device_messages {
         Offline => "Ingen anslutning. Det du sparar finns kvar på telefonen och skickas när du är uppkopplad.", "No connection. What you save stays on this phone and is sent when you are online.";
         SessionExpired => "Inloggningen har gått ut. Logga in igen för att synka; inget sparat går förlorat.", "Your sign-in has expired. Sign in again to sync; nothing saved is lost.";
         DeviceRevoked => "Den här telefonen är inte längre godkänd. Kontakta din samordnare.", "This phone is no longer approved. Contact your coordinator.";
-        ForgedTrust => "Servern skickade en nyckel eller en enhet som ditt team inte har godkänt. Den togs inte emot och inget ändrades. Berätta för din samordnare.", "The server sent a key or a device that your team has not approved. It was refused and nothing was changed. Tell your coordinator.";
+        ForgedTrust => "Servern skickade en nyckel eller en enhet som ditt team inte har godkänt. Den togs inte emot. Berätta för din samordnare.", "The server sent a key or a device that your team has not approved. It was refused. Tell your coordinator.";
         ClockAhead => "Telefonens klocka går före. Ställ in tid och datum automatiskt i telefonens inställningar; ändringarna väntar kvar och skickas när klockan stämmer.", "This phone's clock is ahead. Set the date and time automatically in the phone's settings; the changes wait here and are sent once the clock is right.";
         ServerError => "Servern svarade med ett fel. Försök igen om en stund; inget sparat går förlorat.", "The server answered with an error. Try again in a while; nothing saved is lost.";
         AppOutdated => "Appen är äldre än servern och kan inte synka. Ladda om sidan för att uppdatera den; inget sparat går förlorat.", "This app is older than the server and cannot sync. Reload the page to update it; nothing saved is lost.";
@@ -29,7 +29,7 @@ macro_rules! device_messages {
         DevicesHeading => "Enheter", "Devices";
         DevicesIntro => "Godkänn en ny telefon först när koden stämmer med den som visas på telefonen.", "Approve a new phone only when the code matches the one shown on that phone.";
         RevokeDevice => "Ta bort från teamet", "Remove from the team";
-        RevokeConfirm => "Ta bort den här enheten från teamet? Den kan inte längre synka, och teamets nyckel byts ut så att den inte kan läsa något nytt. Det den sparat innan lämnas över nästa gång den når servern, sedan raderas den.", "Remove this device from the team? It can no longer sync, and the team key is replaced so that it cannot read anything new. What it saved before is handed over the next time it reaches the server; then it is erased.";
+        RevokeConfirm => "Ta bort enheten från teamet? Den kan inte längre synka och teamets nyckel byts ut. Det den sparat innan lämnas över när den når servern, sedan raderas den.", "Remove this device from the team? It can no longer sync, and the team key is replaced. What it saved before is handed over when it reaches the server; then it is erased.";
         RevokedDone => "Enheten är borttagen och teamets nyckel är utbytt.", "The device is removed and the team key has been replaced.";
         RemovedFromTeam => "Den här telefonen har tagits bort från teamet av en samordnare. Det som sparats före borttagningen har lämnats över, och appens data på telefonen har raderats.", "A coordinator has removed this phone from the team. What was saved before the removal has been handed over, and the app's data on this phone has been erased.";
         PhoneSettingsHeading => "Teamets telefoner", "The team's phones";
@@ -39,7 +39,7 @@ macro_rules! device_messages {
         SaveSettings => "Spara inställningarna", "Save the settings";
         SettingsSaved => "Sparat. Varje telefon får inställningarna nästa gång den låses upp eller synkar.", "Saved. Each phone takes the settings the next time it is unlocked or syncs.";
         EventsHeading => "Säkerhetshändelser", "Security events";
-        EventsIntro => "Vem som gjorde vad och med vilken enhet. Aldrig vad som skrevs.", "Who did what, and with which device. Never what was written.";
+        EventsIntro => "Vem, när och med vilken enhet. Aldrig vad som skrevs.", "Who, when and with which device. Never what was written.";
         OlderEvents => "Visa äldre", "Show older";
         EventSignedIn => "Loggade in", "Signed in";
         EventSignInFailed => "Fel lösenord vid inloggning", "Wrong password at sign-in";
@@ -56,7 +56,7 @@ macro_rules! device_messages {
         EventPasswordReset => "Nytt lösenord satt", "Password reset";
         DeviceShort => "enhet", "device";
         DuressHeading => "Nödlösenfras", "Duress passphrase";
-        DuressIntro => "Om någon tvingar dig att låsa upp: skriv nödlösenfrasen i stället. Då raderas allt i appen på telefonen direkt, även det som inte har skickats, och appen ser ut som nyinstallerad.", "If someone forces you to unlock: enter the duress passphrase instead. Everything in the app on this phone is then erased at once, unsent work included, and the app looks newly installed.";
+        DuressIntro => "Tvingas du låsa upp: skriv nödlösenfrasen. Då raderas allt i appen på telefonen direkt, även det som inte har skickats.", "If you are forced to unlock, enter the duress passphrase: everything in the app on this phone is erased at once, unsent work included.";
         DuressPassphrase => "Nödlösenfras", "Duress passphrase";
         DuressRepeat => "Skriv nödlösenfrasen igen", "Enter the duress passphrase again";
         DuressSave => "Spara nödlösenfrasen", "Save the duress passphrase";

@@ -40,7 +40,7 @@ macro_rules! shell_messages {
         PendingTitle => "Väntar på godkännande", "Waiting for approval";
         PendingIntro => "Be din samordnare godkänna den här telefonen. Jämför koden nedan med den som samordnaren ser.", "Ask your coordinator to approve this phone. Compare the code below with the one your coordinator sees.";
         CodesMatch => "Koden stämmer med samordnarens", "The code matches the coordinator's";
-        CodesConfirmed => "Bekräftad. Telefonen väntar nu på att samordnaren godkänner den.", "Confirmed. The phone now waits for the coordinator to approve it.";
+        CodesConfirmed => "Bekräftad. Väntar på att samordnaren godkänner telefonen.", "Confirmed. Waiting for the coordinator to approve this phone.";
         Fingerprint => "Telefonens kod", "This phone's code";
         CheckAgain => "Kontrollera igen", "Check again";
         StillPending => "Inte godkänd än.", "Not approved yet.";

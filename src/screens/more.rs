@@ -118,13 +118,23 @@ fn Events() -> impl IntoView {
         })
     };
     load();
-    // A device by the start of its id: enough to tell the team's few devices apart.
-    let device = move |id: uuid::Uuid| {
-        format!(
-            "{} {}",
-            i18n.t(Msg::DeviceShort),
-            &id.simple().to_string()[..8]
-        )
+    // One line of words: when, who, with which device, on which device. A device by the
+    // start of its id: enough to tell the team's few devices apart.
+    let line = move |e: &AuditEvent| {
+        let device =
+            |id: uuid::Uuid| format!("{} {}", i18n.t(Msg::DeviceShort), &id.to_string()[..8]);
+        let mut line = date_time(e.at_ms);
+        for (mark, part) in [
+            (" · ", e.username.clone()),
+            (" · ", e.device.map(device)),
+            (" → ", e.target.map(device)),
+        ] {
+            if let Some(part) = part {
+                line.push_str(mark);
+                line.push_str(&part);
+            }
+        }
+        line
     };
     view! {
         <section>
@@ -135,12 +145,7 @@ fn Events() -> impl IntoView {
                 {move || events.get().into_iter().map(|e| view! {
                     <li class="card">
                         <p class="card-title">{i18n.t(audit_kind_msg(e.kind))}</p>
-                        <p class="muted">
-                            {date_time(e.at_ms)}
-                            {e.username.map(|u| format!(" · {u}"))}
-                            {e.device.map(|d| format!(" · {}", device(d)))}
-                            {e.target.map(|t| format!(" → {}", device(t)))}
-                        </p>
+                        <p class="muted">{line(&e)}</p>
                     </li>
                 }).collect_view()}
             </ul>
