@@ -61,7 +61,6 @@ macro_rules! device_messages {
         DuressRepeat => "Skriv nödlösenfrasen igen", "Enter the duress passphrase again";
         DuressSave => "Spara nödlösenfrasen", "Save the duress passphrase";
         DuressSame => "Nödlösenfrasen måste skilja sig från din lösenfras.", "The duress passphrase must differ from your passphrase.";
-        DuressSaved => "Nödlösenfrasen är sparad.", "The duress passphrase is saved.";
         DuressIsSet => "En nödlösenfras är satt. En ny ersätter den.", "A duress passphrase is set. A new one replaces it.";
         ApproveDevice => "Godkänn enhet", "Approve device";
         StatusPending => "Väntar", "Pending";

@@ -64,7 +64,6 @@ fn SyncSection() -> impl IntoView {
 #[component]
 fn Duress() -> impl IntoView {
     let i18n = use_i18n();
-    let ctx = use_app();
     let form = use_form();
     let passphrase = RwSignal::new(String::new());
     let repeated = RwSignal::new(String::new());
@@ -77,7 +76,7 @@ fn Duress() -> impl IntoView {
         form.set_errors.set(problems);
         if ok {
             form.run(async move {
-                state::set_duress(ctx, p).await?;
+                state::set_duress(p).await?;
                 passphrase.set(String::new());
                 repeated.set(String::new());
                 is_set.set(true);
