@@ -14,8 +14,8 @@ use crate::i18n::{use_i18n, I18n, Lang, Msg};
 use crate::screens::{
     contact_form::ContactForm, follow_ups::NewFollowUp, groups::GroupForm, groups::Groups,
     more::More, offers::NewOffer, offers::OfferPage, passphrase::ChoosePassphrase,
-    pending::Pending, person::PersonForm, person::PersonPage, persons::Persons, sign_in::SignIn,
-    today::Today, unlock::Unlock, Screen,
+    pending::Pending, person::ErasePerson, person::PersonForm, person::PersonPage,
+    persons::Persons, sign_in::SignIn, today::Today, unlock::Unlock, Screen,
 };
 use crate::state::records::use_records;
 use crate::state::{self, use_app, AppCtx, Phase};
@@ -191,9 +191,16 @@ fn Layout() -> impl IntoView {
                     }
                     Screen::More => EitherOf16::N(view! { <More/> }),
                     Screen::Offer(id) => EitherOf16::O(view! { <OfferPage id/> }),
-                    _ => EitherOf16::P(view! {
+                    // The sixteenth arm holds two screens: one more variant would double the
+                    // code that draws the screens.
+                    Screen::ErasePerson(id)
+                        if held(Kind::Person, id) && crate::state::may_erase(ctx, id) =>
+                    {
+                        EitherOf16::P(Either::Left(view! { <ErasePerson id/> }))
+                    }
+                    _ => EitherOf16::P(Either::Right(view! {
                         <p><a href=Screen::TODAY>{use_i18n().t(Msg::NotFound)}</a></p>
-                    }),
+                    })),
                 })
             }}
         </main>

@@ -51,14 +51,16 @@ impl Guard {
         LocalStorage::delete(KEY);
     }
 
-    /// `v1 <idle minutes> <wipe after, 0 for never> <failures> <wait until>`: no codec needed.
+    /// `v1 <idle minutes> <wipe after, 0 for never> <failures> <wait until> <retention months>`:
+    /// no codec needed. A line without the retention (from before it) takes the default.
     fn to_text(self) -> String {
         format!(
-            "v1 {} {} {} {}",
+            "v1 {} {} {} {} {}",
             self.settings.idle_lock_minutes,
             self.settings.wipe_after_failures.unwrap_or(0),
             self.failures,
-            self.wait_until_ms
+            self.wait_until_ms,
+            self.settings.retention_months
         )
     }
 
@@ -73,9 +75,13 @@ impl Guard {
         let wipe = u8::try_from(number()?).ok()?;
         let failures = u32::try_from(number()?).ok()?;
         let wait_until_ms = number()?;
+        let retention = number().map_or(Some(TeamSettings::default().retention_months), |n| {
+            u8::try_from(n).ok()
+        })?;
         let settings = TeamSettings {
             idle_lock_minutes: idle,
             wipe_after_failures: (wipe > 0).then_some(wipe),
+            retention_months: retention,
         };
         let guard = Guard {
             settings: if settings.is_valid() {
@@ -164,11 +170,14 @@ mod tests {
             settings: TeamSettings {
                 idle_lock_minutes: 2,
                 wipe_after_failures: Some(10),
+                retention_months: 36,
             },
             ..Guard::default()
         };
         guard.failed(0);
         assert_eq!(Guard::parse(&guard.to_text()), Some(guard));
+        let before_retention = Guard::parse("v1 2 10 0 0").unwrap();
+        assert_eq!(before_retention.settings.retention_months, 24);
         assert_eq!(Guard::parse("v2 1 2 3 4"), None);
         assert_eq!(Guard::parse("v1 x"), None);
         // Out of bounds (edited by hand): the defaults, not a lock after 0 minutes.

@@ -5,6 +5,7 @@
 use faltlogg_core::change::Change;
 use std::collections::BTreeSet;
 
+use faltlogg_core::crypto::person::PersonKey;
 use faltlogg_core::crypto::{SymmetricKey, TeamKey};
 use faltlogg_core::envelope::{Envelope, EnvelopeError, Origin};
 use faltlogg_core::fold::Fold;
@@ -59,6 +60,7 @@ pub async fn save(
     vault: &VaultContents,
     before: Counters,
     seen: Hlc,
+    person: Option<&PersonKey>,
 ) -> Result<(Envelope, Counters), SaveError> {
     let (Some(key), Some(device)) = (vault.current_team_key(), vault.device) else {
         return Err(SaveError::NoTeamKey);
@@ -76,9 +78,9 @@ pub async fn save(
     };
     let envelope = Envelope::seal(
         change,
-        ids::new_v7(now, &mut OsRng),
+        ids::for_stamp(next.hlc, &mut OsRng),
         origin,
-        key,
+        (key, person),
         &vault.secrets,
         &mut OsRng,
     )
@@ -113,11 +115,38 @@ pub async fn save(
     Ok((envelope, next))
 }
 
-/// Opens one stored envelope.
-fn open(bytes: &[u8], keys: &[TeamKey]) -> Result<(Envelope, Change), EnvelopeError> {
+/// Opens one stored envelope, a person's record with the person key the fold holds.
+fn open(bytes: &[u8], keys: &[TeamKey], fold: &Fold) -> Result<(Envelope, Change), EnvelopeError> {
     let envelope = Envelope::from_bytes(bytes)?;
-    let change = envelope.open(keys)?;
+    let change = envelope.open(keys, fold.keyring().for_envelope(&envelope.header))?;
     Ok((envelope, change))
+}
+
+/// Deletes every envelope of the erased person keys `erased` from the device (held and
+/// queued), and the snapshot (which still holds their records), in one transaction. A
+/// person's unsent edits go too: the person is erased everywhere, and the server would drop
+/// them. The caller writes a new snapshot; until it does, unlocking folds the envelopes.
+pub async fn drop_erased(erased: &[Uuid]) -> Result<(), StorageError> {
+    let mut doomed = Vec::new();
+    for store in [ENVELOPES, OUTBOX] {
+        for (id, bytes) in idb::all_bytes(store).await? {
+            let key = Envelope::from_bytes(&bytes)
+                .ok()
+                .and_then(|e| e.header.scope.erasable_key());
+            if key.is_some_and(|k| erased.contains(&k)) {
+                doomed.push((store, id));
+            }
+        }
+    }
+    let snapshot = idb::keys(SNAPSHOT).await?;
+    let tx = idb::transaction(&[ENVELOPES, OUTBOX, SNAPSHOT], true).await?;
+    for (store, id) in doomed {
+        idb::delete(&tx, store, &id)?;
+    }
+    for key in &snapshot {
+        idb::delete(&tx, SNAPSHOT, key)?;
+    }
+    idb::committed(&tx).await
 }
 
 /// The records as loaded: the fold, the envelopes in it, and how many of them the snapshot did
@@ -144,8 +173,8 @@ pub async fn load(keys: &[TeamKey], storage: &SymmetricKey) -> Result<Loaded, St
         .collect();
     let mut fresh = 0;
     for (_, bytes) in idb::get_bytes_many(ENVELOPES, &missing).await? {
-        if let Ok((envelope, change)) = open(&bytes, keys) {
-            fold.apply(envelope.header.stamp(), change);
+        if let Ok((envelope, change)) = open(&bytes, keys, &fold) {
+            fold.apply_envelope(&envelope.header, change);
             covered.insert(envelope.header.id);
             fresh += 1;
         }

@@ -8,6 +8,7 @@ use faltlogg_core::api::{
     WireEnvelope, MAX_PUSH_BATCH,
 };
 use faltlogg_core::change::Change;
+use faltlogg_core::crypto::person::Keyring;
 use faltlogg_core::envelope::{Envelope, EnvelopeHeader};
 use faltlogg_core::hlc::DEVICE_MAX_SKEW_MS;
 use wasm_bindgen::JsValue;
@@ -159,13 +160,17 @@ pub struct Pulled {
     /// The pull stopped before a change of a key epoch this device does not hold yet (the
     /// team key was rotated): collect the new key (enrol), then pull again from there.
     pub needs_key: bool,
+    /// Person keys erased by changes in this pull: their envelopes are to be dropped here.
+    pub erased: Vec<uuid::Uuid>,
 }
 
 /// Fetches the team's envelopes after the stored cursor, checks each against its sender's
 /// public key and this phone's clock (a day's leeway: `DEVICE_MAX_SKEW_MS`), opens it with
-/// the team keys, and stores it. The cursor moves past every
-/// envelope, opened or set aside, in the same transaction that stores them.
-pub async fn pull(vault: &VaultContents) -> Result<Pulled, SyncError> {
+/// the team keys and the person keys of `keyring` (kept up to date with the keys and
+/// erasures the pull brings), and stores it. An envelope of an erased person is dropped
+/// unread. The cursor moves past every envelope, opened, dropped or set aside, in the same
+/// transaction that stores them.
+pub async fn pull(vault: &VaultContents, keyring: &mut Keyring) -> Result<Pulled, SyncError> {
     let mut pulled = Pulled::default();
     // The team's devices, fetched when an envelope names one not seen yet.
     let mut senders: Option<Vec<DeviceInfo>> = None;
@@ -219,6 +224,16 @@ pub async fn pull(vault: &VaultContents) -> Result<Pulled, SyncError> {
                 pulled.needs_key = true;
                 break;
             }
+            let erased = envelope.as_ref().is_some_and(|e| {
+                e.header
+                    .scope
+                    .erasable_key()
+                    .is_some_and(|k| keyring.is_erased(k))
+            });
+            if erased {
+                last = seq;
+                continue;
+            }
             let opened = envelope.and_then(|envelope| {
                 let keys = sender_keys(envelope.header.device, envelope.header.hlc.wall_ms)
                     .filter(|_| envelope.header.team == vault.user.team)?;
@@ -228,11 +243,21 @@ pub async fn pull(vault: &VaultContents) -> Result<Pulled, SyncError> {
                     return None;
                 }
                 envelope.verify(keys).ok()?;
-                let change = envelope.open(&vault.team_keys).ok()?;
+                let change = envelope
+                    .open(&vault.team_keys, keyring.for_envelope(&envelope.header))
+                    .ok()?;
                 Some((envelope, change))
             });
             match opened {
                 Some((envelope, change)) => {
+                    match &change {
+                        Change::PersonKey(key) => keyring.insert(key.clone()),
+                        Change::Erase { key, .. } => {
+                            keyring.erase(*key);
+                            pulled.erased.push(*key);
+                        }
+                        _ => {}
+                    }
                     idb::put_bytes(
                         &tx,
                         ENVELOPES,

@@ -186,7 +186,7 @@ async fn a_saved_contact_is_stored_sealed_queued_and_read_back() {
     ));
     let before = journal::counters().await.unwrap();
     assert_eq!(before.device_seq, 0);
-    let (envelope, after) = journal::save(&change, &vault, before, Hlc::default())
+    let (envelope, after) = journal::save(&change, &vault, before, Hlc::default(), None)
         .await
         .unwrap();
     assert_eq!(envelope.header.device_seq, 1);
@@ -211,7 +211,9 @@ async fn a_saved_contact_is_stored_sealed_queued_and_read_back() {
         wall_ms: 4_000_000_000_000,
         counter: 7,
     };
-    let (second, _) = journal::save(&change, &vault, after, ahead).await.unwrap();
+    let (second, _) = journal::save(&change, &vault, after, ahead, None)
+        .await
+        .unwrap();
     assert_eq!(second.header.device_seq, 2);
     assert!(second.header.hlc > ahead && second.header.hlc > envelope.header.hlc);
 
@@ -233,6 +235,91 @@ async fn a_saved_contact_is_stored_sealed_queued_and_read_back() {
     );
 }
 
+/// A person's records are sealed under the person's key; erasing the key drops every envelope
+/// under it from the device (held and queued) and the snapshot, and nothing of the person
+/// opens or folds again. A record under the team key stays.
+#[wasm_bindgen_test]
+async fn an_erased_persons_envelopes_and_the_snapshot_are_dropped_from_the_device() {
+    use faltlogg_core::change::Change;
+    use faltlogg_core::crypto::person::PersonKey;
+    use faltlogg_core::envelope::Scope;
+    use faltlogg_core::record::{Kind, Value};
+    idb::erase().await.unwrap();
+    let vault = contents();
+    let storage = vault.secrets.storage_key();
+    let person = Uuid::from_u128(77);
+    let key = PersonKey::generate(person, &mut rand_core::OsRng);
+    let mut fold = fold::Fold::default();
+    let mut counters = journal::counters().await.unwrap();
+    let marker = "erased-alias-9c1";
+    let changes = [
+        Change::PersonKey(key.clone()),
+        fold.set(
+            Kind::Person,
+            person,
+            vec![(1, Value::text(marker))],
+            Uuid::nil(),
+        ),
+        fold::create(&Contact::simple(
+            Uuid::from_u128(5),
+            1,
+            "Centrum",
+            ContactKind::Phone,
+            "kvar",
+        )),
+    ];
+    let mut scopes = Vec::new();
+    for change in changes {
+        let person_key = fold.key_for(&change).cloned();
+        let (envelope, next) = journal::save(
+            &change,
+            &vault,
+            counters,
+            fold.max_hlc(),
+            person_key.as_ref(),
+        )
+        .await
+        .unwrap();
+        scopes.push(envelope.header.scope);
+        fold.apply_envelope(&envelope.header, change);
+        counters = next;
+    }
+    assert_eq!(
+        scopes,
+        [Scope::Key(key.id), Scope::Person(key.id), Scope::Team]
+    );
+    let ids: Vec<String> = idb::keys(ENVELOPES).await.unwrap();
+    let mut sorted = ids.clone();
+    sorted.sort();
+    assert_eq!(ids, sorted);
+    let loaded = journal::load(&vault.team_keys, &storage).await.unwrap();
+    assert_eq!(
+        loaded.fold.state(Kind::Person, person).map(|_| ()),
+        Some(())
+    );
+    let (head, chunks) = faltlogg_core::local::Snapshot {
+        fold: loaded.fold,
+        covered: loaded.covered,
+    }
+    .seal(&storage, 1, &mut rand_core::OsRng);
+    journal::store_snapshot(head, chunks, 0).await.unwrap();
+
+    journal::drop_erased(&[key.id]).await.unwrap();
+    assert_eq!(idb::count(ENVELOPES).await.unwrap(), 1);
+    assert_eq!(
+        idb::count(OUTBOX).await.unwrap(),
+        1,
+        "the person's unsent changes too"
+    );
+    assert!(idb::keys(faltlogg::idb::SNAPSHOT).await.unwrap().is_empty());
+    let after = journal::load(&vault.team_keys, &storage).await.unwrap();
+    assert!(after.fold.state(Kind::Person, person).is_none());
+    assert_eq!(
+        after.fold.get::<Contact>(Uuid::from_u128(5)).unwrap().note,
+        "kvar"
+    );
+}
+
 /// Unlocking reads the snapshot and only the envelopes after it; a snapshot that does not open
 /// (changed bytes, another device's key) is ignored and everything is read again.
 #[wasm_bindgen_test]
@@ -249,10 +336,16 @@ async fn the_snapshot_spares_reading_what_it_holds_and_a_bad_one_is_ignored() {
             ContactKind::Phone,
             "snap",
         );
-        counters = journal::save(&fold::create(&contact), &vault, counters, Hlc::default())
-            .await
-            .unwrap()
-            .1;
+        counters = journal::save(
+            &fold::create(&contact),
+            &vault,
+            counters,
+            Hlc::default(),
+            None,
+        )
+        .await
+        .unwrap()
+        .1;
     }
     let first = journal::load(&vault.team_keys, &storage).await.unwrap();
     assert_eq!(first.fresh, 5, "no snapshot yet: every envelope read");
@@ -267,9 +360,15 @@ async fn the_snapshot_spares_reading_what_it_holds_and_a_bad_one_is_ignored() {
     );
     journal::store_snapshot(head, chunks, old).await.unwrap();
     let after = Contact::simple(Uuid::from_u128(200), 1, "Norr", ContactKind::Phone, "after");
-    journal::save(&fold::create(&after), &vault, counters, Hlc::default())
-        .await
-        .unwrap();
+    journal::save(
+        &fold::create(&after),
+        &vault,
+        counters,
+        Hlc::default(),
+        None,
+    )
+    .await
+    .unwrap();
     let second = journal::load(&vault.team_keys, &storage).await.unwrap();
     assert_eq!(second.fresh, 1, "only the envelope after the snapshot");
     assert_eq!(second.fold.count(faltlogg_core::record::Kind::Contact), 6);

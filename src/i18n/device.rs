@@ -54,6 +54,8 @@ macro_rules! device_messages {
         EventAccountDisabled => "Konto avstängt", "Account disabled";
         EventAccountEnabled => "Konto öppnat igen", "Account enabled";
         EventPasswordReset => "Nytt lösenord satt", "Password reset";
+        EventErased => "Raderade en person", "Erased a person";
+        RetentionLabel => "Radera en person efter så här många månader utan aktivitet", "Erase a person after this many months without activity";
         DeviceShort => "enhet", "device";
         DuressHeading => "Nödlösenfras", "Duress passphrase";
         DuressIntro => "Tvingas du låsa upp: skriv nödlösenfrasen. Då raderas allt i appen på telefonen direkt, även det som inte har skickats.", "If you are forced to unlock, enter the duress passphrase: everything in the app on this phone is erased at once, unsent work included.";
@@ -94,5 +96,6 @@ pub fn audit_kind_msg(kind: faltlogg_core::api::AuditKind) -> super::Msg {
         AccountDisabled => Msg::EventAccountDisabled,
         AccountEnabled => Msg::EventAccountEnabled,
         PasswordReset => Msg::EventPasswordReset,
+        Erased => Msg::EventErased,
     }
 }

@@ -29,6 +29,7 @@ pub use device::audit_kind_msg;
 pub use follow_ups::follow_up_status_msg;
 pub use forms::problem_msg;
 pub use offers::{category_msg, offer_status_msg};
+pub use persons::erasure_reason_msg;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {

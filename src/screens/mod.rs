@@ -40,6 +40,8 @@ pub enum Screen {
     Offer(Uuid),
     /// A new follow-up with a person.
     NewFollowUp(Uuid),
+    /// Erasing a person.
+    ErasePerson(Uuid),
     Groups,
     NewGroup,
     Group(Uuid),
@@ -73,6 +75,7 @@ impl Screen {
             ["persons", id, "offers", "new"] => with_id(id, Screen::NewOffer),
             ["offers", id] => with_id(id, Screen::Offer),
             ["persons", id, "follow-ups", "new"] => with_id(id, Screen::NewFollowUp),
+            ["persons", id, "erase"] => with_id(id, Screen::ErasePerson),
             ["groups"] => Screen::Groups,
             ["groups", "new"] => Screen::NewGroup,
             ["groups", id] => with_id(id, Screen::Group),
@@ -103,6 +106,10 @@ impl Screen {
         format!("/persons/{person}/follow-ups/new")
     }
 
+    pub fn erase_person(id: Uuid) -> String {
+        format!("/persons/{id}/erase")
+    }
+
     pub fn edit_contact(id: Uuid) -> String {
         format!("/contacts/{id}/edit")
     }
@@ -128,6 +135,7 @@ impl Screen {
             Screen::NewOffer(_) => Msg::NewOffer,
             Screen::Offer(_) => Msg::OfferTitle,
             Screen::NewFollowUp(_) => Msg::NewFollowUp,
+            Screen::ErasePerson(_) => Msg::ErasePerson,
             Screen::Groups => Msg::GroupsTitle,
             Screen::NewGroup => Msg::NewGroup,
             Screen::Group(_) => Msg::GroupTitle,
@@ -146,7 +154,8 @@ impl Screen {
             | Screen::EditPerson(_)
             | Screen::NewOffer(_)
             | Screen::Offer(_)
-            | Screen::NewFollowUp(_) => Screen::Persons,
+            | Screen::NewFollowUp(_)
+            | Screen::ErasePerson(_) => Screen::Persons,
             Screen::NewGroup | Screen::Group(_) | Screen::EditGroup(_) => Screen::Groups,
             other => other,
         }
@@ -174,6 +183,11 @@ mod tests {
             Screen::at(&Screen::new_follow_up(id)),
             Screen::NewFollowUp(id)
         );
+        assert_eq!(
+            Screen::at(&Screen::erase_person(id)),
+            Screen::ErasePerson(id)
+        );
+        assert_eq!(Screen::ErasePerson(id).tab(), Screen::Persons);
         assert_eq!(
             Screen::at(&Screen::edit_contact(id)),
             Screen::EditContact(id)

@@ -157,8 +157,9 @@ fn Events() -> impl IntoView {
     }
 }
 
-/// What the team's phones do (coordinators): the idle time before they lock, and whether they
-/// erase themselves after wrong passphrases.
+/// What the team's phones do (coordinators): the idle time before they lock, whether they
+/// erase themselves after wrong passphrases, and the retention period after which a person
+/// is erased.
 #[component]
 fn PhoneSettings() -> impl IntoView {
     let i18n = use_i18n();
@@ -171,10 +172,12 @@ fn PhoneSettings() -> impl IntoView {
             .map(|n| n.to_string())
             .unwrap_or_default(),
     );
+    let retention = RwSignal::new(now.retention_months.to_string());
     let save = move |_| {
         let settings = TeamSettings {
             idle_lock_minutes: idle.get_untracked().parse().unwrap_or(0),
             wipe_after_failures: wipe.get_untracked().parse().ok(),
+            retention_months: retention.get_untracked().parse().unwrap_or(0),
         };
         form.run(state::save_team_settings(ctx, settings));
     };
@@ -186,12 +189,20 @@ fn PhoneSettings() -> impl IntoView {
         ("15", "15"),
     ];
     let wipe_options = vec![("5", "5"), ("10", "10"), ("20", "20")];
+    let retention_options = vec![
+        ("6", "6"),
+        ("12", "12"),
+        ("24", "24"),
+        ("36", "36"),
+        ("60", "60"),
+    ];
     view! {
         <section>
             <h2 class="section">{i18n.t(Msg::PhoneSettingsHeading)}</h2>
             <Banner msg=form.problem warning=true/>
             {select_field(form, "idle-lock".into(), "idle", Msg::IdleLockLabel, idle_options, None, idle)}
             {select_field(form, "wipe-after".into(), "wipe", Msg::WipeAfterLabel, wipe_options, Some(Msg::WipeNever), wipe)}
+            {select_field(form, "retention".into(), "retention", Msg::RetentionLabel, retention_options, None, retention)}
             <button type="button" class="secondary" id="save-phone-settings" disabled=form.busy() on:click=save>
                 {i18n.t(Msg::SaveSettings)}
             </button>

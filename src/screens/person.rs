@@ -1,6 +1,7 @@
 //! One person: the page (facts, conflicts, follow-ups, offers, contacts, history) and the form
 //! that makes or edits a person.
 
+use faltlogg_core::crypto::person::ErasureReason;
 use faltlogg_core::fold::RecordState;
 use faltlogg_core::ids;
 use faltlogg_core::record::contact::Contact;
@@ -15,11 +16,13 @@ use uuid::Uuid;
 use super::offers::offer_card;
 use super::Screen;
 use crate::components::{use_form, Card, Field};
-use crate::i18n::{agency_msg, follow_up_status_msg, kind_msg, use_i18n, I18n, Msg};
+use crate::i18n::{
+    agency_msg, erasure_reason_msg, follow_up_status_msg, kind_msg, use_i18n, I18n, Msg,
+};
 use crate::state::records::{edit, set, use_records};
-use crate::state::use_app;
+use crate::state::{self, use_app};
 use crate::time::{date_time, today};
-use crate::ui::{check, form_screen, render, Action, Block, Saving};
+use crate::ui::{check, form_screen, render, Action, Block, Saving, Select};
 
 /// The words for a person's field, for conflicts and the history.
 fn field_msg(field: FieldId) -> Msg {
@@ -216,7 +219,81 @@ pub fn PersonPage(id: Uuid) -> impl IntoView {
             Block::Heading(Msg::History),
             Block::Cards("person-history", history_cards(i18n, history)),
         ]);
+        if state::may_erase(ctx, id) {
+            blocks.push(Block::Link(
+                Screen::erase_person(id),
+                Msg::ErasePerson,
+                "erase-person-link",
+                false,
+            ));
+        }
         render(form, blocks)
+    }
+}
+
+/// Erasing a person: a reason, a confirmation, then everything about the person is gone, on
+/// this phone at once and everywhere else as the erasure reaches it.
+#[component]
+pub fn ErasePerson(id: Uuid) -> impl IntoView {
+    let i18n = use_i18n();
+    let ctx = use_app();
+    let form = use_form();
+    let reason = RwSignal::new(String::new());
+    let submit = move || {
+        let chosen = ErasureReason::CHOSEN
+            .into_iter()
+            .find(|r| erasure_code(*r) == reason.get_untracked());
+        let Some(chosen) = chosen else {
+            form.set_errors
+                .set(vec![("erase-reason", Msg::EraseReasonMissing)]);
+            return None;
+        };
+        let changes = match state::erasure(ctx, id, chosen) {
+            Ok(changes) => changes,
+            Err(msg) => {
+                form.problem.set(Some(msg));
+                return None;
+            }
+        };
+        let confirmed = web_sys::window()
+            .and_then(|w| w.confirm_with_message(i18n.t(Msg::EraseConfirm)).ok())
+            .unwrap_or(false);
+        confirmed.then(|| Saving {
+            changes,
+            said: Msg::PersonErased,
+            then: Screen::PERSONS.into(),
+        })
+    };
+    let blocks = vec![
+        Block::Para(i18n.t(Msg::EraseExplain).into(), ""),
+        Block::Select(Select {
+            id: "erase-reason",
+            label: Msg::EraseReason,
+            options: ErasureReason::CHOSEN
+                .iter()
+                .map(|r| (erasure_code(*r), i18n.t(erasure_reason_msg(*r))))
+                .collect(),
+            placeholder: Some(Msg::ChooseReason),
+            value: reason,
+        }),
+        Block::Submit(Msg::ErasePerson, "erase-person"),
+    ];
+    form_screen(
+        form,
+        format!("erase:{id}"),
+        blocks,
+        Screen::person(id),
+        Box::new(submit),
+    )
+}
+
+/// The stable code of a reason, for the choice's value.
+fn erasure_code(reason: ErasureReason) -> &'static str {
+    match reason {
+        ErasureReason::Asked => "asked",
+        ErasureReason::NotNeeded => "not-needed",
+        ErasureReason::Mistake => "mistake",
+        ErasureReason::Retention => "retention",
     }
 }
 

@@ -4,6 +4,7 @@
 //! - `enrol`: the device's enrolment, its team keys, and the coordinator's device list;
 //! - `syncing`: the background sync and the counts the top bar shows;
 //! - `records`: saving changes to records, and the record hooks screens read;
+//! - `erasure`: erasing a person (crypto-shredding), by hand and by the retention period;
 //! - `errors`: every failure mapped to words ([`Msg`]).
 //!
 //! Screens call these; they never talk to storage or the server themselves, and they read the
@@ -11,6 +12,7 @@
 
 mod drafts;
 mod enrol;
+mod erasure;
 mod errors;
 pub mod records;
 mod session;
@@ -19,6 +21,7 @@ mod team;
 
 pub use drafts::{clear as clear_draft, load as load_draft, save as save_draft};
 pub use enrol::{approve_device, confirm_pairing, ensure_enrolled, revoke_device, team_devices};
+pub use erasure::{erasure, may_erase};
 pub use errors::storage_msg;
 pub use session::{choose_passphrase, erase_device, lock, quick_exit, set_duress, sign_in, unlock};
 pub use syncing::spawn_sync;
@@ -174,6 +177,13 @@ impl AppCtx {
 
     pub fn is_coordinator(self) -> bool {
         self.vault.with(|v| {
+            v.as_ref()
+                .is_some_and(|v| v.contents.user.role == Role::Coordinator)
+        })
+    }
+
+    fn is_coordinator_untracked(self) -> bool {
+        self.vault.with_untracked(|v| {
             v.as_ref()
                 .is_some_and(|v| v.contents.user.role == Role::Coordinator)
         })

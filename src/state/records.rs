@@ -1,11 +1,13 @@
 //! Saving changes to records, and what screens read of them.
 
 use faltlogg_core::change::Change;
+use faltlogg_core::crypto::person::PersonKey;
 use faltlogg_core::fold::Fold;
 use faltlogg_core::record::date::Date;
 use faltlogg_core::record::person::Person;
 use faltlogg_core::record::{FieldError, Kind, Record};
 use leptos::prelude::*;
+use rand_core::OsRng;
 use uuid::Uuid;
 
 use super::errors::storage_msg;
@@ -15,41 +17,65 @@ use crate::idb::StorageError;
 use crate::journal::{self, SaveError};
 
 /// Saves a change on the device (sealed, stored and queued at once), shows it, then tries to
-/// send it.
+/// send it. A person's record is sealed under the person's key; a new person gets a key first,
+/// saved (and sent) before the person, so every device holds it when the person arrives.
 pub async fn save(ctx: AppCtx, change: Change) -> Result<(), Msg> {
-    let contents = ctx.contents().ok_or(Msg::StorageError)?;
-    let before = match ctx.counters.get_value() {
-        Some(c) => c,
-        None => journal::counters().await.map_err(storage_msg)?,
+    let new_key = match change.record() {
+        Some((Kind::Person, id)) => ctx.records.with_untracked(|f| {
+            (f.state(Kind::Person, id).is_none() && f.keyring().of_person(id).is_none())
+                .then(|| Change::PersonKey(PersonKey::generate(id, &mut OsRng)))
+        }),
+        _ => None,
     };
-    let seen = ctx.records.with_untracked(Fold::max_hlc);
-    let (envelope, next) = journal::save(&change, &contents, before, seen)
-        .await
-        .map_err(|e| match e {
-            SaveError::NoTeamKey => Msg::StillPending,
-            // Said of this record, which the worker still sees in the form.
-            SaveError::Storage(StorageError::Quota) if change.record().0 == Kind::Contact => {
-                Msg::ContactNotSavedFull
-            }
-            SaveError::Storage(StorageError::Quota) => Msg::RecordNotSavedFull,
-            SaveError::Storage(s) => storage_msg(s),
-        })?;
-    ctx.counters.set_value(Some(next));
-    syncing::covered(ctx, [envelope.header.id]);
-    ctx.records
-        .update(|r| r.apply(envelope.header.stamp(), change));
-    ctx.sync.update(|s| s.waiting += 1);
+    for change in new_key.into_iter().chain([change]) {
+        let contents = ctx.contents().ok_or(Msg::StorageError)?;
+        let before = match ctx.counters.get_value() {
+            Some(c) => c,
+            None => journal::counters().await.map_err(storage_msg)?,
+        };
+        let (seen, person) = ctx
+            .records
+            .with_untracked(|f| (f.max_hlc(), f.key_for(&change).cloned()));
+        let (envelope, next) = journal::save(&change, &contents, before, seen, person.as_ref())
+            .await
+            .map_err(|e| match e {
+                SaveError::NoTeamKey => Msg::StillPending,
+                // Said of this record, which the worker still sees in the form.
+                SaveError::Storage(StorageError::Quota)
+                    if change.record().is_some_and(|(k, _)| k == Kind::Contact) =>
+                {
+                    Msg::ContactNotSavedFull
+                }
+                SaveError::Storage(StorageError::Quota) => Msg::RecordNotSavedFull,
+                SaveError::Storage(s) => storage_msg(s),
+            })?;
+        ctx.counters.set_value(Some(next));
+        syncing::covered(ctx, [envelope.header.id]);
+        let erased = match change {
+            Change::Erase { key, .. } => Some(key),
+            _ => None,
+        };
+        ctx.records
+            .update(|r| r.apply_envelope(&envelope.header, change));
+        ctx.sync.update(|s| s.waiting += 1);
+        if let Some(key) = erased {
+            super::erasure::drop_local(ctx, vec![key]).await?;
+        }
+    }
     syncing::spawn_sync_soon(ctx);
     Ok(())
 }
 
 /// Saves changes one after the other; the first failure stops (and is what the worker sees).
-/// Not generic, so one copy of the saving code serves every kind of record.
-pub async fn save_all(ctx: AppCtx, changes: Vec<Change>) -> Result<(), Msg> {
-    for change in changes {
-        save(ctx, change).await?;
-    }
-    Ok(())
+/// Not generic, and boxed (`super::Task`), so one copy of the saving code serves every form,
+/// button and erasure.
+pub fn save_all(ctx: AppCtx, changes: Vec<Change>) -> super::Task<Result<(), Msg>> {
+    Box::pin(async move {
+        for change in changes {
+            save(ctx, change).await?;
+        }
+        Ok(())
+    })
 }
 
 /// The change that turns `before` into `after` (only the fields that differ), or `None` when

@@ -119,9 +119,11 @@ async fn sync_now(ctx: AppCtx) {
         return;
     };
     ctx.sync.update(|s| s.running = true);
+    let mut sweep = false;
+    let mut keyring = ctx.records.with_untracked(|f| f.keyring().clone());
     let result = async {
         let pushed = sync::push(&contents).await?;
-        let pulled = sync::pull(&contents).await?;
+        let pulled = sync::pull(&contents, &mut keyring).await?;
         Ok::<_, SyncError>((pushed, pulled))
     }
     .await;
@@ -131,12 +133,18 @@ async fn sync_now(ctx: AppCtx) {
                 covered(ctx, pulled.changes.iter().map(|(h, _)| h.id));
                 ctx.records.update(|fold| {
                     for (header, change) in pulled.changes {
-                        fold.apply(header.stamp(), change);
+                        fold.apply_envelope(&header, change);
                     }
                 });
-                snapshot_if_due(ctx).await;
             }
+            let dropped = if pulled.erased.is_empty() {
+                snapshot_if_due(ctx).await;
+                Ok(())
+            } else {
+                super::erasure::drop_local(ctx, pulled.erased).await
+            };
             let held = pushed == Pushed::HeldByClock;
+            sweep = !held && !pulled.needs_key;
             if !held {
                 let now = now_ms();
                 let stamp = async {
@@ -149,6 +157,8 @@ async fn sync_now(ctx: AppCtx) {
             ctx.sync.update(|s| {
                 s.problem = if held {
                     Some(Msg::ClockAhead)
+                } else if let Err(msg) = dropped {
+                    Some(msg)
                 } else if pulled.set_aside > 0 {
                     Some(Msg::BadEnvelopes)
                 } else {
@@ -174,6 +184,9 @@ async fn sync_now(ctx: AppCtx) {
     }
     refresh_counts(ctx).await;
     ctx.sync.update(|s| s.running = false);
+    if sweep {
+        super::erasure::erase_expired(ctx);
+    }
 }
 
 /// This device was revoked. It hands over what it stamped before (the server takes those

@@ -355,37 +355,69 @@ impl Device {
     }
 
     /// Seals `changes` as this device (in order, each a later HLC) and pushes them in batches
-    /// under the server's limits.
+    /// under the server's limits, as the app would: a new person gets a key first, and a
+    /// person's records are sealed under it.
     pub async fn push_changes(&mut self, changes: Vec<faltlogg_core::change::Change>) {
-        use faltlogg_core::api::{fits_in_push, PushRequest, WireEnvelope, MAX_PUSH_BATCH};
-        use faltlogg_core::envelope::{Envelope, Origin};
-        let key = self.team_key.clone().expect("hold_team_key first");
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap()
             .as_millis() as u64;
+        self.push_changes_at(changes, now).await;
+    }
+
+    /// [`Device::push_changes`] stamped from `wall_ms` on (a past time, for records that
+    /// have been left alone for a while).
+    pub async fn push_changes_at(
+        &mut self,
+        changes: Vec<faltlogg_core::change::Change>,
+        wall_ms: u64,
+    ) {
+        use faltlogg_core::api::{fits_in_push, PushRequest, WireEnvelope, MAX_PUSH_BATCH};
+        use faltlogg_core::change::Change;
+        use faltlogg_core::crypto::person::PersonKey;
+        use faltlogg_core::envelope::{Envelope, Origin};
+        use faltlogg_core::record::Kind;
+        let key = self.team_key.clone().expect("hold_team_key first");
         let mut hlc = faltlogg_core::hlc::Hlc::default();
         let mut batch: Vec<WireEnvelope> = Vec::new();
         let mut size = 64;
-        for change in changes {
+        let mut fold = faltlogg_core::fold::Fold::default();
+        let with_keys = changes.into_iter().flat_map(|change| {
+            let new_person = match change.record() {
+                Some((Kind::Person, id)) => Some(Change::PersonKey(PersonKey::generate(
+                    id,
+                    &mut rand_core::OsRng,
+                ))),
+                _ => None,
+            };
+            new_person.into_iter().chain([change])
+        });
+        for change in with_keys {
+            if let Change::PersonKey(k) = &change {
+                if fold.keyring().of_person(k.person).is_some() {
+                    continue;
+                }
+            }
             self.seq += 1;
-            hlc = hlc.tick(now);
+            hlc = hlc.tick(wall_ms);
             let origin = Origin {
                 team: self.team,
                 device: self.id,
                 device_seq: self.seq,
                 hlc,
             };
-            let id = faltlogg_core::ids::new_v7(now, &mut rand_core::OsRng);
+            let id = faltlogg_core::ids::for_stamp(hlc, &mut rand_core::OsRng);
+            let person = fold.key_for(&change).cloned();
             let envelope = Envelope::seal(
                 &change,
                 id,
                 origin,
-                &key,
+                (&key, person.as_ref()),
                 &self.secrets,
                 &mut rand_core::OsRng,
             )
             .unwrap();
+            fold.apply_envelope(&envelope.header, change);
             let len = envelope.ciphertext.len();
             if batch.len() == MAX_PUSH_BATCH || !fits_in_push(size, len) {
                 let envelopes = std::mem::take(&mut batch);
@@ -519,7 +551,7 @@ impl Device {
             &change,
             id,
             origin,
-            key,
+            (key, None),
             &self.secrets,
             &mut rand_core::OsRng,
         )

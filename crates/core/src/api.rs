@@ -333,17 +333,27 @@ pub struct TeamSettings {
     pub idle_lock_minutes: u8,
     /// Wrong passphrases in a row after which a phone erases its data; `None`: never.
     pub wipe_after_failures: Option<u8>,
+    /// Months after a person's last activity at which a coordinator's phone erases the
+    /// person (the retention period).
+    pub retention_months: u8,
 }
 
 impl TeamSettings {
     pub const IDLE_LOCK_MINUTES: core::ops::RangeInclusive<u8> = 1..=15;
     pub const WIPE_AFTER_FAILURES: core::ops::RangeInclusive<u8> = 5..=20;
+    pub const RETENTION_MONTHS: core::ops::RangeInclusive<u8> = 1..=120;
 
     pub fn is_valid(&self) -> bool {
         Self::IDLE_LOCK_MINUTES.contains(&self.idle_lock_minutes)
             && self
                 .wipe_after_failures
                 .is_none_or(|n| Self::WIPE_AFTER_FAILURES.contains(&n))
+            && Self::RETENTION_MONTHS.contains(&self.retention_months)
+    }
+
+    /// The retention period in ms (a month: 30.44 days, the Gregorian mean).
+    pub fn retention_ms(&self) -> i64 {
+        i64::from(self.retention_months) * 2_629_746_000
     }
 }
 
@@ -352,6 +362,7 @@ impl Default for TeamSettings {
         TeamSettings {
             idle_lock_minutes: 5,
             wipe_after_failures: None,
+            retention_months: 24,
         }
     }
 }
@@ -478,6 +489,9 @@ pub enum AuditKind {
     AccountDisabled,
     AccountEnabled,
     PasswordReset,
+    /// A person was erased (their envelopes deleted by key id; who it was, the server never
+    /// knows).
+    Erased,
 }
 
 /// One security event of the team.

@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::crypto::person::{ErasureReason, PersonKey};
 use crate::hlc::Hlc;
 use crate::record::contact::ContactKind;
 use crate::record::{FieldId, Kind, Value};
@@ -44,6 +45,15 @@ pub enum Change {
         record: Uuid,
         writes: Vec<FieldWrite>,
     },
+    /// A person's key, made with the person (envelope scope [`Scope::Key`]).
+    ///
+    /// [`Scope::Key`]: crate::envelope::Scope::Key
+    PersonKey(PersonKey),
+    /// Erases a person: destroys the key and every record under it, everywhere (envelope
+    /// scope [`Scope::Erase`]).
+    ///
+    /// [`Scope::Erase`]: crate::envelope::Scope::Erase
+    Erase { key: Uuid, reason: ErasureReason },
 }
 
 /// A contact as the skeleton stored it, whole.
@@ -57,22 +67,24 @@ pub struct LegacyContact {
 }
 
 impl Change {
-    /// The record this change is about.
-    pub fn record(&self) -> (Kind, Uuid) {
+    /// The record this change sets fields of, if it does.
+    pub fn record(&self) -> Option<(Kind, Uuid)> {
         match self {
-            Change::PutContact(c) => (Kind::Contact, c.id),
-            Change::Set { kind, record, .. } => (*kind, *record),
+            Change::PutContact(c) => Some((Kind::Contact, c.id)),
+            Change::Set { kind, record, .. } => Some((*kind, *record)),
+            Change::PersonKey(_) | Change::Erase { .. } => None,
         }
     }
 
-    /// The change as field writes, the legacy form included.
-    pub fn into_writes(self) -> (Kind, Uuid, Vec<FieldWrite>) {
-        match self {
+    /// The change as field writes, the legacy form included; `None` for a key or an erasure.
+    pub fn into_writes(self) -> Option<(Kind, Uuid, Vec<FieldWrite>)> {
+        Some(match self {
             Change::Set {
                 kind,
                 record,
                 writes,
             } => (kind, record, writes),
+            Change::PersonKey(_) | Change::Erase { .. } => return None,
             Change::PutContact(c) => {
                 use crate::record::contact::field;
                 let write = |field, value| FieldWrite {
@@ -88,6 +100,6 @@ impl Change {
                 ];
                 (Kind::Contact, c.id, writes)
             }
-        }
+        })
     }
 }

@@ -20,10 +20,13 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 
 use crate::change::{Change, FieldWrite, Stamp};
+use crate::crypto::person::{Keyring, PersonKey};
+use crate::envelope::{EnvelopeHeader, Scope};
 use crate::hlc::Hlc;
 use crate::record::{
     changed_fields, order_by_number, FieldId, Fields, Kind, Record, Value, ARCHIVED,
 };
+use crate::record::{contact, follow_up, support_offer};
 
 /// One write to a field that is still current.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -119,6 +122,9 @@ pub struct RecordState {
     fields: Vec<(FieldId, FieldState)>,
     /// Oldest first, one entry per change.
     history: Vec<HistoryEntry>,
+    /// The person key the record is under, from its first change sealed under one (`None`:
+    /// the team key). Fixed for the record's life: its edits are sealed under it too.
+    scope: Option<Uuid>,
 }
 
 static EMPTY: Value = Value::Empty;
@@ -151,6 +157,21 @@ impl RecordState {
 
     pub fn history(&self) -> &[HistoryEntry] {
         &self.history
+    }
+
+    /// The person key the record is under, if any.
+    pub fn scope(&self) -> Option<Uuid> {
+        self.scope
+    }
+
+    /// The device that made the record (its earliest change).
+    pub fn made_by(&self) -> Option<Uuid> {
+        self.history.first().map(|h| h.stamp.device)
+    }
+
+    /// When the record last changed, in Unix ms by its writer's clock.
+    pub fn last_changed_ms(&self) -> u64 {
+        self.history.last().map_or(0, |h| h.stamp.hlc.wall_ms)
     }
 
     fn apply(&mut self, stamp: Stamp, writes: Vec<FieldWrite>) {
@@ -225,17 +246,119 @@ pub struct Fold {
     kinds: [BTreeMap<Uuid, RecordState>; 5],
     /// The greatest HLC of any change applied: a new local change must be stamped after it.
     max_hlc: Hlc,
+    /// The person keys, and which are erased.
+    keyring: Keyring,
 }
 
 impl Fold {
     /// Applies one change made at `stamp`. Repeats are no-ops; order does not matter.
     pub fn apply(&mut self, stamp: Stamp, change: Change) {
-        let (kind, record, writes) = change.into_writes();
+        self.apply_in(Scope::Team, stamp, change);
+    }
+
+    /// Folds in the change an envelope carried, in the envelope's scope.
+    pub fn apply_envelope(&mut self, header: &EnvelopeHeader, change: Change) {
+        self.apply_in(header.scope, header.stamp(), change);
+    }
+
+    /// Folds in `change`, sealed in `scope`: a person key is kept, an erasure destroys its key
+    /// and every record under it, and a record change under an erased key is dropped.
+    pub fn apply_in(&mut self, scope: Scope, stamp: Stamp, change: Change) {
         self.max_hlc = self.max_hlc.max(stamp.hlc);
-        self.kinds[kind.index()]
-            .entry(record)
-            .or_default()
-            .apply(stamp, writes);
+        let person = scope.person_key();
+        match change {
+            Change::PersonKey(key) => self.keyring.insert(key),
+            Change::Erase { key, .. } => self.erase(key),
+            _ if person.is_some_and(|k| self.keyring.is_erased(k)) => {}
+            change => {
+                let Some((kind, record, writes)) = change.into_writes() else {
+                    return;
+                };
+                let state = self.kinds[kind.index()].entry(record).or_default();
+                state.scope = state.scope.or(person);
+                state.apply(stamp, writes);
+            }
+        }
+    }
+
+    /// Destroys person key `key` and drops every record under it. The maps are built again
+    /// rather than removed from: erasing is rare, and the wasm then carries no removal code.
+    fn erase(&mut self, key: Uuid) {
+        self.keyring.erase(key);
+        for records in &mut self.kinds {
+            let mut kept = BTreeMap::new();
+            for (id, state) in core::mem::take(records) {
+                if state.scope != Some(key) {
+                    kept.insert(id, state);
+                }
+            }
+            *records = kept;
+        }
+    }
+
+    /// The persons with a key whose last activity is before `cutoff_ms`: the newest change to
+    /// any record under their key, or to a contact (under the team key) that names them.
+    /// Persons from before person keys are never due: they can only be erased by hand.
+    pub fn inactive_persons(&self, cutoff_ms: u64) -> Vec<Uuid> {
+        // The newest change under each key, by the key's place in the keyring.
+        let mut last = vec![0u64; self.keyring.len()];
+        let mut seen = |key: Option<Uuid>, at: u64| {
+            if let Some(Ok(i)) = key.map(|k| self.keyring.position(k)) {
+                last[i] = last[i].max(at);
+            }
+        };
+        for records in &self.kinds {
+            for state in records.values() {
+                seen(state.scope, state.last_changed_ms());
+            }
+        }
+        for (_, contact) in self
+            .states(Kind::Contact)
+            .filter(|(_, s)| s.scope.is_none())
+        {
+            for &person in contact.value(contact::field::PERSONS).as_ids() {
+                let key = self.state(Kind::Person, person).and_then(|p| p.scope);
+                seen(key, contact.last_changed_ms());
+            }
+        }
+        self.states(Kind::Person)
+            .filter(|(_, s)| {
+                let at = s.scope.and_then(|k| self.keyring.position(k).ok());
+                at.is_some_and(|i| last[i] < cutoff_ms)
+            })
+            .map(|(id, _)| id)
+            .collect()
+    }
+
+    /// The person keys held here.
+    pub fn keyring(&self) -> &Keyring {
+        &self.keyring
+    }
+
+    /// The person key a change is to be sealed under: the record's own for an edit; for a new
+    /// record, its person's (the person itself, the person of a support offer or follow-up,
+    /// the one person met at a contact). `None`: the team key (groups, contacts with several
+    /// persons or none, and records from before person keys).
+    pub fn key_for(&self, change: &Change) -> Option<&PersonKey> {
+        let (kind, id) = change.record()?;
+        if let Some(state) = self.state(kind, id) {
+            return self.keyring.get(state.scope?);
+        }
+        let Change::Set { writes, .. } = change else {
+            return None;
+        };
+        let value = |field| writes.iter().find(|w| w.field == field).map(|w| &w.value);
+        let person = match kind {
+            Kind::Person => Some(id),
+            Kind::SupportOffer => value(support_offer::field::PERSON).and_then(Value::as_id),
+            Kind::FollowUp => value(follow_up::field::PERSON).and_then(Value::as_id),
+            Kind::Contact => match value(contact::field::PERSONS).map(Value::as_ids) {
+                Some(&[one]) => Some(one),
+                _ => None,
+            },
+            Kind::Group => None,
+        }?;
+        self.keyring.of_person(person)
     }
 
     /// The greatest HLC applied so far.
@@ -455,5 +578,110 @@ mod tests {
         a.apply(stamp(1, 11), archive);
         assert!(a.state(Kind::Contact, R).unwrap().archived());
         assert_eq!(a.count(Kind::Contact), 1);
+    }
+
+    /// Erasure by crypto-shredding, as the fold sees it: what a person key covers goes, what
+    /// the team key covers stays, and nothing of the person comes back.
+    #[test]
+    fn erasing_a_person_key_drops_every_record_under_it_and_keeps_it_out() {
+        use crate::crypto::person::ErasureReason;
+        use crate::record::{contact, follow_up, support_offer};
+        use rand_core::OsRng;
+        let device = Uuid::from_u128(1);
+        let (p, q) = (Uuid::from_u128(10), Uuid::from_u128(11));
+        let mut fold = Fold::default();
+        let key = PersonKey::generate(p, &mut OsRng);
+        fold.apply_in(
+            Scope::Key(key.id),
+            stamp(1, 1),
+            Change::PersonKey(key.clone()),
+        );
+        let new = |fold: &Fold, kind, id: u128, fields| {
+            fold.set(kind, Uuid::from_u128(id), fields, device)
+        };
+        let records = [
+            new(&fold, Kind::Person, 10, vec![(1, Value::text("P"))]),
+            new(&fold, Kind::Person, 11, vec![(1, Value::text("Q"))]),
+            new(
+                &fold,
+                Kind::SupportOffer,
+                20,
+                vec![(support_offer::field::PERSON, Value::Id(p))],
+            ),
+            new(
+                &fold,
+                Kind::FollowUp,
+                21,
+                vec![(follow_up::field::PERSON, Value::Id(p))],
+            ),
+            new(
+                &fold,
+                Kind::Contact,
+                22,
+                vec![(contact::field::PERSONS, Value::Ids(vec![p]))],
+            ),
+            new(
+                &fold,
+                Kind::Contact,
+                23,
+                vec![(contact::field::PERSONS, Value::Ids(vec![p, q]))],
+            ),
+            new(&fold, Kind::Group, 24, vec![(1, Value::text("G"))]),
+        ];
+        let scoped: Vec<Option<Uuid>> = records
+            .iter()
+            .map(|c| fold.key_for(c).map(|k| k.id))
+            .collect();
+        let k = Some(key.id);
+        assert_eq!(scoped, [k, None, k, k, k, None, None]);
+        for (n, change) in records.into_iter().enumerate() {
+            let scope = fold
+                .key_for(&change)
+                .map_or(Scope::Team, |k| Scope::Person(k.id));
+            fold.apply_in(scope, stamp(1, 10 + n as u64), change);
+        }
+        // An edit stays under the record's key, whatever it changes.
+        let edit = fold.set(
+            Kind::Contact,
+            Uuid::from_u128(22),
+            vec![(contact::field::PERSONS, Value::Ids(vec![p, q]))],
+            device,
+        );
+        assert_eq!(fold.key_for(&edit).map(|k| k.id), k);
+        let state = fold.state(Kind::Person, p).unwrap();
+        assert_eq!(
+            (state.made_by(), state.last_changed_ms()),
+            (Some(device), 10)
+        );
+
+        let erase = Change::Erase {
+            key: key.id,
+            reason: ErasureReason::Asked,
+        };
+        fold.apply_in(Scope::Erase(key.id), stamp(2, 50), erase);
+        let left: Vec<u128> = Kind::ALL
+            .iter()
+            .flat_map(|&kind| {
+                fold.states(kind)
+                    .map(|(id, _)| id.as_u128())
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        assert_eq!(
+            left,
+            [11, 24, 23],
+            "Q, the group and the contact with Q stay"
+        );
+        assert!(fold.keyring().get(key.id).is_none() && fold.keyring().is_erased(key.id));
+        // A late edit from a phone that was offline, and the key arriving again: dropped.
+        let late = fold.set(Kind::Person, p, vec![(1, Value::text("P2"))], device);
+        fold.apply_in(Scope::Person(key.id), stamp(3, 60), late);
+        fold.apply_in(
+            Scope::Key(key.id),
+            stamp(1, 1),
+            Change::PersonKey(key.clone()),
+        );
+        assert!(fold.state(Kind::Person, p).is_none());
+        assert!(fold.keyring().get(key.id).is_none());
     }
 }

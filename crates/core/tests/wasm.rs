@@ -46,20 +46,20 @@ fn envelope_round_trip_and_tamper_detection_in_the_browser() {
         &contact("i webbläsaren"),
         ids::new_v7(1, &mut OsRng),
         origin,
-        &key,
+        (&key, None),
         &device,
         &mut OsRng,
     )
     .unwrap();
     envelope.verify(&device.public()).unwrap();
     assert_eq!(
-        envelope.open(std::slice::from_ref(&key)).unwrap(),
+        envelope.open(std::slice::from_ref(&key), None).unwrap(),
         contact("i webbläsaren")
     );
     let mut bad = envelope.clone();
     bad.ciphertext[0] ^= 1;
     assert_eq!(bad.verify(&device.public()), Err(EnvelopeError::Signature));
-    assert_eq!(bad.open(&[key]), Err(EnvelopeError::Decrypt));
+    assert_eq!(bad.open(&[key], None), Err(EnvelopeError::Decrypt));
 }
 
 #[wasm_bindgen_test]

@@ -171,8 +171,8 @@ async fn a_contact_travels_as_ciphertext_from_one_device_to_an_approved_second()
     let envelope = got.envelope.decode().unwrap();
     envelope.verify(&first.secrets.public()).unwrap();
     let mut view = Fold::default();
-    let change = envelope.open(&[received_key]).unwrap();
-    let (_, id) = change.record();
+    let change = envelope.open(&[received_key], None).unwrap();
+    let (_, id) = change.record().unwrap();
     view.apply(envelope.header.stamp(), change);
     assert_eq!(view.get::<Contact>(id).unwrap().note, "marker-7f3a");
     assert!(server.pull(&second, got.seq).await.envelopes.is_empty());
@@ -1016,11 +1016,14 @@ async fn a_coordinator_sets_the_team_s_phone_settings_within_bounds() {
         async move { request.await.unwrap() }
     };
     for bad in [
-        json!({ "idle_lock_minutes": 0, "wipe_after_failures": null }),
-        json!({ "idle_lock_minutes": 16, "wipe_after_failures": null }),
-        json!({ "idle_lock_minutes": 5, "wipe_after_failures": 2 }),
-        json!({ "idle_lock_minutes": 5, "wipe_after_failures": 21 }),
-        json!({ "idle_lock_minutes": 300, "wipe_after_failures": null }),
+        json!({ "idle_lock_minutes": 0, "wipe_after_failures": null, "retention_months": 24 }),
+        json!({ "idle_lock_minutes": 16, "wipe_after_failures": null, "retention_months": 24 }),
+        json!({ "idle_lock_minutes": 5, "wipe_after_failures": 2, "retention_months": 24 }),
+        json!({ "idle_lock_minutes": 5, "wipe_after_failures": 21, "retention_months": 24 }),
+        json!({ "idle_lock_minutes": 300, "wipe_after_failures": null, "retention_months": 24 }),
+        json!({ "idle_lock_minutes": 5, "wipe_after_failures": null, "retention_months": 0 }),
+        json!({ "idle_lock_minutes": 5, "wipe_after_failures": null, "retention_months": 121 }),
+        json!({ "idle_lock_minutes": 5, "wipe_after_failures": null }),
     ] {
         let (status, error) = error_of(put(bad.clone()).await).await;
         assert_eq!(
@@ -1029,7 +1032,9 @@ async fn a_coordinator_sets_the_team_s_phone_settings_within_bounds() {
             "{bad}"
         );
     }
-    let response = put(json!({ "idle_lock_minutes": 2, "wipe_after_failures": 10 })).await;
+    let response =
+        put(json!({ "idle_lock_minutes": 2, "wipe_after_failures": 10, "retention_months": 36 }))
+            .await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     let me: MyDevice = server
         .get(&first, "/api/devices/me")
@@ -1041,7 +1046,8 @@ async fn a_coordinator_sets_the_team_s_phone_settings_within_bounds() {
         me.settings,
         TeamSettings {
             idle_lock_minutes: 2,
-            wipe_after_failures: Some(10)
+            wipe_after_failures: Some(10),
+            retention_months: 36,
         }
     );
 }

@@ -126,7 +126,7 @@ fn team_settings(caller: &mut Caller, _: &Context) -> Option<serde_json::Value> 
     Some(
         serde_json::to_value(TeamSettings {
             idle_lock_minutes: minutes,
-            wipe_after_failures: None,
+            ..TeamSettings::default()
         })
         .unwrap(),
     )

@@ -7,6 +7,7 @@
 
 pub mod device;
 pub mod identity;
+pub mod person;
 pub mod sealed;
 pub mod vault;
 

@@ -10,6 +10,7 @@ use faltlogg_core::api::{
 };
 use faltlogg_core::crypto::device::DevicePublicKeys;
 use faltlogg_core::crypto::identity::{Sig, TeamIdentityKey};
+use faltlogg_core::envelope::Scope;
 use uuid::Uuid;
 
 #[derive(Debug)]
@@ -96,6 +97,8 @@ pub struct NewEnvelope {
     pub id: Uuid,
     pub device: Uuid,
     pub bytes: Vec<u8>,
+    /// The header's scope: which person key it is under, or which it erases.
+    pub scope: Scope,
 }
 
 #[async_trait]
@@ -213,6 +216,9 @@ pub trait Store: Send + Sync + 'static {
 
     /// Stores a batch in one transaction, each envelope once, and returns the sequence numbers
     /// in order. A repeated envelope (same id, same bytes) returns its existing number.
+    /// An erasure ([`Scope::Erase`]) deletes every envelope of its person key and marks the
+    /// key erased, in the same transaction; an envelope of an erased key is dropped, not
+    /// stored, and its number is 0.
     async fn push_envelopes(
         &self,
         team: Uuid,
@@ -246,7 +252,7 @@ pub(crate) fn parse_status(s: &str) -> Option<DeviceStatus> {
     }
 }
 
-const AUDIT_KINDS: [(AuditKind, &str); 13] = [
+const AUDIT_KINDS: [(AuditKind, &str); 14] = [
     (AuditKind::SignedIn, "signed_in"),
     (AuditKind::SignInFailed, "sign_in_failed"),
     (AuditKind::SignedOut, "signed_out"),
@@ -260,6 +266,7 @@ const AUDIT_KINDS: [(AuditKind, &str); 13] = [
     (AuditKind::AccountDisabled, "account_disabled"),
     (AuditKind::AccountEnabled, "account_enabled"),
     (AuditKind::PasswordReset, "password_reset"),
+    (AuditKind::Erased, "erased"),
 ];
 
 pub(crate) fn audit_kind_str(kind: AuditKind) -> &'static str {

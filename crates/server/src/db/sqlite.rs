@@ -542,26 +542,29 @@ impl Store for SqliteStore {
     }
 
     async fn team_settings(&self, team: Uuid) -> StoreResult<TeamSettings> {
-        let (idle, wipe): (i64, Option<i64>) =
-            sqlx::query_as("SELECT idle_lock_minutes, wipe_after_failures FROM teams WHERE id = ?")
-                .bind(team.to_string())
-                .fetch_one(&self.pool)
-                .await?;
+        let (idle, wipe, retention): (i64, Option<i64>, i64) = sqlx::query_as(
+            "SELECT idle_lock_minutes, wipe_after_failures, retention_months FROM teams WHERE id = ?",
+        )
+        .bind(team.to_string())
+        .fetch_one(&self.pool)
+        .await?;
         let settings = TeamSettings {
             idle_lock_minutes: u8::try_from(idle).map_err(|_| bad_data("idle minutes"))?,
             wipe_after_failures: wipe
                 .map(u8::try_from)
                 .transpose()
                 .map_err(|_| bad_data("wipe after"))?,
+            retention_months: u8::try_from(retention).map_err(|_| bad_data("retention"))?,
         };
         Ok(settings)
     }
 
     async fn set_team_settings(&self, team: Uuid, settings: &TeamSettings) -> StoreResult<()> {
         let _w = self.write.lock().await;
-        sqlx::query("UPDATE teams SET idle_lock_minutes = ?, wipe_after_failures = ? WHERE id = ?")
+        sqlx::query("UPDATE teams SET idle_lock_minutes = ?, wipe_after_failures = ?, retention_months = ? WHERE id = ?")
             .bind(i64::from(settings.idle_lock_minutes))
             .bind(settings.wipe_after_failures.map(i64::from))
+            .bind(i64::from(settings.retention_months))
             .bind(team.to_string())
             .execute(&self.pool)
             .await?;
@@ -771,6 +774,19 @@ impl Store for SqliteStore {
         let mut tx = self.pool.begin().await?;
         let mut seqs = Vec::with_capacity(batch.len());
         for (index, env) in batch.iter().enumerate() {
+            let scope_key = env.scope.erasable_key().map(|k| k.to_string());
+            if let Some(key) = &scope_key {
+                let erased: Option<i64> =
+                    sqlx::query_scalar("SELECT 1 FROM erasures WHERE team_id = ? AND key_id = ?")
+                        .bind(&team)
+                        .bind(key)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                if erased.is_some() {
+                    seqs.push(0);
+                    continue;
+                }
+            }
             let existing =
                 sqlx::query("SELECT seq, bytes FROM envelopes WHERE team_id = ? AND id = ?")
                     .bind(&team)
@@ -791,15 +807,31 @@ impl Store for SqliteStore {
             .bind(&team)
             .fetch_one(&mut *tx)
             .await?;
-            sqlx::query("INSERT INTO envelopes (team_id, seq, id, device_id, bytes, received_at) VALUES (?, ?, ?, ?, ?, ?)")
+            sqlx::query("INSERT INTO envelopes (team_id, seq, id, device_id, bytes, received_at, scope_key) VALUES (?, ?, ?, ?, ?, ?, ?)")
                 .bind(&team)
                 .bind(seq)
                 .bind(env.id.to_string())
                 .bind(env.device.to_string())
                 .bind(&env.bytes)
                 .bind(now_ms)
+                .bind(&scope_key)
                 .execute(&mut *tx)
                 .await?;
+            if let Scope::Erase(key) = env.scope {
+                let key = key.to_string();
+                sqlx::query("DELETE FROM envelopes WHERE team_id = ? AND scope_key = ?")
+                    .bind(&team)
+                    .bind(&key)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("INSERT OR IGNORE INTO erasures (team_id, key_id, erased_at, device_id) VALUES (?, ?, ?, ?)")
+                    .bind(&team)
+                    .bind(&key)
+                    .bind(now_ms)
+                    .bind(env.device.to_string())
+                    .execute(&mut *tx)
+                    .await?;
+            }
             seqs.push(seq);
         }
         tx.commit().await?;

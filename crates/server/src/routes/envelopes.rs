@@ -5,7 +5,7 @@ use faltlogg_core::api::{
     AuditKind, DeviceStatus, ErrorCode, PullResponse, PulledEnvelope, PushRequest, PushResponse,
     PushResult, WireEnvelope, MAX_PULL_BATCH, MAX_PUSH_BATCH,
 };
-use faltlogg_core::envelope::{Envelope, EnvelopeError};
+use faltlogg_core::envelope::{Envelope, EnvelopeError, Scope};
 use faltlogg_core::hlc::MAX_SKEW_MS;
 use serde::Deserialize;
 
@@ -18,7 +18,9 @@ use crate::{now_ms, AppState};
 
 /// Stores a batch of envelopes from the calling device: all of them or none. Each must name
 /// this team and this device, be of a known epoch, carry this device's valid signature, and be
-/// stamped no further ahead of the server's clock than `MAX_SKEW_MS`.
+/// stamped no further ahead of the server's clock than `MAX_SKEW_MS`. An erasure deletes its
+/// person key's envelopes as it is stored (`Store::push_envelopes`); any approved device may
+/// send one: who holds a case is inside the records, which the server cannot read.
 /// On the first bad one the reply names its `index`, so the client can set it aside.
 pub async fn push(
     State(state): State<AppState>,
@@ -62,6 +64,7 @@ pub async fn push(
             id: envelope.header.id,
             device: device.info.id,
             bytes: envelope.to_bytes(),
+            scope: envelope.header.scope,
         });
     }
     let seqs = state
@@ -71,6 +74,12 @@ pub async fn push(
     tracing::info!(device = %device.info.id, count = batch.len(), "envelopes pushed");
     if revoked_at.is_some() {
         let event = Event::new(session.user.team, AuditKind::HandedOver)
+            .by(session.user.id, Some(device.info.id));
+        audit::record(state.store.as_ref(), event).await;
+    }
+    // Who erased, and when; never whom (the server does not know).
+    for _ in batch.iter().filter(|e| matches!(e.scope, Scope::Erase(_))) {
+        let event = Event::new(session.user.team, AuditKind::Erased)
             .by(session.user.id, Some(device.info.id));
         audit::record(state.store.as_ref(), event).await;
     }

@@ -7,8 +7,10 @@
 use std::sync::Arc;
 
 use faltlogg_core::api::*;
+use faltlogg_core::change::Change;
 use faltlogg_core::crypto::device::DeviceSecrets;
 use faltlogg_core::crypto::identity::TeamIdentity;
+use faltlogg_core::crypto::person::PersonKey;
 use faltlogg_core::crypto::{SymmetricKey, TeamKey};
 use faltlogg_core::envelope::{Envelope, Origin};
 use faltlogg_core::fold;
@@ -203,7 +205,6 @@ impl Device {
 
     /// An envelope stamped with `hlc`, whatever the clock says.
     pub fn envelope_stamped(&mut self, key: &TeamKey, note: &str, id: Uuid, hlc: Hlc) -> Envelope {
-        self.seq += 1;
         let change = fold::create(&Contact::simple(
             Uuid::new_v4(),
             1_700_000_000_000,
@@ -211,13 +212,25 @@ impl Device {
             ContactKind::StreetEncounter,
             note,
         ));
+        self.seal(&change, (key, None), id, hlc)
+    }
+
+    /// `change` sealed by this device, under the team key or a person's key.
+    pub fn seal(
+        &mut self,
+        change: &Change,
+        keys: (&TeamKey, Option<&PersonKey>),
+        id: Uuid,
+        hlc: Hlc,
+    ) -> Envelope {
+        self.seq += 1;
         let origin = Origin {
             team: self.team,
             device: self.me.device.id,
             device_seq: self.seq,
             hlc,
         };
-        Envelope::seal(&change, id, origin, key, &self.secrets, &mut OsRng).unwrap()
+        Envelope::seal(change, id, origin, keys, &self.secrets, &mut OsRng).unwrap()
     }
 }
 
