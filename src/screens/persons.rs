@@ -101,7 +101,8 @@ pub fn Persons(group: Option<Uuid>) -> impl IntoView {
         ("filter-open-offer", Msg::FilterOpenOffer, open_offer),
         ("filter-no-consent", Msg::FilterNoConsent, no_consent),
     ];
-    let mut blocks = Vec::new();
+    // The confirmation of what led here (a person erased, a group saved).
+    let mut blocks = vec![Block::Banner(use_app().notice().into(), false)];
     if let Some(id) = group {
         let Some(g) = records.with_untracked(|f| f.get::<Group>(id)) else {
             return render(
@@ -125,7 +126,6 @@ pub fn Persons(group: Option<Uuid>) -> impl IntoView {
             })
         }));
         blocks.extend([
-            Block::Banner(use_app().notice().into(), false),
             Block::Title(g.alias, "group-alias"),
             Block::Para(g.area, "muted"),
             Block::Para(g.note, "note"),
