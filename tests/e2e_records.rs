@@ -761,7 +761,11 @@ async fn every_kind_is_made_offline_and_every_screen_passes_axe_in_both_language
         "the contact, offline",
     )
     .await;
-    assert_eq!(phone.waiting().await, "5", "one change per record, queued");
+    assert_eq!(
+        phone.waiting().await,
+        "6",
+        "one change per record, and the new person's key before it, queued"
+    );
 
     // Signal again: all five reach the server.
     phone.server =
