@@ -74,30 +74,6 @@ async fn approved_phone(
     phone
 }
 
-/// Syncs now from More, and waits until that sync has finished.
-async fn sync_now(phone: &Browser) {
-    phone.goto_in_app("/more").await;
-    let syncs = phone
-        .driver()
-        .execute(
-            "return document.getElementById('sync-state').dataset.syncs",
-            vec![],
-        )
-        .await
-        .unwrap()
-        .json()
-        .as_str()
-        .unwrap_or("0")
-        .to_string();
-    phone.click("sync-now").await;
-    phone
-        .wait(
-            &format!("document.getElementById('sync-state').dataset.syncs !== '{syncs}'"),
-            "a sync",
-        )
-        .await;
-}
-
 fn body_has(text: &str) -> String {
     format!("document.body.innerText.includes('{text}')")
 }
@@ -149,19 +125,7 @@ async fn an_erased_person_is_gone_from_every_phone_and_the_server_and_retention_
     let chromedriver = support::Chromedriver::start().await;
     let server = Server::start(work.path(), None, PASSWORD).await;
     let url = format!("http://127.0.0.1:{}/", server.port);
-    server.admin(
-        &[
-            "account",
-            "add",
-            "ali",
-            "--team",
-            "Demo",
-            "--role",
-            "worker",
-            "--password-stdin",
-        ],
-        &format!("{WORKER_PASSWORD}\n"),
-    );
+    server.add_worker("ali", WORKER_PASSWORD);
     // The team's first device (the coordinator's, here a test device) records three persons:
     // Radera (with a contact of their own and one shared with Kvar), Kvar, and Gammal, left
     // alone for eight months.
@@ -322,7 +286,7 @@ async fn an_erased_person_is_gone_from_every_phone_and_the_server_and_retention_
         phone_holds_key(&worker, &erased_key).await >= 3,
         "the key, the person and their contact, before"
     );
-    sync_now(&worker).await;
+    worker.sync_now().await;
     worker
         .goto_in_app(&format!("/persons/{}", Uuid::from_u128(2)))
         .await;
@@ -336,17 +300,9 @@ async fn an_erased_person_is_gone_from_every_phone_and_the_server_and_retention_
     worker
         .wait(&body_has("Kvar-Kvar"), "the worker's list")
         .await;
-    assert!(!worker
-        .driver()
-        .execute(
-            "return document.body.innerText.includes('Radera-Mig')",
-            vec![]
-        )
-        .await
-        .unwrap()
-        .json()
-        .as_bool()
-        .unwrap());
+    worker
+        .wait(&format!("!{}", body_has("Radera-Mig")), "Radera-Mig gone")
+        .await;
     assert_eq!(
         phone_holds_key(&worker, &erased_key).await,
         1,
@@ -369,17 +325,9 @@ async fn an_erased_person_is_gone_from_every_phone_and_the_server_and_retention_
     worker
         .wait(&body_has("Kvar-Kvar"), "the list after a reload")
         .await;
-    assert!(!worker
-        .driver()
-        .execute(
-            "return document.body.innerText.includes('Radera-Mig')",
-            vec![]
-        )
-        .await
-        .unwrap()
-        .json()
-        .as_bool()
-        .unwrap());
+    worker
+        .wait(&format!("!{}", body_has("Radera-Mig")), "Radera-Mig gone")
+        .await;
 
     // The coordinator sets a retention period of six months: at the next sync, Gammal (eight
     // months without activity) is erased by itself, and no one else.
@@ -389,7 +337,7 @@ async fn an_erased_person_is_gone_from_every_phone_and_the_server_and_retention_
     coordinator
         .wait(&body_has("Saved."), "the settings saved")
         .await;
-    sync_now(&coordinator).await;
+    coordinator.sync_now().await;
     let start = std::time::Instant::now();
     loop {
         let (held, erased) = scopes(&server.db_path()).await;
@@ -407,17 +355,12 @@ async fn an_erased_person_is_gone_from_every_phone_and_the_server_and_retention_
     coordinator
         .wait(&body_has("Kvar-Kvar"), "the list after retention")
         .await;
-    assert!(!coordinator
-        .driver()
-        .execute(
-            "return document.body.innerText.includes('Gammal-Gammal')",
-            vec![]
+    coordinator
+        .wait(
+            &format!("!{}", body_has("Gammal-Gammal")),
+            "Gammal-Gammal gone",
         )
-        .await
-        .unwrap()
-        .json()
-        .as_bool()
-        .unwrap());
+        .await;
     // Both erasures are in the team's security events, by the coordinator's phone.
     coordinator.goto_in_app("/more").await;
     coordinator

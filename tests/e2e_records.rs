@@ -614,8 +614,8 @@ async fn a_conflict_made_on_two_phones_is_shown_and_resolved() {
     .await;
 
     let person = a.new_person("Konflikt K", "2006", "Norr").await;
-    sync_now(&a.browser).await;
-    sync_now(&b).await;
+    a.browser.sync_now().await;
+    b.sync_now().await;
     b.goto_in_app(&person).await;
     b.wait(
         &shows("person-alias", "Konflikt K"),
@@ -644,9 +644,9 @@ async fn a_conflict_made_on_two_phones_is_shown_and_resolved() {
     }
     // Signal again: both sync, each learns of the other's edit.
     a.server = support::Server::start(a.work.path(), Some(port), support::PHONE_PASSWORD).await;
-    sync_now(&a.browser).await;
-    sync_now(&b).await;
-    sync_now(&a.browser).await;
+    a.browser.sync_now().await;
+    b.sync_now().await;
+    a.browser.sync_now().await;
     for browser in [&a.browser, &b] {
         browser.goto_in_app(&person).await;
         browser
@@ -680,8 +680,8 @@ async fn a_conflict_made_on_two_phones_is_shown_and_resolved() {
             "the conflict resolved here",
         )
         .await;
-    sync_now(&a.browser).await;
-    sync_now(&b).await;
+    a.browser.sync_now().await;
+    b.sync_now().await;
     b.goto_in_app(&person).await;
     b.wait("document.getElementById('person-alias') !== null && document.getElementById('pick-3-0') === null", "resolved there too").await;
     b.wait(
@@ -691,30 +691,6 @@ async fn a_conflict_made_on_two_phones_is_shown_and_resolved() {
     .await;
     b.quit().await;
     a.quit().await;
-}
-
-/// Syncs now from More, and waits until that sync has finished without a problem.
-async fn sync_now(browser: &support::Browser) {
-    browser.goto_in_app("/more").await;
-    let syncs = browser
-        .driver()
-        .execute(
-            "return document.getElementById('sync-state').dataset.syncs",
-            vec![],
-        )
-        .await
-        .unwrap()
-        .json()
-        .as_str()
-        .unwrap_or("0")
-        .to_string();
-    browser.click("sync-now").await;
-    browser
-        .wait(
-            &format!("document.getElementById('sync-state').dataset.syncs !== '{syncs}'"),
-            "a sync",
-        )
-        .await;
 }
 
 /// With no signal, a record of every kind is made on the phone; they wait in the outbox and
@@ -770,7 +746,7 @@ async fn every_kind_is_made_offline_and_every_screen_passes_axe_in_both_language
     // Signal again: all five reach the server.
     phone.server =
         support::Server::start(phone.work.path(), Some(port), support::PHONE_PASSWORD).await;
-    sync_now(b).await;
+    b.sync_now().await;
     assert_eq!(phone.waiting().await, "0", "the outbox is empty");
 
     let href = |css: &'static str| async move {

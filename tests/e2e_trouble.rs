@@ -304,19 +304,7 @@ async fn a_removed_phone_hands_over_then_erases_itself_and_the_key_moves_on() {
     let chromedriver = support::Chromedriver::start().await;
     let server = Server::start(work.path(), None, PASSWORD).await;
     let url = format!("http://127.0.0.1:{}/", server.port);
-    server.admin(
-        &[
-            "account",
-            "add",
-            "ali",
-            "--team",
-            "Demo",
-            "--role",
-            "worker",
-            "--password-stdin",
-        ],
-        "ali's long password\n",
-    );
+    server.add_worker("ali", "ali's long password");
     let coordinator = Browser::open(&chromedriver, &work.path().join("a"), "en").await;
     coordinator.goto(&url).await;
     coordinator.sign_in("admin", PASSWORD).await;

@@ -161,6 +161,23 @@ impl Server {
 
     /// Runs `faltlogg-server admin <args>` on this server's database, with `stdin` on
     /// standard input; gives what it printed. It must succeed.
+    /// Adds a worker account to the team "Demo" with the operator's command.
+    pub fn add_worker(&self, username: &str, password: &str) {
+        self.admin(
+            &[
+                "account",
+                "add",
+                username,
+                "--team",
+                "Demo",
+                "--role",
+                "worker",
+                "--password-stdin",
+            ],
+            &format!("{password}\n"),
+        );
+    }
+
     pub fn admin(&self, args: &[&str], stdin: &str) -> String {
         use std::io::Write;
         let binary = std::env::var("FALTLOGG_SERVER_BIN")
@@ -1101,6 +1118,29 @@ impl Browser {
 
     pub fn driver(&self) -> &WebDriver {
         &self.driver
+    }
+
+    /// Syncs now from More, and waits until that sync has finished.
+    pub async fn sync_now(&self) {
+        self.goto_in_app("/more").await;
+        let syncs = self
+            .driver
+            .execute(
+                "return document.getElementById('sync-state').dataset.syncs",
+                vec![],
+            )
+            .await
+            .unwrap()
+            .json()
+            .as_str()
+            .unwrap_or("0")
+            .to_string();
+        self.click("sync-now").await;
+        self.wait(
+            &format!("document.getElementById('sync-state').dataset.syncs !== '{syncs}'"),
+            "a sync",
+        )
+        .await;
     }
 
     /// Ends the session; Chromium exits and flushes its profile to disk.

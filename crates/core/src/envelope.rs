@@ -599,6 +599,21 @@ mod tests {
         assert_eq!(key_env.header.scope.erasable_key(), Some(person.id));
     }
 
+    /// A header of team 1 and device 2, made by hand for envelopes `seal` would not make.
+    fn test_header(epoch: u32, scope: Scope) -> EnvelopeHeader {
+        EnvelopeHeader {
+            version: ENVELOPE_VERSION,
+            id: Uuid::from_u128(4),
+            team: Uuid::from_u128(1),
+            epoch,
+            device: Uuid::from_u128(2),
+            device_seq: 1,
+            hlc: Hlc::default().tick(5),
+            nonce: random_nonce(&mut OsRng),
+            scope,
+        }
+    }
+
     /// A device that says one scope in the clear and seals another change is caught when the
     /// envelope opens: an erasure cannot hide in a record's scope, nor a key in another's.
     #[test]
@@ -609,40 +624,23 @@ mod tests {
             key: Uuid::from_u128(77),
             reason: crate::crypto::person::ErasureReason::Asked,
         };
-        let mut header = EnvelopeHeader {
-            version: ENVELOPE_VERSION,
-            id: Uuid::from_u128(4),
-            team: Uuid::from_u128(1),
-            epoch: team.epoch,
-            device: Uuid::from_u128(2),
-            device_seq: 1,
-            hlc: Hlc::default().tick(5),
-            nonce: random_nonce(&mut OsRng),
-            scope: Scope::Erase(person.id),
-        };
         let padded = pad(&postcard::to_allocvec(&erase).unwrap()).unwrap();
-        let ciphertext = aead_seal(&team.key, &header.nonce, &header.aad(), &padded);
-        let env = Envelope {
-            signature: device.sign(&signing_bytes(&header, &ciphertext)),
-            header: header.clone(),
-            ciphertext,
-        };
-        env.verify(&device.public()).unwrap();
-        assert_eq!(
-            env.open(std::slice::from_ref(&team), None),
-            Err(EnvelopeError::Malformed)
-        );
-        header.scope = Scope::Team;
-        let ciphertext = aead_seal(&team.key, &header.nonce, &header.aad(), &padded);
-        let team_scoped = Envelope {
-            signature: device.sign(&signing_bytes(&header, &ciphertext)),
-            header,
-            ciphertext,
-        };
-        assert_eq!(
-            team_scoped.open(std::slice::from_ref(&team), None),
-            Err(EnvelopeError::Malformed)
-        );
+        // The erasure of key 77, sealed and signed under the scopes of another key and the team.
+        for scope in [Scope::Erase(person.id), Scope::Team] {
+            let header = test_header(team.epoch, scope);
+            let ciphertext = aead_seal(&team.key, &header.nonce, &header.aad(), &padded);
+            let env = Envelope {
+                signature: device.sign(&signing_bytes(&header, &ciphertext)),
+                header,
+                ciphertext,
+            };
+            env.verify(&device.public()).unwrap();
+            assert_eq!(
+                env.open(std::slice::from_ref(&team), None),
+                Err(EnvelopeError::Malformed),
+                "{scope:?}"
+            );
+        }
     }
 
     /// Envelopes of version 1 (the skeleton's, without a scope) keep their bytes and open.
@@ -656,16 +654,11 @@ mod tests {
             kind: ContactKind::Phone,
             note: "hej".into(),
         });
-        let v1 = HeaderV1 {
+        let v1 = EnvelopeHeader {
             version: 1,
-            id: Uuid::from_u128(3),
-            team: Uuid::from_u128(1),
-            epoch: team.epoch,
-            device: Uuid::from_u128(2),
-            device_seq: 1,
-            hlc: Hlc::default().tick(5),
-            nonce: random_nonce(&mut OsRng),
-        };
+            ..test_header(team.epoch, Scope::Team)
+        }
+        .v1();
         let aad = postcard::to_allocvec(&v1).unwrap();
         let padded = pad(&postcard::to_allocvec(&change).unwrap()).unwrap();
         let ciphertext = aead_seal(&team.key, &v1.nonce, &aad, &padded);

@@ -55,11 +55,7 @@ async fn make_account(store: &SqliteStore, team: &str, username: &str, role: Rol
 }
 
 async fn revoke(server: &TestServer, device: &Device) {
-    let options = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(server.data_dir.join("faltlogg.sqlite3"));
-    let mut db = <sqlx::SqliteConnection as sqlx::Connection>::connect_with(&options)
-        .await
-        .unwrap();
+    let mut db = server.db().await;
     // Nothing in the API revokes yet (issue 12, item 4): the database, as revocation will.
     sqlx::query("UPDATE devices SET status = 'revoked' WHERE id = ?")
         .bind(device.me.device.id.to_string())

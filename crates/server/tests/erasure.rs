@@ -47,11 +47,7 @@ async fn push(server: &TestServer, device: &Device, envelopes: &[&Envelope]) -> 
 
 /// The ids of every envelope row in the database file, read straight from it.
 async fn stored_ids(server: &TestServer) -> Vec<String> {
-    let options = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(server.data_dir.join("faltlogg.sqlite3"));
-    let mut db = <sqlx::SqliteConnection as sqlx::Connection>::connect_with(&options)
-        .await
-        .unwrap();
+    let mut db = server.db().await;
     sqlx::query_scalar("SELECT id FROM envelopes ORDER BY seq")
         .fetch_all(&mut db)
         .await

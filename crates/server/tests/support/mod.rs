@@ -80,6 +80,15 @@ impl TestServer {
         }
     }
 
+    /// A connection of its own to the server's database file, for what the API does not show.
+    pub async fn db(&self) -> sqlx::SqliteConnection {
+        let options = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(self.data_dir.join("faltlogg.sqlite3"));
+        <sqlx::SqliteConnection as sqlx::Connection>::connect_with(&options)
+            .await
+            .unwrap()
+    }
+
     pub async fn sign_in(&self, password: &str) -> reqwest::Response {
         self.sign_in_as("admin", password).await
     }
