@@ -129,19 +129,26 @@ async fn sync_now(ctx: AppCtx) {
     .await;
     match result {
         Ok((pushed, pulled)) => {
+            // Person keys this pull stored envelopes under: if this phone erased one while
+            // the pull ran (its keyring was copied before), those envelopes go again below.
+            let mut erased = pulled.erased;
             if !pulled.changes.is_empty() {
                 covered(ctx, pulled.changes.iter().map(|(h, _)| h.id));
                 ctx.records.update(|fold| {
                     for (header, change) in pulled.changes {
+                        let key = header.scope.erasable_key();
                         fold.apply_envelope(&header, change);
+                        if let Some(k) = key.filter(|&k| fold.keyring().is_erased(k)) {
+                            erased.push(k);
+                        }
                     }
                 });
             }
-            let dropped = if pulled.erased.is_empty() {
+            let dropped = if erased.is_empty() {
                 snapshot_if_due(ctx).await;
                 Ok(())
             } else {
-                super::erasure::drop_local(ctx, pulled.erased).await
+                super::erasure::drop_local(ctx, erased).await
             };
             let held = pushed == Pushed::HeldByClock;
             sweep = !held && !pulled.needs_key;
