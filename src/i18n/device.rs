@@ -41,6 +41,7 @@ macro_rules! device_messages {
         EventsHeading => "Säkerhetshändelser", "Security events";
         EventsIntro => "Vem, när och med vilken enhet. Aldrig vad som skrevs.", "Who, when and with which device. Never what was written.";
         OlderEvents => "Visa äldre", "Show older";
+        NoEvents => "Inga händelser än.", "No events yet.";
         EventSignedIn => "Loggade in", "Signed in";
         EventSignInFailed => "Fel lösenord vid inloggning", "Wrong password at sign-in";
         EventSignedOut => "Loggade ut", "Signed out";
