@@ -1,5 +1,5 @@
 //! Erasing a person by crypto-shredding, by hand or when the team's retention period has
-//! passed (docs/security.md, "Erasure and retention").
+//! passed (docs/security.md, "Erasure requested, or retention expires").
 //!
 //! An erasure is a change like any other: sealed, stored and queued at once, so it works
 //! offline. On this device it destroys the person key and drops every record and envelope

@@ -183,10 +183,7 @@ impl AppCtx {
     }
 
     fn is_coordinator_untracked(self) -> bool {
-        self.vault.with_untracked(|v| {
-            v.as_ref()
-                .is_some_and(|v| v.contents.user.role == Role::Coordinator)
-        })
+        untrack(|| self.is_coordinator())
     }
 
     /// The signed-in user's name, tracked.
