@@ -366,9 +366,46 @@ pub struct Card {
     pub badges: Vec<&'static str>,
     /// Free text, shown as written.
     pub note: String,
+    /// Buttons under the card (a device's approve and revoke).
+    pub buttons: Vec<Button>,
 }
 
-pub fn card_list(id: &'static str, cards: Vec<Card>) -> impl IntoView {
+/// A button that does something on this screen: its element id (or none), words, class, and
+/// what a tap does with the screen's form. The blocks and the cards share it, so the wasm
+/// holds one copy of a button's view code.
+#[derive(Clone)]
+pub struct Button {
+    pub id: String,
+    pub label: String,
+    pub class: &'static str,
+    pub on: std::sync::Arc<dyn Fn(FormState) + Send + Sync>,
+}
+
+/// Two buttons are the same when they do the same: a list recomputed with new closures is
+/// drawn again.
+impl PartialEq for Button {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.on, &other.on)
+    }
+}
+
+/// A button, disabled while the form is busy and hidden while `hidden` holds.
+pub fn button(form: FormState, b: Button, hidden: Option<Signal<bool>>) -> impl IntoView {
+    let Button {
+        id,
+        label,
+        class,
+        on,
+    } = b;
+    view! {
+        <button type="button" class=class id=(!id.is_empty()).then_some(id) disabled=form.busy()
+            hidden=move || hidden.is_some_and(|h| h.get()) on:click=move |_| on(form)>
+            {label}
+        </button>
+    }
+}
+
+pub fn card_list(form: FormState, id: &'static str, cards: Vec<Card>) -> impl IntoView {
     view! {
         <ul class="cards" id=id>
             {cards.into_iter().map(|c| view! {
@@ -381,6 +418,12 @@ pub fn card_list(id: &'static str, cards: Vec<Card>) -> impl IntoView {
                         {c.lines.into_iter().map(|l| view! { <p class="muted">{l}</p> }).collect_view()}
                         {(!c.note.is_empty()).then(|| view! { <p class="note">{c.note}</p> })}
                     </a>
+                    // Outside the link: a link may hold no buttons.
+                    {(!c.buttons.is_empty()).then(|| view! {
+                        <div class="card-buttons">
+                            {c.buttons.into_iter().map(|b| button(form, b, None)).collect_view()}
+                        </div>
+                    })}
                 </li>
             }).collect_view()}
         </ul>

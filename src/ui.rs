@@ -15,8 +15,8 @@ use leptos_router::hooks::use_navigate;
 use uuid::Uuid;
 
 use crate::components::{
-    card_list, check_box_text, facts, field_error, input_field, select_field, Banner, Card,
-    ErrorSummary, Field, FormState, Icon, IconSvg,
+    button, card_list, check_box_text, facts, field_error, input_field, select_field, Banner,
+    Button, Card, ErrorSummary, Field, FormState, Icon, IconSvg,
 };
 use crate::i18n::{use_i18n, Msg};
 use crate::screens::persons::PersonPicker;
@@ -32,14 +32,6 @@ pub struct Select {
     pub options: Vec<(&'static str, &'static str)>,
     pub placeholder: Option<Msg>,
     pub value: RwSignal<String>,
-}
-
-/// A button that saves one change (or, where the change could not be made, says so).
-pub struct Action {
-    pub id: String,
-    pub label: String,
-    pub class: &'static str,
-    pub change: Option<Change>,
 }
 
 /// One piece of a screen.
@@ -69,7 +61,8 @@ pub enum Block {
     /// A link styled as a button: where, words, element id, and whether it is the screen's
     /// one primary action (then it stays in the thumb zone).
     Link(String, Msg, &'static str, bool),
-    Act(Action),
+    /// A button, hidden while the signal holds, if given.
+    Button(Button, Option<Signal<bool>>),
     /// The persons met, for a contact.
     Picker(RwSignal<Vec<Uuid>>),
     Banner(Signal<Option<Msg>>, bool),
@@ -90,13 +83,13 @@ fn block(form: FormState, b: Block) -> impl IntoView {
         Block::Heading(m) => EitherOf16::A(view! { <h2 class="section">{i18n.t(m)}</h2> }),
         Block::Title(text, id) => EitherOf16::B(view! { <h2 class="section" id=id>{text}</h2> }),
         Block::Para(text, class) => EitherOf16::C(view! { <p class=class>{text}</p> }),
-        Block::Cards(id, cards) => EitherOf16::D(card_list(id, cards)),
+        Block::Cards(id, cards) => EitherOf16::D(card_list(form, id, cards)),
         Block::LiveCards(id, cards, empty) => EitherOf16::E(move || {
             let list = cards.get();
             if list.is_empty() {
                 leptos::either::Either::Left(view! { <p class="empty">{i18n.t(empty)}</p> })
             } else {
-                leptos::either::Either::Right(card_list(id, list))
+                leptos::either::Either::Right(card_list(form, id, list))
             }
         }),
         Block::LiveText(id, text) => {
@@ -136,7 +129,7 @@ fn block(form: FormState, b: Block) -> impl IntoView {
                 </a>
             </div>
         }),
-        Block::Act(action) => EitherOf16::M(action_button(form, action)),
+        Block::Button(b, hidden) => EitherOf16::M(button(form, b, hidden)),
         Block::Picker(selected) => EitherOf16::N(view! { <PersonPicker form selected/> }),
         Block::Banner(msg, warning) => EitherOf16::O(view! { <Banner msg warning/> }),
         Block::Submit(label, id) => EitherOf16::P(view! {
@@ -149,23 +142,28 @@ fn block(form: FormState, b: Block) -> impl IntoView {
     }
 }
 
-fn action_button(form: FormState, action: Action) -> impl IntoView {
+/// A button that saves one change, or says the step is not allowed where the change could not
+/// be made.
+pub fn save_button(
+    id: String,
+    label: String,
+    class: &'static str,
+    change: Option<Change>,
+) -> Block {
     let ctx = use_app();
-    let Action {
-        id,
-        label,
-        class,
-        change,
-    } = action;
-    view! {
-        <button type="button" class=class id=(!id.is_empty()).then_some(id) disabled=form.busy()
-            on:click=move |_| match change.clone() {
-                Some(change) => form.run(save_all(ctx, vec![change])),
-                None => form.problem.set(Some(Msg::ErrIllegalStep)),
-            }>
-            {label}
-        </button>
-    }
+    let on = move |form: FormState| match change.clone() {
+        Some(change) => form.run(save_all(ctx, vec![change])),
+        None => form.problem.set(Some(Msg::ErrIllegalStep)),
+    };
+    Block::Button(
+        Button {
+            id,
+            label,
+            class,
+            on: std::sync::Arc::new(on),
+        },
+        None,
+    )
 }
 
 /// What a valid form saves: the changes, the confirmation, and where to go next (nowhere when

@@ -232,9 +232,9 @@ async fn a_contact_recorded_offline_reaches_a_second_device_and_nothing_leaks() 
     .await;
     a.assert_accessible("the More screen with a pending device")
         .await;
-    a.click_css(".card .approve").await;
+    a.click_css("#devices .approve").await;
     a.wait(
-        "document.querySelector('.card .approve') === null",
+        "document.querySelector('#devices .approve') === null",
         "the approval",
     )
     .await;
@@ -254,13 +254,13 @@ async fn a_contact_recorded_offline_reaches_a_second_device_and_nothing_leaks() 
     let mut c = support::Device::enrol(&url, "admin", PASSWORD).await;
     a.click("reload-devices").await;
     a.wait(
-        "document.querySelector('.card .approve') !== null",
+        "document.querySelector('#devices .approve') !== null",
         "the third device, pending",
     )
     .await;
-    a.click_css(".card .approve").await;
+    a.click_css("#devices .approve").await;
     a.wait(
-        "document.querySelector('.card .approve') === null",
+        "document.querySelector('#devices .approve') === null",
         "the third approval",
     )
     .await;
@@ -324,7 +324,7 @@ async fn a_contact_recorded_offline_reaches_a_second_device_and_nothing_leaks() 
     a.driver()
         .execute(
             "window.confirm = () => true;
-             [...document.querySelectorAll('#devices .card')]
+             [...document.querySelectorAll('#devices li')]
                .find(card => card.textContent.includes(arguments[0]))
                .querySelector('.revoke').click();",
             vec![serde_json::json!(c_code)],

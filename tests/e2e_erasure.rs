@@ -59,7 +59,7 @@ async fn approved_phone(
     phone.choose_passphrase(PASSPHRASE).await;
     phone
         .wait(
-            "document.getElementById('codes-match') !== null",
+            "document.getElementById('codes-match')?.hidden === false",
             "the pairing code",
         )
         .await;

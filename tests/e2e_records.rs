@@ -593,7 +593,7 @@ async fn a_conflict_made_on_two_phones_is_shown_and_resolved() {
             .browser
             .driver()
             .execute(
-                "return document.querySelector('.card .approve') !== null",
+                "return document.querySelector('#devices .approve') !== null",
                 vec![],
             )
             .await
@@ -606,7 +606,7 @@ async fn a_conflict_made_on_two_phones_is_shown_and_resolved() {
             "the pending phone never listed"
         );
     }
-    a.browser.click_css(".card .approve").await;
+    a.browser.click_css("#devices .approve").await;
     b.wait(
         "document.getElementById('new-contact') !== null",
         "the second phone approved",

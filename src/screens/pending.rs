@@ -1,9 +1,12 @@
 use leptos::prelude::*;
 
-use crate::components::{use_form, Banner};
+use std::sync::Arc;
+
+use crate::components::{use_form, Button};
 use crate::i18n::{use_i18n, Msg};
 use crate::screens::sign_in::SyncProblem;
 use crate::state::{self, use_app};
+use crate::ui::{render, Block};
 
 /// How often a waiting device asks whether it has been approved.
 const POLL_MS: u64 = 10_000;
@@ -15,20 +18,44 @@ pub fn Pending() -> impl IntoView {
     let ctx = use_app();
     let form = use_form();
     let pairing = move || ctx.pairing();
-    let code = move || pairing().map(|(code, _)| code);
+    let code = Signal::derive(move || pairing().map(|(code, _)| code).unwrap_or_default());
     let confirmed = move || pairing().is_some_and(|(_, confirmed)| confirmed);
-    let unconfirmed = move || pairing().is_some_and(|(_, confirmed)| !confirmed);
-    let confirm = move || form.run(state::confirm_pairing(ctx));
-    let check = move || {
-        form.run(async move {
-            state::ensure_enrolled(ctx).await?;
-            if ctx.approved() {
-                Ok(())
-            } else {
-                Err(Msg::StillPending)
-            }
-        })
+    // This phone trusts its team only once the worker has seen the same code on the
+    // coordinator's phone: a server cannot approve it past that comparison.
+    let codes_match = Button {
+        id: "codes-match".into(),
+        label: i18n.t(Msg::CodesMatch).into(),
+        class: "primary",
+        on: Arc::new(move |form| form.run(state::confirm_pairing(ctx))),
     };
+    let check = Button {
+        id: "check-approval".into(),
+        label: i18n.t(Msg::CheckAgain).into(),
+        class: "primary",
+        on: Arc::new(move |form| {
+            form.run(async move {
+                state::ensure_enrolled(ctx).await?;
+                if ctx.approved() {
+                    Ok(())
+                } else {
+                    Err(Msg::StillPending)
+                }
+            })
+        }),
+    };
+    let lock = Button {
+        id: "lock-pending".into(),
+        label: i18n.t(Msg::Lock).into(),
+        class: "secondary",
+        on: Arc::new(move |_| state::lock(ctx)),
+    };
+    let said = Signal::derive(move || {
+        if confirmed() {
+            i18n.t(Msg::CodesConfirmed).into()
+        } else {
+            String::new()
+        }
+    });
     if let Ok(handle) = set_interval_with_handle(
         move || {
             if !form.working.get_untracked() {
@@ -44,25 +71,19 @@ pub fn Pending() -> impl IntoView {
     view! {
         <main class="gate" id="main">
             <h1>{i18n.t(Msg::PendingTitle)}</h1>
-            <p>{i18n.t(Msg::PendingIntro)}</p>
-            <p class="label">{i18n.t(Msg::Fingerprint)}</p>
-            <p class="fingerprint" id="fingerprint">{code}</p>
-            <Banner msg=form.problem/>
+            {render(form, vec![
+                Block::Para(i18n.t(Msg::PendingIntro).into(), ""),
+                Block::Para(i18n.t(Msg::Fingerprint).into(), "label"),
+                Block::LiveText("fingerprint", code),
+                Block::Banner(form.problem.into(), false),
+            ])}
             <SyncProblem/>
-            // This phone trusts its team only once the worker has seen the same code on the
-            // coordinator's phone: a server cannot approve it past that comparison.
-            {move || unconfirmed().then(|| view! {
-                <button type="button" class="primary" id="codes-match" disabled=form.busy() on:click=move |_| confirm()>
-                    {i18n.t(Msg::CodesMatch)}
-                </button>
-            })}
-            {move || confirmed().then(|| view! {
-                <p class="muted" id="codes-confirmed">{i18n.t(Msg::CodesConfirmed)}</p>
-                <button type="button" class="primary" disabled=form.busy() on:click=move |_| check()>
-                    {i18n.t(Msg::CheckAgain)}
-                </button>
-            })}
-            <button type="button" class="secondary" on:click=move |_| state::lock(ctx)>{i18n.t(Msg::Lock)}</button>
+            {render(form, vec![
+                Block::Button(codes_match, Some(Signal::derive(move || pairing().is_none_or(|(_, c)| c)))),
+                Block::LiveText("codes-confirmed", said),
+                Block::Button(check, Some(Signal::derive(move || !confirmed()))),
+                Block::Button(lock, None),
+            ])}
         </main>
     }
 }

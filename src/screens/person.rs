@@ -22,7 +22,7 @@ use crate::i18n::{
 use crate::state::records::{edit, set, use_records};
 use crate::state::{self, use_app};
 use crate::time::{date_time, today};
-use crate::ui::{check, form_screen, render, Action, Block, Saving, Select};
+use crate::ui::{check, form_screen, render, save_button, Block, Saving, Select};
 
 /// The words for a person's field, for conflicts and the history.
 fn field_msg(field: FieldId) -> Msg {
@@ -104,12 +104,12 @@ pub fn PersonPage(id: Uuid) -> impl IntoView {
                 "conflict",
             ));
             for (n, value) in values.into_iter().enumerate() {
-                blocks.push(Block::Act(Action {
-                    id: format!("pick-{field}-{n}"),
-                    label: format!("{} {}", i18n.t(Msg::ChooseThis), value_words(i18n, &value)),
-                    class: "secondary",
-                    change: Some(set(ctx, Kind::Person, id, vec![(field, value)])),
-                }));
+                blocks.push(save_button(
+                    format!("pick-{field}-{n}"),
+                    format!("{} {}", i18n.t(Msg::ChooseThis), value_words(i18n, &value)),
+                    "secondary",
+                    Some(set(ctx, Kind::Person, id, vec![(field, value)])),
+                ));
             }
         }
         let yes_no = |b: bool| i18n.t(if b { Msg::Yes } else { Msg::No }).to_string();
@@ -146,17 +146,17 @@ pub fn PersonPage(id: Uuid) -> impl IntoView {
                 "edit-person",
                 false,
             ),
-            Block::Act(Action {
-                id: "archive-person".into(),
-                label: i18n.t(Msg::Archive).into(),
-                class: "link",
-                change: Some(set(
+            save_button(
+                "archive-person".into(),
+                i18n.t(Msg::Archive).into(),
+                "link",
+                Some(set(
                     ctx,
                     Kind::Person,
                     id,
                     vec![(ARCHIVED, Value::Bool(true))],
                 )),
-            }),
+            ),
             Block::Heading(Msg::FollowUpsHeading),
         ]);
         for f in file
@@ -177,15 +177,14 @@ pub fn PersonPage(id: Uuid) -> impl IntoView {
                     "secondary mark-missed",
                 ),
             ] {
-                blocks.push(Block::Act(Action {
-                    id: String::new(),
-                    label: format!("{} {due}: {}", i18n.t(Msg::DueOn), i18n.t(msg)),
+                blocks.push(save_button(
+                    String::new(),
+                    format!("{} {due}: {}", i18n.t(Msg::DueOn), i18n.t(msg)),
                     class,
-                    change: f
-                        .close(to, "", today)
+                    f.close(to, "", today)
                         .ok()
                         .and_then(|closed| edit(ctx, Some(f), &closed)),
-                }));
+                ));
             }
         }
         blocks.extend([
@@ -331,6 +330,7 @@ pub fn contact_card(i18n: I18n, contact: &Contact) -> Card {
             Vec::new()
         },
         note: contact.note.clone(),
+        ..Card::default()
     }
 }
 

@@ -24,7 +24,7 @@ pub use enrol::{approve_device, confirm_pairing, ensure_enrolled, revoke_device,
 pub use erasure::{erasure, may_erase};
 pub use errors::storage_msg;
 pub use session::{choose_passphrase, erase_device, lock, quick_exit, set_duress, sign_in, unlock};
-pub use syncing::spawn_sync;
+pub use syncing::{spawn_sync, sync_task};
 pub use team::{save_team_settings, team_events};
 
 /// After this many changes folded in since the last snapshot, a new one is written.

@@ -18,7 +18,13 @@ use crate::time::now_ms;
 /// Starts a sync in the background.
 #[inline(never)]
 pub fn spawn_sync(ctx: AppCtx) {
-    leptos::task::spawn_local(sync_now(ctx));
+    leptos::task::spawn_local(sync_task(ctx));
+}
+
+/// A sync, boxed: awaited where the worker asked for it and waits (More's button), spawned
+/// elsewhere, with one copy of its state machine in the wasm.
+pub fn sync_task(ctx: AppCtx) -> super::Task<()> {
+    Box::pin(sync_now(ctx))
 }
 
 /// Starts a sync in a task of its own, once what is queued now (the next screen drawing after

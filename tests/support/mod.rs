@@ -870,8 +870,12 @@ impl Browser {
     }
 
     pub async fn click(&self, id: &str) {
-        self.wait(&format!("document.getElementById('{id}') !== null"), id)
-            .await;
+        // A person can tap only what is shown.
+        self.wait(
+            &format!("(e => e !== null && !e.hidden)(document.getElementById('{id}'))"),
+            id,
+        )
+        .await;
         self.click_css(&format!("#{id}")).await;
     }
 
