@@ -460,7 +460,7 @@ mod bench {
         for _ in 0..3 {
             browser
                 .wait(
-                    "document.querySelectorAll('.card .revoke').length >= 2",
+                    "document.querySelectorAll('#devices .revoke').length >= 2",
                     "the team's devices",
                 )
                 .await;
@@ -468,10 +468,10 @@ mod bench {
             // (the notice alone stays from the removal before).
             let script = format!(
                 "{WHEN_READY} window.confirm = () => true;
-                 const before = document.querySelectorAll('.card .revoke').length;
-                 const ready = () => document.querySelectorAll('.card .revoke').length === before - 1
+                 const before = document.querySelectorAll('#devices .revoke').length;
+                 const ready = () => document.querySelectorAll('#devices .revoke').length === before - 1
                      && document.body.innerText.includes('The device is removed');
-                 document.querySelector('.card .revoke').click();"
+                 document.querySelector('#devices .revoke').click();"
             );
             rotate.push(timed(&browser, &script, vec![]).await);
             eprintln!(

@@ -25,6 +25,16 @@ pub fn for_stamp(hlc: crate::hlc::Hlc, rng: &mut impl Csprng) -> Uuid {
     Builder::from_unix_timestamp_millis(hlc.wall_ms, &random).into_uuid()
 }
 
+/// The Unix time in milliseconds a UUIDv7 was made at; `None` for other versions.
+pub fn unix_ms(id: Uuid) -> Option<u64> {
+    (id.get_version_num() == 7).then(|| {
+        let b = id.as_bytes();
+        b[..6]
+            .iter()
+            .fold(0u64, |ms, &byte| (ms << 8) | u64::from(byte))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -36,6 +46,8 @@ mod tests {
         let b = new_v7(1_700_000_000_001, &mut OsRng);
         assert!(a < b);
         assert_eq!(a.get_version_num(), 7);
+        assert_eq!(unix_ms(a), Some(1_700_000_000_000));
+        assert_eq!(unix_ms(Uuid::nil()), None);
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod hlc;
 pub mod ids;
 pub mod local;
 pub mod record;
+pub mod report;
 
 pub use rand_core::{CryptoRng, RngCore};
 

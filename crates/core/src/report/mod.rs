@@ -1,0 +1,15 @@
+//! The coordinator's figures, computed on the coordinator's device (the server never sees a
+//! record): `figures` counts the records of each period in one pass, `tables` makes the
+//! partnership report of a period, `suppress` hides the small counts of a report that leaves
+//! the team, `csv` writes it as Swedish Excel opens it.
+
+pub mod csv;
+pub mod figures;
+pub mod period;
+pub mod suppress;
+pub mod tables;
+
+pub use figures::{persons_in_scope, tally, FollowUpState, PersonsInScope, Tally};
+pub use period::{Period, PeriodError};
+pub use suppress::{CellId, Shown, DEFAULT_THRESHOLD, THRESHOLDS};
+pub use tables::{Line, MedianOf, Report, ReportError, Table, Topic};
