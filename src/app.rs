@@ -2,7 +2,7 @@
 //! (sign in, passphrase, unlock, approval) in front of the screens.
 
 use gloo_storage::{LocalStorage, Storage};
-use leptos::either::{Either, EitherOf13, EitherOf4};
+use leptos::either::{Either, EitherOf14, EitherOf4};
 use leptos::prelude::*;
 use leptos_router::components::Router;
 use leptos_router::hooks::use_location;
@@ -15,7 +15,7 @@ use crate::screens::{
     contact_form::ContactForm, follow_ups::NewFollowUp, groups::GroupForm, groups::Groups,
     more::More, offers::NewOffer, offers::OfferPage, passphrase::ChoosePassphrase,
     pending::Pending, person::ErasePerson, person::PersonForm, person::PersonPage,
-    persons::Persons, sign_in::SignIn, today::Today, unlock::Unlock, Screen,
+    persons::Persons, report::ReportPage, sign_in::SignIn, today::Today, unlock::Unlock, Screen,
 };
 use crate::state::records::use_records;
 use crate::state::{self, use_app, AppCtx, Phase};
@@ -168,37 +168,40 @@ fn Layout() -> impl IntoView {
                 // One arm per component: a form for a new record and for an edit is one
                 // type, so it shares its arm (each arm costs its own drawing code).
                 Either::Right(match screen.get() {
-                    Screen::Today => EitherOf13::A(view! { <Today/> }),
-                    Screen::NewContact => EitherOf13::B(view! { <ContactForm id=None/> }),
+                    Screen::Today => EitherOf14::A(view! { <Today/> }),
+                    Screen::NewContact => EitherOf14::B(view! { <ContactForm id=None/> }),
                     Screen::EditContact(id) if held(Kind::Contact, id) => {
-                        EitherOf13::B(view! { <ContactForm id=Some(id)/> })
+                        EitherOf14::B(view! { <ContactForm id=Some(id)/> })
                     }
-                    Screen::Persons => EitherOf13::C(view! { <Persons group=None/> }),
-                    Screen::Group(id) => EitherOf13::C(view! { <Persons group=Some(id)/> }),
-                    Screen::NewPerson => EitherOf13::D(view! { <PersonForm id=None/> }),
+                    Screen::Persons => EitherOf14::C(view! { <Persons group=None/> }),
+                    Screen::Group(id) => EitherOf14::C(view! { <Persons group=Some(id)/> }),
+                    Screen::NewPerson => EitherOf14::D(view! { <PersonForm id=None/> }),
                     Screen::EditPerson(id) if held(Kind::Person, id) => {
-                        EitherOf13::D(view! { <PersonForm id=Some(id)/> })
+                        EitherOf14::D(view! { <PersonForm id=Some(id)/> })
                     }
-                    Screen::Person(id) => EitherOf13::E(view! { <PersonPage id/> }),
+                    Screen::Person(id) => EitherOf14::E(view! { <PersonPage id/> }),
                     Screen::NewOffer(person) if held(Kind::Person, person) => {
-                        EitherOf13::F(view! { <NewOffer person/> })
+                        EitherOf14::F(view! { <NewOffer person/> })
                     }
                     Screen::NewFollowUp(person) if held(Kind::Person, person) => {
-                        EitherOf13::G(view! { <NewFollowUp person/> })
+                        EitherOf14::G(view! { <NewFollowUp person/> })
                     }
-                    Screen::Groups => EitherOf13::H(view! { <Groups/> }),
-                    Screen::NewGroup => EitherOf13::I(view! { <GroupForm id=None/> }),
+                    Screen::Groups => EitherOf14::H(view! { <Groups/> }),
+                    Screen::NewGroup => EitherOf14::I(view! { <GroupForm id=None/> }),
                     Screen::EditGroup(id) if held(Kind::Group, id) => {
-                        EitherOf13::I(view! { <GroupForm id=Some(id)/> })
+                        EitherOf14::I(view! { <GroupForm id=Some(id)/> })
                     }
-                    Screen::More => EitherOf13::J(view! { <More/> }),
-                    Screen::Offer(id) => EitherOf13::K(view! { <OfferPage id/> }),
+                    Screen::More => EitherOf14::J(view! { <More/> }),
+                    Screen::Offer(id) => EitherOf14::K(view! { <OfferPage id/> }),
                     Screen::ErasePerson(id)
                         if held(Kind::Person, id) && crate::state::may_erase(ctx, id) =>
                     {
-                        EitherOf13::L(view! { <ErasePerson id/> })
+                        EitherOf14::L(view! { <ErasePerson id/> })
                     }
-                    _ => EitherOf13::M(view! {
+                    Screen::Report(period) if ctx.is_coordinator() => {
+                        EitherOf14::M(view! { <ReportPage period/> })
+                    }
+                    _ => EitherOf14::N(view! {
                         <p><a href=Screen::TODAY>{use_i18n().t(Msg::NotFound)}</a></p>
                     }),
                 })

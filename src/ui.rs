@@ -34,11 +34,21 @@ pub struct Select {
     pub value: RwSignal<String>,
 }
 
+/// A table of figures, as text.
+pub struct FigureTable {
+    pub caption: String,
+    pub columns: Vec<String>,
+    pub rows: Vec<(String, Vec<String>)>,
+}
+
 /// One piece of a screen.
 pub enum Block {
     Heading(Msg),
     /// A heading made of record text (an alias), with its element id.
     Title(String, &'static str),
+    /// A table of figures: its caption, the columns' headings, and each row's heading and
+    /// cells.
+    Table(FigureTable),
     /// A paragraph and its class.
     Para(String, &'static str),
     Cards(&'static str, Vec<Card>),
@@ -80,8 +90,10 @@ pub fn render(form: FormState, blocks: Vec<Block>) -> impl IntoView {
 fn block(form: FormState, b: Block) -> impl IntoView {
     let i18n = use_i18n();
     match b {
-        Block::Heading(m) => EitherOf16::A(view! { <h2 class="section">{i18n.t(m)}</h2> }),
-        Block::Title(text, id) => EitherOf16::B(view! { <h2 class="section" id=id>{text}</h2> }),
+        // A heading and a title share their drawing code.
+        Block::Heading(m) => EitherOf16::A(heading(i18n.t(m).into(), "")),
+        Block::Title(text, id) => EitherOf16::A(heading(text, id)),
+        Block::Table(t) => EitherOf16::B(figure_table(t)),
         Block::Para(text, class) => EitherOf16::C(view! { <p class=class>{text}</p> }),
         Block::Cards(id, cards) => EitherOf16::D(card_list(form, id, cards)),
         Block::LiveCards(id, cards, empty) => EitherOf16::E(move || {
@@ -142,6 +154,32 @@ fn block(form: FormState, b: Block) -> impl IntoView {
     }
 }
 
+fn heading(text: String, id: &'static str) -> impl IntoView {
+    view! { <h2 class="section" id=(!id.is_empty()).then_some(id)>{text}</h2> }
+}
+
+/// A table that scrolls sideways by itself at 320 px, not the page; its row headings are
+/// `th scope=row`, so a screen reader names each figure by its row and column.
+fn figure_table(t: FigureTable) -> impl IntoView {
+    let (caption, label) = (t.caption.clone(), t.caption);
+    view! {
+        <div class="table-scroll" tabindex="0" role="region" aria-label=label>
+            <table class="figures">
+                <caption>{caption}</caption>
+                <thead><tr><td></td>{t.columns.into_iter().map(|c| view! { <th scope="col">{c}</th> }).collect_view()}</tr></thead>
+                <tbody>
+                    {t.rows.into_iter().map(|(head, cells)| view! {
+                        <tr>
+                            <th scope="row">{head}</th>
+                            {cells.into_iter().map(|c| view! { <td>{c}</td> }).collect_view()}
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
 /// A button that saves one change, or says the step is not allowed where the change could not
 /// be made.
 pub fn save_button(
@@ -170,7 +208,8 @@ pub fn save_button(
 /// empty: the screen shows the result itself).
 pub struct Saving {
     pub changes: Vec<Change>,
-    pub said: Msg,
+    /// The confirmation, if any (a report's form saves nothing and says nothing).
+    pub said: Option<Msg>,
     pub then: String,
 }
 
@@ -205,7 +244,9 @@ pub fn form_screen(
             // own (about 12 ms on a slow phone). IndexedDB runs transactions on a store in the
             // order they were made, so a form opened next never reads the draft back.
             leptos::task::spawn_local(async move { state::clear_draft(&key).await });
-            ctx.say(saving.said);
+            if let Some(said) = saving.said {
+                ctx.say(said);
+            }
             if !saving.then.is_empty() {
                 navigate(&saving.then, Default::default());
             }

@@ -45,35 +45,6 @@ fn contact_with(id: u128, persons: &[u128], note: &str, at_ms: u64) -> Contact {
     }
 }
 
-/// A phone signed in as `username`, with its pairing code confirmed and approved by `by`.
-async fn approved_phone(
-    chromedriver: &support::Chromedriver,
-    profile: &std::path::Path,
-    url: &str,
-    (username, password, lang): (&str, &str, &str),
-    by: &support::Device,
-) -> Browser {
-    let phone = Browser::open(chromedriver, profile, lang).await;
-    phone.goto(url).await;
-    phone.sign_in(username, password).await;
-    phone.choose_passphrase(PASSPHRASE).await;
-    phone
-        .wait(
-            "document.getElementById('codes-match')?.hidden === false",
-            "the pairing code",
-        )
-        .await;
-    phone.click("codes-match").await;
-    assert_eq!(by.approve_pending().await, 1);
-    phone
-        .wait(
-            "Number(document.getElementById('sync-state')?.dataset.syncs) >= 1",
-            "approved, and the first sync",
-        )
-        .await;
-    phone
-}
-
 fn body_has(text: &str) -> String {
     format!("document.body.innerText.includes('{text}')")
 }
@@ -156,19 +127,21 @@ async fn an_erased_person_is_gone_from_every_phone_and_the_server_and_retention_
     let (before, _) = scopes(&server.db_path()).await;
     assert_eq!(before.len(), 3, "a key for each person: {before:?}");
 
-    let coordinator = approved_phone(
+    let coordinator = support::approved_phone(
         &chromedriver,
         &work.path().join("c"),
         &url,
         ("admin", PASSWORD, "en"),
+        PASSPHRASE,
         &first,
     )
     .await;
-    let worker = approved_phone(
+    let worker = support::approved_phone(
         &chromedriver,
         &work.path().join("w"),
         &url,
         ("ali", WORKER_PASSWORD, "sv"),
+        PASSPHRASE,
         &first,
     )
     .await;

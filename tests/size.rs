@@ -1,19 +1,20 @@
 //! The size budget: the whole PWA (wasm + JS + CSS + the HTML shell, brotli q11) within
-//! issue 12's 250 KB; the app with every screen must stay within 260 KB. Needs the release
-//! build in dist/ (`trunk build`).
+//! 260 KB, the ceiling for the app with every screen, and issue 13's budget with the
+//! coordinator's workspace in. Needs the release build in dist/ (`trunk build`).
 //!
 //! Measured 230.9 KB (2026-12-01), after the PWA dropped its JSON codec for postcard
 //! (about 22 KB; docs/api.md) and its enrolment flow was boxed (`state::Task`, 2.9 KB); 253.6
-//! KB with the team identity, revocation, the phone's guard and erasure (issue 12); 245.8 KB
-//! (2026-12-02) once More and the waiting screen were drawn from blocks (ARCHITECTURE.md,
-//! "Screens as data").
+//! KB with the team identity, revocation, the phone's guard and erasure (issue 12); 246.1 KB
+//! (2026-12-02, fc13410) once More and the waiting screen were drawn from blocks, within
+//! issue 12's own 250 KB; 257.5 KB with the partnership report (issue 13: its figures and
+//! suppression 14 KB of wasm code, its screen and table 12 KB, before compression).
 
 #![cfg(not(target_arch = "wasm32"))]
 
 mod support;
 
 /// KB of 1024 bytes.
-const BUDGET_KB: f64 = 250.0;
+const BUDGET_KB: f64 = 260.0;
 
 #[test]
 fn the_pwa_fits_its_transfer_budget() {

@@ -23,6 +23,8 @@ mod offers;
 mod groups;
 #[macro_use]
 mod device;
+#[macro_use]
+mod report;
 
 pub use contacts::{agency_msg, kind_msg, message_msg};
 pub use device::audit_kind_msg;
@@ -30,6 +32,7 @@ pub use follow_ups::follow_up_status_msg;
 pub use forms::problem_msg;
 pub use offers::{category_msg, offer_status_msg};
 pub use persons::erasure_reason_msg;
+pub use report::{line_words, median_msg, topic_msg};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -122,7 +125,7 @@ macro_rules! collect {
 
 collect! {
     [] shell_messages contacts_messages forms_messages persons_messages follow_ups_messages
-    offers_messages groups_messages device_messages
+    offers_messages groups_messages device_messages report_messages
 }
 
 #[cfg(test)]

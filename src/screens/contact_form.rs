@@ -146,7 +146,7 @@ pub fn ContactForm(id: Option<Uuid>) -> impl IntoView {
             .collect();
         Some(Saving {
             changes,
-            said: Msg::ContactSaved,
+            said: Some(Msg::ContactSaved),
             then: Screen::TODAY.into(),
         })
     };

@@ -77,7 +77,7 @@ pub fn GroupForm(id: Option<Uuid>) -> impl IntoView {
             }
             Ok(group) => Some(Saving {
                 changes: edit(ctx, before.as_ref(), &group).into_iter().collect(),
-                said: Msg::Saved,
+                said: Some(Msg::Saved),
                 then: Screen::group(new_id),
             }),
         }

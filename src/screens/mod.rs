@@ -15,10 +15,12 @@ pub mod passphrase;
 pub mod pending;
 pub mod person;
 pub mod persons;
+pub mod report;
 pub mod sign_in;
 pub mod today;
 pub mod unlock;
 
+use faltlogg_core::record::date::Date;
 use uuid::Uuid;
 
 use crate::i18n::Msg;
@@ -47,6 +49,9 @@ pub enum Screen {
     Group(Uuid),
     EditGroup(Uuid),
     More,
+    /// The partnership report (coordinators): the form alone, or the report of a period
+    /// (from, to).
+    Report(Option<(Date, Date)>),
     NotFound,
 }
 
@@ -58,6 +63,7 @@ impl Screen {
     pub const GROUPS: &'static str = "/groups";
     pub const NEW_GROUP: &'static str = "/groups/new";
     pub const MORE: &'static str = "/more";
+    pub const REPORT: &'static str = "/report";
 
     pub fn at(path: &str) -> Screen {
         let path = path.trim_end_matches('/');
@@ -81,6 +87,11 @@ impl Screen {
             ["groups", id] => with_id(id, Screen::Group),
             ["groups", id, "edit"] => with_id(id, Screen::EditGroup),
             ["more"] => Screen::More,
+            ["report"] => Screen::Report(None),
+            ["report", from, to] => match (Date::parse(from), Date::parse(to)) {
+                (Some(from), Some(to)) => Screen::Report(Some((from, to))),
+                _ => Screen::NotFound,
+            },
             _ => Screen::NotFound,
         }
     }
@@ -108,6 +119,11 @@ impl Screen {
 
     pub fn erase_person(id: Uuid) -> String {
         format!("/persons/{id}/erase")
+    }
+
+    /// The report of a period.
+    pub fn report(from: Date, to: Date) -> String {
+        format!("/report/{}/{}", from.iso(), to.iso())
     }
 
     pub fn edit_contact(id: Uuid) -> String {
@@ -141,6 +157,7 @@ impl Screen {
             Screen::Group(_) => Msg::GroupTitle,
             Screen::EditGroup(_) => Msg::EditGroup,
             Screen::More => Msg::MoreTitle,
+            Screen::Report(_) => Msg::ReportTitle,
             Screen::NotFound => Msg::NotFoundTitle,
         }
     }
@@ -157,6 +174,7 @@ impl Screen {
             | Screen::NewFollowUp(_)
             | Screen::ErasePerson(_) => Screen::Persons,
             Screen::NewGroup | Screen::Group(_) | Screen::EditGroup(_) => Screen::Groups,
+            Screen::Report(_) => Screen::More,
             other => other,
         }
     }
@@ -165,6 +183,7 @@ impl Screen {
 #[cfg(test)]
 mod tests {
     use super::Screen;
+    use faltlogg_core::record::date::Date;
     use uuid::Uuid;
 
     #[test]
@@ -203,5 +222,19 @@ mod tests {
         assert_eq!(Screen::NewContact.tab(), Screen::Today);
         assert_eq!(Screen::Person(id).tab(), Screen::Persons);
         assert_eq!(Screen::More.tab(), Screen::More);
+        let (from, to) = (
+            Date::from_ymd(2026, 1, 1).unwrap(),
+            Date::from_ymd(2026, 3, 31).unwrap(),
+        );
+        assert_eq!(
+            Screen::at(&Screen::report(from, to)),
+            Screen::Report(Some((from, to)))
+        );
+        assert_eq!(Screen::at(Screen::REPORT), Screen::Report(None));
+        assert_eq!(
+            Screen::at("/report/2026-02-30/2026-03-01"),
+            Screen::NotFound
+        );
+        assert_eq!(Screen::Report(None).tab(), Screen::More);
     }
 }

@@ -9,6 +9,7 @@ use crate::guard::Guard;
 use crate::i18n::{audit_kind_msg, use_i18n, Msg};
 use crate::screens::passphrase::new_passphrase_problems;
 use crate::screens::sign_in::SyncProblem;
+use crate::screens::Screen;
 use crate::state::{self, use_app};
 use crate::time::date_time;
 use crate::ui::{render, Block, Select};
@@ -32,7 +33,7 @@ pub fn More() -> impl IntoView {
     };
     view! {
         <SyncSection/>
-        {move || ctx.is_coordinator().then(|| view! { <Devices/> <PhoneSettings/> <Events/> })}
+        {move || ctx.is_coordinator().then(|| view! { <TeamWork/> <Devices/> <PhoneSettings/> <Events/> })}
         <Duress/>
         <LanguageSwitch/>
         {render(form, vec![
@@ -42,6 +43,23 @@ pub fn More() -> impl IntoView {
             Block::Button(lock, None),
         ])}
     }
+}
+
+/// The coordinator's figures of the team's work.
+#[component]
+fn TeamWork() -> impl IntoView {
+    render(
+        use_form(),
+        vec![
+            Block::Heading(Msg::TeamWorkHeading),
+            Block::Link(
+                Screen::REPORT.into(),
+                Msg::ReportTitle,
+                "report-link",
+                false,
+            ),
+        ],
+    )
 }
 
 /// Whether this phone has sent everything, when it last did, and a button to sync now.

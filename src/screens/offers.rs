@@ -143,7 +143,7 @@ fn step_form(offer: SupportOffer) -> impl IntoView {
             }
             Ok(next) => Some(Saving {
                 changes: edit(ctx, Some(&offer), &next).into_iter().collect(),
-                said: Msg::Saved,
+                said: Some(Msg::Saved),
                 // Stay: the page shows the offer's new status and its next step.
                 then: String::new(),
             }),

@@ -259,7 +259,7 @@ pub fn ErasePerson(id: Uuid) -> impl IntoView {
             .unwrap_or(false);
         confirmed.then(|| Saving {
             changes,
-            said: Msg::PersonErased,
+            said: Some(Msg::PersonErased),
             then: Screen::PERSONS.into(),
         })
     };
@@ -445,7 +445,7 @@ pub fn PersonForm(id: Option<Uuid>) -> impl IntoView {
         }
         Some(Saving {
             changes: edit(ctx, before.as_ref(), &person).into_iter().collect(),
-            said: Msg::PersonSaved,
+            said: Some(Msg::PersonSaved),
             then: Screen::person(new_id),
         })
     };

@@ -105,7 +105,7 @@ pub fn new_of_person<T: Record>(
         }
         Ok(record) => Some(crate::ui::Saving {
             changes: edit(ctx, None, &record).into_iter().collect(),
-            said: Msg::Saved,
+            said: Some(Msg::Saved),
             then: crate::screens::Screen::person(person),
         }),
     }

@@ -724,6 +724,37 @@ pub async fn newest_envelope(db_path: &Path) -> (u32, uuid::Uuid) {
     (envelope.header.epoch, envelope.header.device)
 }
 
+/// A phone signed in as `username` (in `lang`), its passphrase chosen, its pairing code
+/// confirmed and approved by `by`, and its first sync done.
+pub async fn approved_phone(
+    chromedriver: &Chromedriver,
+    profile: &Path,
+    url: &str,
+    (username, password, lang): (&str, &str, &str),
+    passphrase: &str,
+    by: &Device,
+) -> Browser {
+    let phone = Browser::open(chromedriver, profile, lang).await;
+    phone.goto(url).await;
+    phone.sign_in(username, password).await;
+    phone.choose_passphrase(passphrase).await;
+    phone
+        .wait(
+            "document.getElementById('codes-match')?.hidden === false",
+            "the pairing code",
+        )
+        .await;
+    phone.click("codes-match").await;
+    assert_eq!(by.approve_pending().await, 1);
+    phone
+        .wait(
+            "Number(document.getElementById('sync-state')?.dataset.syncs) >= 1",
+            "approved, and the first sync",
+        )
+        .await;
+    phone
+}
+
 /// One Chromium profile driven through chromedriver.
 pub struct Browser {
     driver: WebDriver,

@@ -14,7 +14,7 @@ use crate::record::follow_up::{self, FollowUp};
 use crate::record::group::Group;
 use crate::record::person::Person;
 use crate::record::support_offer::{Category, Status, SupportOffer};
-use crate::record::Coded;
+use crate::record::{order_by_number, order_by_text, Coded};
 
 /// Where a follow-up due in a period stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,13 +111,15 @@ pub fn index<T: Coded>(value: T) -> usize {
     T::ALL.iter().position(|&v| v == value).unwrap_or(0)
 }
 
-/// The median of ascending values: the middle one, or the mean of the middle two.
-pub fn median(sorted: &[i32]) -> Option<f64> {
+/// Twice the median of ascending values: twice the middle one, or the sum of the middle two.
+/// Doubled, so a median of whole days is exact in integers: the wasm carries no float
+/// formatting (12 KB) for one decimal.
+pub fn doubled_median(sorted: &[i32]) -> Option<i64> {
     let n = sorted.len();
     match n {
         0 => None,
-        _ if n % 2 == 1 => Some(f64::from(sorted[n / 2])),
-        _ => Some((f64::from(sorted[n / 2 - 1]) + f64::from(sorted[n / 2])) / 2.0),
+        _ if n % 2 == 1 => Some(2 * i64::from(sorted[n / 2])),
+        _ => Some(i64::from(sorted[n / 2 - 1]) + i64::from(sorted[n / 2])),
     }
 }
 
@@ -208,9 +210,11 @@ pub fn tally(
             tallies[i].follow_ups[at] += 1;
         }
     }
+    // Through the sort every list of records uses: a sort of its own would cost 3 KB.
+    let ascending = |days: Vec<i32>| order_by_number(days, |d| i64::from(*d), false);
     for t in &mut tallies {
-        t.days_to_offer.sort_unstable();
-        t.days_to_start.sort_unstable();
+        t.days_to_offer = ascending(std::mem::take(&mut t.days_to_offer));
+        t.days_to_start = ascending(std::mem::take(&mut t.days_to_start));
     }
     tallies
 }
@@ -243,38 +247,32 @@ pub fn persons_in_scope(
     local_date: &dyn Fn(i64) -> Date,
 ) -> PersonsInScope {
     use crate::record::text::fold_case;
-    // Keyed by (area, alias) in folded case for the order, and the id for two groups with one
-    // name; every group is listed, even with no one in it now.
-    let mut groups: BTreeMap<(String, String, Uuid), (String, String, u32)> = BTreeMap::new();
-    let mut key_of = BTreeMap::new();
-    for g in fold.live::<Group>() {
-        let key = (fold_case(&g.area), fold_case(&g.alias), g.id);
-        key_of.insert(g.id, key.clone());
-        groups.insert(key, (g.area, g.alias, 0));
-    }
+    // Every group, even with no one in it now, by area and then alias. A team has a handful
+    // of groups, so a person's are found by a walk along them.
+    let groups = order_by_text(fold.live::<Group>().collect(), |g: &Group| {
+        format!("{}\u{0}{}", fold_case(&g.area), fold_case(&g.alias))
+    });
+    let mut counts = vec![0u32; groups.len()];
     let mut scope = PersonsInScope::default();
     for p in fold.live::<Person>() {
         let recorded = crate::ids::unix_ms(p.id).map(|ms| local_date(ms as i64));
         if recorded.is_some_and(|d| d > until) {
             continue;
         }
-        let mut keys: Vec<&(String, String, Uuid)> =
-            p.groups.iter().filter_map(|g| key_of.get(g)).collect();
-        keys.dedup();
-        match keys.as_slice() {
-            [] => scope.no_group += 1,
-            [key] => {
-                if let Some(g) = groups.get_mut(*key) {
-                    g.2 += 1;
-                }
-            }
+        let mut theirs = p
+            .groups
+            .iter()
+            .filter_map(|id| groups.iter().position(|g| g.id == *id));
+        match (theirs.next(), theirs.next()) {
+            (None, _) => scope.no_group += 1,
+            (Some(i), None) => counts[i] += 1,
             _ => scope.several_groups += 1,
         }
     }
-    for (area, alias, n) in groups.into_values() {
+    for (g, n) in groups.into_iter().zip(counts) {
         match scope.by_area.last_mut() {
-            Some((a, list)) if fold_case(a) == fold_case(&area) => list.push((alias, n)),
-            _ => scope.by_area.push((area, vec![(alias, n)])),
+            Some((area, list)) if fold_case(area) == fold_case(&g.area) => list.push((g.alias, n)),
+            _ => scope.by_area.push((g.area, vec![(g.alias, n)])),
         }
     }
     scope

@@ -4,7 +4,7 @@
 //! contacts table's custom-notification row; the persons are counted once each, under their
 //! group, and each area's row is the sum of its groups.
 
-use super::figures::{index, median, FollowUpState, PersonsInScope, Tally};
+use super::figures::{doubled_median, index, FollowUpState, PersonsInScope, Tally};
 use super::period::Period;
 use super::suppress::{CellId, Sheet, Shown, THRESHOLDS};
 use crate::record::contact::ContactKind;
@@ -80,8 +80,9 @@ pub struct Report {
     pub period: Period,
     pub threshold: u32,
     pub tables: Vec<Table>,
-    /// Each median, over at least `threshold` offers, or `None` (too few to show).
-    pub medians: Vec<(MedianOf, Option<f64>)>,
+    /// Each median in days, doubled (`days_text` writes it), over at least `threshold`
+    /// offers; `None` when there are fewer (too few to show).
+    pub medians: Vec<(MedianOf, Option<i64>)>,
     sheet: Sheet,
     shown: Vec<Shown>,
 }
@@ -204,7 +205,7 @@ impl Report {
 
         let shown_median = |days: &[i32]| {
             if days.len() >= threshold as usize {
-                median(days)
+                doubled_median(days)
             } else {
                 None
             }
@@ -245,13 +246,15 @@ impl Report {
 
     /// The report as rows of text, for CSV: each table under its title, a header row, its
     /// rows, and an empty row; then the medians. `words` names a line, `topic` a table,
-    /// `median` a median and `too_few` what stands for one that is not shown.
+    /// `median` a median, `too_few` what stands for one that is not shown, and `decimal` is
+    /// the language's decimal mark.
     pub fn text_rows(
         &self,
         words: &dyn Fn(&Line) -> String,
         topic: &dyn Fn(Topic) -> String,
         median: &dyn Fn(MedianOf) -> String,
         too_few: &str,
+        decimal: char,
     ) -> Vec<Vec<String>> {
         let mut out = Vec::new();
         for table in &self.tables {
@@ -266,7 +269,7 @@ impl Report {
             out.push(Vec::new());
         }
         for (of, days) in &self.medians {
-            let value = days.map_or_else(|| too_few.to_string(), days_text);
+            let value = days.map_or_else(|| too_few.to_string(), |d| days_text(d, decimal));
             out.push(vec![median(*of), value]);
         }
         out
@@ -281,11 +284,25 @@ pub fn shown_text(shown: Shown) -> String {
     }
 }
 
-/// Days with at most one decimal: "12", "12.5".
-pub fn days_text(days: f64) -> String {
-    if days.fract() == 0.0 {
-        format!("{days:.0}")
+/// Doubled days as days with at most one decimal: "12", "12,5" (with `decimal` ',').
+pub fn days_text(doubled: i64, decimal: char) -> String {
+    let days = doubled.div_euclid(2);
+    if doubled % 2 == 0 {
+        days.to_string()
     } else {
-        format!("{days:.1}")
+        format!("{days}{decimal}5")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::days_text;
+
+    #[test]
+    fn half_days_are_written_with_the_languages_decimal_mark() {
+        assert_eq!(days_text(24, ','), "12");
+        assert_eq!(days_text(25, ','), "12,5");
+        assert_eq!(days_text(25, '.'), "12.5");
+        assert_eq!(days_text(0, ','), "0");
     }
 }
