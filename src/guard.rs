@@ -51,16 +51,18 @@ impl Guard {
         LocalStorage::delete(KEY);
     }
 
-    /// `v1 <idle minutes> <wipe after, 0 for never> <failures> <wait until> <retention months>`:
-    /// no codec needed. A line without the retention (from before it) takes the default.
+    /// `v1 <idle minutes> <wipe after, 0 for never> <failures> <wait until> <retention months>
+    /// <report threshold>`: no codec needed. A line without the last fields (from before
+    /// them) takes their defaults.
     fn to_text(self) -> String {
         format!(
-            "v1 {} {} {} {} {}",
+            "v1 {} {} {} {} {} {}",
             self.settings.idle_lock_minutes,
             self.settings.wipe_after_failures.unwrap_or(0),
             self.failures,
             self.wait_until_ms,
-            self.settings.retention_months
+            self.settings.retention_months,
+            self.settings.report_threshold
         )
     }
 
@@ -75,13 +77,15 @@ impl Guard {
         let wipe = u8::try_from(number()?).ok()?;
         let failures = u32::try_from(number()?).ok()?;
         let wait_until_ms = number()?;
-        let retention = number().map_or(Some(TeamSettings::default().retention_months), |n| {
-            u8::try_from(n).ok()
-        })?;
+        let defaults = TeamSettings::default();
+        let mut later = |default: u8| number().map_or(Some(default), |n| u8::try_from(n).ok());
+        let retention = later(defaults.retention_months)?;
+        let threshold = later(defaults.report_threshold)?;
         let settings = TeamSettings {
             idle_lock_minutes: idle,
             wipe_after_failures: (wipe > 0).then_some(wipe),
             retention_months: retention,
+            report_threshold: threshold,
         };
         let guard = Guard {
             settings: if settings.is_valid() {
@@ -171,6 +175,7 @@ mod tests {
                 idle_lock_minutes: 2,
                 wipe_after_failures: Some(10),
                 retention_months: 36,
+                report_threshold: 10,
             },
             ..Guard::default()
         };
@@ -178,6 +183,10 @@ mod tests {
         assert_eq!(Guard::parse(&guard.to_text()), Some(guard));
         let before_retention = Guard::parse("v1 2 10 0 0").unwrap();
         assert_eq!(before_retention.settings.retention_months, 24);
+        assert_eq!(before_retention.settings.report_threshold, 5);
+        let before_threshold = Guard::parse("v1 2 10 0 0 36").unwrap();
+        assert_eq!(before_threshold.settings.retention_months, 36);
+        assert_eq!(before_threshold.settings.report_threshold, 5);
         assert_eq!(Guard::parse("v2 1 2 3 4"), None);
         assert_eq!(Guard::parse("v1 x"), None);
         // Out of bounds (edited by hand): the defaults, not a lock after 0 minutes.

@@ -202,7 +202,11 @@ async fn a_coordinator_reports_a_month_with_small_counts_hidden_prints_it_and_do
         .driver()
         .execute(
             "window.confirm = () => true;
-             HTMLElement.prototype.click = function () { window.caught = this.getAttribute('href'); };",
+             const click = HTMLElement.prototype.click;
+             HTMLElement.prototype.click = function () {
+                 window.caught = this.getAttribute('href');
+                 HTMLElement.prototype.click = click;
+             };",
             vec![],
         )
         .await
@@ -236,6 +240,32 @@ async fn a_coordinator_reports_a_month_with_small_counts_hidden_prints_it_and_do
         !text.contains("Person 1"),
         "no alias leaves the team in a report"
     );
+
+    // The team's threshold, set to 10 on More: the six delivered now show as "<10".
+    phone.goto_in_app("/more").await;
+    phone
+        .driver()
+        .execute(
+            "const s = document.getElementById('report-threshold');
+             s.value = '10'; s.dispatchEvent(new Event('change'));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    phone.click("save-phone-settings").await;
+    phone
+        .wait(
+            "document.body.innerText.includes('Sparat. Varje telefon får inställningarna')",
+            "the settings saved",
+        )
+        .await;
+    phone.goto_in_app("/report/2026-10-01/2026-10-31").await;
+    phone
+        .wait(
+            &format!("{} === '<10'", cell("Personliga budskap", "Framförda")),
+            "the team's threshold applied",
+        )
+        .await;
     phone.quit().await;
     server.stop();
 }

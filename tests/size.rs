@@ -6,7 +6,7 @@
 //! (about 22 KB; docs/api.md) and its enrolment flow was boxed (`state::Task`, 2.9 KB); 253.6
 //! KB with the team identity, revocation, the phone's guard and erasure (issue 12); 246.1 KB
 //! (2026-12-02, fc13410) once More and the waiting screen were drawn from blocks, within
-//! issue 12's own 250 KB; 257.5 KB with the partnership report (issue 13: its figures and
+//! issue 12's own 250 KB; 257.9 KB with the partnership report (issue 13: its figures and
 //! suppression 14 KB of wasm code, its screen and table 12 KB, before compression).
 
 #![cfg(not(target_arch = "wasm32"))]

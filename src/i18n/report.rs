@@ -8,6 +8,7 @@ use super::{category_msg, follow_up_status_msg, kind_msg, offer_status_msg, I18n
 macro_rules! report_messages {
     ($then:ident [$($acc:tt)*] $($rest:ident)*) => { $then! { [$($acc)*
         TeamWorkHeading => "Teamets arbete", "The team's work";
+        ThresholdLabel => "Minsta antal som visas i en rapport (mindre visas som \"<\")", "Smallest count a report shows (smaller ones show as \"<\")";
         ReportTitle => "Rapport till samverkan", "Partnership report";
         ReportIntro => "Siffrorna räknas på den här telefonen; servern ser dem aldrig. Små antal visas som \"<\" och tröskeln, och en summa som skulle avslöja ett sådant döljs också, så att ingen kan pekas ut.", "The figures are counted on this phone; the server never sees them. Small counts show as \"<\" and the threshold, and a total that would give one away is hidden too, so that no one can be picked out.";
         ReportFrom => "Från och med", "From";

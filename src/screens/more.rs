@@ -234,11 +234,13 @@ fn PhoneSettings() -> impl IntoView {
             .unwrap_or_default(),
     );
     let retention = RwSignal::new(now.retention_months.to_string());
+    let threshold = RwSignal::new(now.report_threshold.to_string());
     let save = move |form: FormState| {
         let settings = TeamSettings {
             idle_lock_minutes: idle.get_untracked().parse().unwrap_or(0),
             wipe_after_failures: wipe.get_untracked().parse().ok(),
             retention_months: retention.get_untracked().parse().unwrap_or(0),
+            report_threshold: threshold.get_untracked().parse().unwrap_or(0),
         };
         form.run(state::save_team_settings(ctx, settings));
     };
@@ -291,6 +293,13 @@ fn PhoneSettings() -> impl IntoView {
                 retention_options,
                 None,
                 retention,
+            ),
+            select(
+                "report-threshold",
+                Msg::ThresholdLabel,
+                vec![("3", "3"), ("5", "5"), ("10", "10")],
+                None,
+                threshold,
             ),
             Block::Button(save, None),
         ],

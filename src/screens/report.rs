@@ -15,6 +15,7 @@ use leptos::prelude::*;
 
 use super::Screen;
 use crate::components::{use_form, Button, Field, FormState};
+use crate::guard::Guard;
 use crate::i18n::{line_words, median_msg, topic_msg, use_i18n, I18n, Lang, Msg};
 use crate::state::records::use_records;
 use crate::time::{local_date, today};
@@ -72,7 +73,7 @@ pub fn ReportPage(period: Option<(Date, Date)>) -> impl IntoView {
     // A period in the path that cannot be reported (typed by hand) shows the form only.
     if let Some(report) = period
         .and_then(|(from, to)| Period::checked(from, to, today()).ok())
-        .map(make_report)
+        .and_then(make_report)
     {
         blocks.extend(report_blocks(i18n, &report));
     }
@@ -94,14 +95,18 @@ fn last_month() -> (Date, Date) {
     Period::month(y, m).map_or((today(), today()), |p| (p.from, p.to))
 }
 
-fn make_report(period: Period) -> Report {
+fn make_report(period: Period) -> Option<Report> {
     let records = use_records();
     let today = today();
     records.with_untracked(|fold| {
         let figures = tally(fold, &[period], today, &local_date).remove(0);
         let scope = persons_in_scope(fold, period.to, &local_date);
-        // The default threshold is in range, so this cannot fail.
-        Report::new(&figures, &scope, DEFAULT_THRESHOLD).unwrap_or_else(|_| unreachable!())
+        // The team's threshold, as the phone last heard it; the default if out of range (the
+        // server refuses one, so only a hand-edited guard could hold it).
+        let threshold = u32::from(Guard::load().settings.report_threshold);
+        Report::new(&figures, &scope, threshold)
+            .or_else(|_| Report::new(&figures, &scope, DEFAULT_THRESHOLD))
+            .ok()
     })
 }
 

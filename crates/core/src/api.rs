@@ -336,12 +336,16 @@ pub struct TeamSettings {
     /// Months after a person's last activity at which a coordinator's phone erases the
     /// person (the retention period).
     pub retention_months: u8,
+    /// The smallest count a partnership report shows; smaller ones show as "<" and it.
+    pub report_threshold: u8,
 }
 
 impl TeamSettings {
     pub const IDLE_LOCK_MINUTES: core::ops::RangeInclusive<u8> = 1..=15;
     pub const WIPE_AFTER_FAILURES: core::ops::RangeInclusive<u8> = 5..=20;
     pub const RETENTION_MONTHS: core::ops::RangeInclusive<u8> = 1..=120;
+    /// As `report::THRESHOLDS`: at least 3, or "<2" would name the count exactly.
+    pub const REPORT_THRESHOLD: core::ops::RangeInclusive<u8> = 3..=20;
 
     pub fn is_valid(&self) -> bool {
         Self::IDLE_LOCK_MINUTES.contains(&self.idle_lock_minutes)
@@ -349,6 +353,7 @@ impl TeamSettings {
                 .wipe_after_failures
                 .is_none_or(|n| Self::WIPE_AFTER_FAILURES.contains(&n))
             && Self::RETENTION_MONTHS.contains(&self.retention_months)
+            && Self::REPORT_THRESHOLD.contains(&self.report_threshold)
     }
 
     /// The retention period in ms (a month: 30.44 days, the Gregorian mean).
@@ -363,6 +368,7 @@ impl Default for TeamSettings {
             idle_lock_minutes: 5,
             wipe_after_failures: None,
             retention_months: 24,
+            report_threshold: crate::report::DEFAULT_THRESHOLD as u8,
         }
     }
 }

@@ -1016,14 +1016,16 @@ async fn a_coordinator_sets_the_team_s_phone_settings_within_bounds() {
         async move { request.await.unwrap() }
     };
     for bad in [
-        json!({ "idle_lock_minutes": 0, "wipe_after_failures": null, "retention_months": 24 }),
-        json!({ "idle_lock_minutes": 16, "wipe_after_failures": null, "retention_months": 24 }),
-        json!({ "idle_lock_minutes": 5, "wipe_after_failures": 2, "retention_months": 24 }),
-        json!({ "idle_lock_minutes": 5, "wipe_after_failures": 21, "retention_months": 24 }),
-        json!({ "idle_lock_minutes": 300, "wipe_after_failures": null, "retention_months": 24 }),
-        json!({ "idle_lock_minutes": 5, "wipe_after_failures": null, "retention_months": 0 }),
-        json!({ "idle_lock_minutes": 5, "wipe_after_failures": null, "retention_months": 121 }),
+        json!({ "idle_lock_minutes": 0, "wipe_after_failures": null, "retention_months": 24, "report_threshold": 5 }),
+        json!({ "idle_lock_minutes": 16, "wipe_after_failures": null, "retention_months": 24, "report_threshold": 5 }),
+        json!({ "idle_lock_minutes": 5, "wipe_after_failures": 2, "retention_months": 24, "report_threshold": 5 }),
+        json!({ "idle_lock_minutes": 5, "wipe_after_failures": 21, "retention_months": 24, "report_threshold": 5 }),
+        json!({ "idle_lock_minutes": 300, "wipe_after_failures": null, "retention_months": 24, "report_threshold": 5 }),
+        json!({ "idle_lock_minutes": 5, "wipe_after_failures": null, "retention_months": 0, "report_threshold": 5 }),
+        json!({ "idle_lock_minutes": 5, "wipe_after_failures": null, "retention_months": 121, "report_threshold": 5 }),
         json!({ "idle_lock_minutes": 5, "wipe_after_failures": null }),
+        json!({ "idle_lock_minutes": 5, "wipe_after_failures": null, "retention_months": 24, "report_threshold": 2 }),
+        json!({ "idle_lock_minutes": 5, "wipe_after_failures": null, "retention_months": 24, "report_threshold": 21 }),
     ] {
         let (status, error) = error_of(put(bad.clone()).await).await;
         assert_eq!(
@@ -1033,7 +1035,7 @@ async fn a_coordinator_sets_the_team_s_phone_settings_within_bounds() {
         );
     }
     let response =
-        put(json!({ "idle_lock_minutes": 2, "wipe_after_failures": 10, "retention_months": 36 }))
+        put(json!({ "idle_lock_minutes": 2, "wipe_after_failures": 10, "retention_months": 36, "report_threshold": 10 }))
             .await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     let me: MyDevice = server
@@ -1048,6 +1050,7 @@ async fn a_coordinator_sets_the_team_s_phone_settings_within_bounds() {
             idle_lock_minutes: 2,
             wipe_after_failures: Some(10),
             retention_months: 36,
+            report_threshold: 10,
         }
     );
 }

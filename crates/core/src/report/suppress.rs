@@ -17,7 +17,8 @@
 //! report's sums to share their leaves; `tables.rs` keeps to that, and
 //! `tests/report_suppression.rs` checks it over random teams.
 
-/// The smallest and largest threshold a team may set, and the default.
+/// The smallest and largest threshold a team may set (`TeamSettings::REPORT_THRESHOLD`), and
+/// the default.
 pub const THRESHOLDS: std::ops::RangeInclusive<u32> = 3..=20;
 pub const DEFAULT_THRESHOLD: u32 = 5;
 
@@ -119,6 +120,13 @@ impl Sheet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_team_setting_allows_exactly_the_thresholds_a_report_takes() {
+        let setting = crate::api::TeamSettings::REPORT_THRESHOLD;
+        assert_eq!(u32::from(*setting.start()), *THRESHOLDS.start());
+        assert_eq!(u32::from(*setting.end()), *THRESHOLDS.end());
+    }
 
     #[test]
     fn small_counts_are_hidden_and_so_is_every_total_over_them() {

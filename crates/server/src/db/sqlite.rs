@@ -542,8 +542,9 @@ impl Store for SqliteStore {
     }
 
     async fn team_settings(&self, team: Uuid) -> StoreResult<TeamSettings> {
-        let (idle, wipe, retention): (i64, Option<i64>, i64) = sqlx::query_as(
-            "SELECT idle_lock_minutes, wipe_after_failures, retention_months FROM teams WHERE id = ?",
+        let (idle, wipe, retention, threshold): (i64, Option<i64>, i64, i64) = sqlx::query_as(
+            "SELECT idle_lock_minutes, wipe_after_failures, retention_months, report_threshold \
+             FROM teams WHERE id = ?",
         )
         .bind(team.to_string())
         .fetch_one(&self.pool)
@@ -555,16 +556,21 @@ impl Store for SqliteStore {
                 .transpose()
                 .map_err(|_| bad_data("wipe after"))?,
             retention_months: u8::try_from(retention).map_err(|_| bad_data("retention"))?,
+            report_threshold: u8::try_from(threshold).map_err(|_| bad_data("threshold"))?,
         };
         Ok(settings)
     }
 
     async fn set_team_settings(&self, team: Uuid, settings: &TeamSettings) -> StoreResult<()> {
         let _w = self.write.lock().await;
-        sqlx::query("UPDATE teams SET idle_lock_minutes = ?, wipe_after_failures = ?, retention_months = ? WHERE id = ?")
+        sqlx::query(
+            "UPDATE teams SET idle_lock_minutes = ?, wipe_after_failures = ?, retention_months = ?, \
+             report_threshold = ? WHERE id = ?",
+        )
             .bind(i64::from(settings.idle_lock_minutes))
             .bind(settings.wipe_after_failures.map(i64::from))
             .bind(i64::from(settings.retention_months))
+            .bind(i64::from(settings.report_threshold))
             .bind(team.to_string())
             .execute(&self.pool)
             .await?;

@@ -105,7 +105,7 @@ pub async fn set_team_settings(
     let caller = session.approved_device(&state).await?;
     if !settings.is_valid() {
         return Err(HttpError::malformed(
-            "idle_lock_minutes must be 1 to 15, wipe_after_failures 5 to 20 or null, retention_months 1 to 120",
+            "idle_lock_minutes must be 1 to 15, wipe_after_failures 5 to 20 or null, retention_months 1 to 120, report_threshold 3 to 20",
         ));
     }
     state
