@@ -417,18 +417,15 @@ mod bench {
         }
         assert_eq!(first.approve_pending().await, 49);
         let chromedriver = Chromedriver::start().await;
-        let browser = Browser::open(&chromedriver, &dir.join("profile"), "en").await;
-        browser.goto(&url).await;
-        browser.sign_in("admin", password).await;
-        browser.choose_passphrase("bench passphrase").await;
-        browser
-            .wait(
-                "(document.getElementById('fingerprint')||{}).textContent?.length === 19",
-                "the waiting screen",
-            )
-            .await;
-        browser.click("codes-match").await;
-        assert_eq!(first.approve_pending().await, 1);
+        let browser = super::support::approved_phone(
+            &chromedriver,
+            &dir.join("profile"),
+            &url,
+            ("admin", password, "en"),
+            "bench passphrase",
+            &first,
+        )
+        .await;
         browser
             .wait(
                 "document.getElementById('new-contact') !== null",

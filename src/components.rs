@@ -381,6 +381,22 @@ pub struct Button {
     pub on: std::sync::Arc<dyn Fn(FormState) + Send + Sync>,
 }
 
+impl Button {
+    pub fn new(
+        id: &str,
+        label: &str,
+        class: &'static str,
+        on: impl Fn(FormState) + Send + Sync + 'static,
+    ) -> Button {
+        Button {
+            id: id.into(),
+            label: label.into(),
+            class,
+            on: std::sync::Arc::new(on),
+        }
+    }
+}
+
 /// Two buttons are the same when they do the same: a list recomputed with new closures is
 /// drawn again.
 impl PartialEq for Button {

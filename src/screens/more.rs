@@ -25,12 +25,9 @@ pub fn More() -> impl IntoView {
         i18n.t(Msg::SignedInAs),
         ctx.username_untracked().unwrap_or_default()
     );
-    let lock = Button {
-        id: "lock-more".into(),
-        label: i18n.t(Msg::Lock).into(),
-        class: "secondary",
-        on: Arc::new(move |_| state::lock(ctx)),
-    };
+    let lock = Button::new("lock-more", i18n.t(Msg::Lock), "secondary", move |_| {
+        state::lock(ctx)
+    });
     view! {
         <SyncSection/>
         {move || ctx.is_coordinator().then(|| view! { <TeamWork/> <Devices/> <PhoneSettings/> <Events/> })}
@@ -80,20 +77,15 @@ fn SyncSection() -> impl IntoView {
     });
     // A tap always brings a sync that starts after it: one already running (begun before
     // what was just saved, perhaps) is waited out first. The button is disabled meanwhile.
-    let sync_now = Button {
-        id: "sync-now".into(),
-        label: i18n.t(Msg::SyncNow).into(),
-        class: "secondary",
-        on: Arc::new(move |form| {
-            form.run(async move {
-                while ctx.sync().with_untracked(|s| s.running) {
-                    crate::time::sleep(200).await;
-                }
-                state::sync_task(ctx).await;
-                Ok(())
-            })
-        }),
-    };
+    let sync_now = Button::new("sync-now", i18n.t(Msg::SyncNow), "secondary", move |form| {
+        form.run(async move {
+            while ctx.sync().with_untracked(|s| s.running) {
+                crate::time::sleep(200).await;
+            }
+            state::sync_task(ctx).await;
+            Ok(())
+        })
+    });
     view! {
         {render(form, vec![
             Block::Heading(Msg::SyncHeading),
@@ -170,12 +162,7 @@ fn Events() -> impl IntoView {
         })
     };
     load(form);
-    let older = Button {
-        id: "older-events".into(),
-        label: i18n.t(Msg::OlderEvents).into(),
-        class: "secondary",
-        on: Arc::new(load),
-    };
+    let older = Button::new("older-events", i18n.t(Msg::OlderEvents), "secondary", load);
     // One line of words: when, who, with which device, on which device. A device by the
     // start of its id: enough to tell the team's few devices apart.
     let line = move |e: &AuditEvent| {
@@ -268,12 +255,12 @@ fn PhoneSettings() -> impl IntoView {
             value,
         })
     };
-    let save = Button {
-        id: "save-phone-settings".into(),
-        label: i18n.t(Msg::SaveSettings).into(),
-        class: "secondary",
-        on: Arc::new(save),
-    };
+    let save = Button::new(
+        "save-phone-settings",
+        i18n.t(Msg::SaveSettings),
+        "secondary",
+        save,
+    );
     render(
         form,
         vec![
@@ -381,12 +368,12 @@ fn Devices() -> impl IntoView {
                 .collect()
         })
     });
-    let reload = Button {
-        id: "reload-devices".into(),
-        label: i18n.t(Msg::CheckAgain).into(),
-        class: "secondary",
-        on: Arc::new(move |form| then_reload(form, None)),
-    };
+    let reload = Button::new(
+        "reload-devices",
+        i18n.t(Msg::CheckAgain),
+        "secondary",
+        move |form| then_reload(form, None),
+    );
     render(
         form,
         vec![

@@ -1,7 +1,5 @@
 use leptos::prelude::*;
 
-use std::sync::Arc;
-
 use crate::components::{use_form, Button};
 use crate::i18n::{use_i18n, Msg};
 use crate::screens::sign_in::SyncProblem;
@@ -22,17 +20,17 @@ pub fn Pending() -> impl IntoView {
     let confirmed = move || pairing().is_some_and(|(_, confirmed)| confirmed);
     // This phone trusts its team only once the worker has seen the same code on the
     // coordinator's phone: a server cannot approve it past that comparison.
-    let codes_match = Button {
-        id: "codes-match".into(),
-        label: i18n.t(Msg::CodesMatch).into(),
-        class: "primary",
-        on: Arc::new(move |form| form.run(state::confirm_pairing(ctx))),
-    };
-    let check = Button {
-        id: "check-approval".into(),
-        label: i18n.t(Msg::CheckAgain).into(),
-        class: "primary",
-        on: Arc::new(move |form| {
+    let codes_match = Button::new(
+        "codes-match",
+        i18n.t(Msg::CodesMatch),
+        "primary",
+        move |form| form.run(state::confirm_pairing(ctx)),
+    );
+    let check = Button::new(
+        "check-approval",
+        i18n.t(Msg::CheckAgain),
+        "primary",
+        move |form| {
             form.run(async move {
                 state::ensure_enrolled(ctx).await?;
                 if ctx.approved() {
@@ -41,14 +39,11 @@ pub fn Pending() -> impl IntoView {
                     Err(Msg::StillPending)
                 }
             })
-        }),
-    };
-    let lock = Button {
-        id: "lock-pending".into(),
-        label: i18n.t(Msg::Lock).into(),
-        class: "secondary",
-        on: Arc::new(move |_| state::lock(ctx)),
-    };
+        },
+    );
+    let lock = Button::new("lock-pending", i18n.t(Msg::Lock), "secondary", move |_| {
+        state::lock(ctx)
+    });
     let said = Signal::derive(move || {
         if confirmed() {
             i18n.t(Msg::CodesConfirmed).into()

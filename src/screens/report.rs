@@ -3,8 +3,6 @@
 //! print style sheet lays it out on A4) and downloadable as CSV. The period is in the path,
 //! so a report can be opened again, reloaded and printed from its own address.
 
-use std::sync::Arc;
-
 use faltlogg_core::record::date::Date;
 use faltlogg_core::report::{
     csv, persons_in_scope,
@@ -163,27 +161,27 @@ fn report_blocks(i18n: I18n, report: &Report) -> Vec<Block> {
     );
     let text = csv::write(&rows);
     blocks.push(Block::Button(
-        Button {
-            id: "download-csv".into(),
-            label: i18n.t(Msg::DownloadCsv).into(),
-            class: "secondary",
-            on: Arc::new(move |_: FormState| {
+        Button::new(
+            "download-csv",
+            i18n.t(Msg::DownloadCsv),
+            "secondary",
+            move |_: FormState| {
                 if confirm(i18n.t(Msg::CsvWarning)) {
                     download(&name, &text);
                 }
-            }),
-        },
+            },
+        ),
         None,
     ));
     blocks.push(Block::Button(
-        Button {
-            id: "print-report".into(),
-            label: i18n.t(Msg::PrintReport).into(),
-            class: "secondary",
-            on: Arc::new(|_: FormState| {
+        Button::new(
+            "print-report",
+            i18n.t(Msg::PrintReport),
+            "secondary",
+            |_: FormState| {
                 let _ = window().print();
-            }),
-        },
+            },
+        ),
         None,
     ));
     blocks
