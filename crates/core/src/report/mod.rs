@@ -1,8 +1,9 @@
 //! The coordinator's figures, computed on the coordinator's device (the server never sees a
-//! record): `figures` counts the records of each period in one pass, `tables` makes the
+//! record): `caseload` lists what is open and by whom, `figures` counts the records of each period in one pass, `tables` makes the
 //! partnership report of a period, `suppress` hides the small counts of a report that leaves
 //! the team, `csv` writes it as Swedish Excel opens it.
 
+pub mod caseload;
 pub mod csv;
 pub mod figures;
 pub mod period;
