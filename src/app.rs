@@ -198,7 +198,7 @@ fn Layout() -> impl IntoView {
                     {
                         EitherOf14::L(view! { <ErasePerson id/> })
                     }
-                    Screen::Report(period) if ctx.is_coordinator() => {
+                    Screen::Report(period) if ctx.is_coordinator_untracked() => {
                         EitherOf14::M(view! { <ReportPage period/> })
                     }
                     _ => EitherOf14::N(view! {

@@ -27,7 +27,8 @@ pub fn ReportPage(period: Option<(Date, Date)>) -> impl IntoView {
     let (from, to) = period.unwrap_or_else(last_month);
     let from_text = RwSignal::new(from.iso());
     let to_text = RwSignal::new(to.iso());
-    let submit = move || {
+    // Checks the fields: shows their problems, gives the period when it may be reported.
+    let check = move || {
         let (from, to) = (
             Date::parse(&from_text.get_untracked()),
             Date::parse(&to_text.get_untracked()),
@@ -48,8 +49,11 @@ pub fn ReportPage(period: Option<(Date, Date)>) -> impl IntoView {
             _ => {}
         }
         form.set_errors.set(errors);
-        // Nothing to save: the report of the period opens at its own address.
-        checked.and_then(Result::ok).map(|p| Saving {
+        checked.and_then(Result::ok)
+    };
+    // Nothing to save: the report of the period opens at its own address.
+    let submit = move || {
+        check().map(|p| Saving {
             changes: Vec::new(),
             said: None,
             then: Screen::report(p.from, p.to),
@@ -68,11 +72,8 @@ pub fn ReportPage(period: Option<(Date, Date)>) -> impl IntoView {
         date("report-to", Msg::ReportTo, to_text),
         Block::Submit(Msg::ShowReport, "show-report"),
     ];
-    // A period in the path that cannot be reported (typed by hand) shows the form only.
-    if let Some(report) = period
-        .and_then(|(from, to)| Period::checked(from, to, today()).ok())
-        .and_then(make_report)
-    {
+    // A period in the path that cannot be reported (typed by hand) shows the form, with why.
+    if let Some(report) = period.and_then(|_| check()).and_then(make_report) {
         blocks.extend(report_blocks(i18n, &report));
     }
     // A form like every other (one copy of the form's drawing code in the wasm): its draft

@@ -182,7 +182,7 @@ impl AppCtx {
         })
     }
 
-    fn is_coordinator_untracked(self) -> bool {
+    pub fn is_coordinator_untracked(self) -> bool {
         untrack(|| self.is_coordinator())
     }
 

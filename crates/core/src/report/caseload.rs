@@ -3,6 +3,8 @@
 //! device from the records it holds, like the report; unlike the report it names records, so
 //! it stays in the app and is never exported.
 
+use std::collections::BTreeMap;
+
 use uuid::Uuid;
 
 use crate::fold::Fold;
@@ -76,15 +78,17 @@ pub fn caseload(
         }
     };
     let persons: Vec<Person> = fold.live::<Person>().filter(|p| mine(p.id)).collect();
-    let held = |id: Option<Uuid>| id.is_some_and(|id| persons.iter().any(|p| p.id == id));
+    // Where each person is in `persons`: a walk along them per contact, offer and follow-up
+    // would be quadratic in a team of tens of thousands of records.
+    let mut at: BTreeMap<Uuid, usize> = BTreeMap::new();
+    at.extend(persons.iter().enumerate().map(|(i, p)| (p.id, i)));
+    let held = |id: Option<Uuid>| id.is_some_and(|id| at.contains_key(&id));
     // Each person's newest contact day, in the persons' order.
     let mut last_contact: Vec<Option<Date>> = vec![None; persons.len()];
     for c in fold.live::<Contact>() {
         let day = local_date(c.occurred_at_ms);
-        for p in &c.persons {
-            if let Some(i) = persons.iter().position(|x| x.id == *p) {
-                last_contact[i] = last_contact[i].max(Some(day));
-            }
+        for i in c.persons.iter().filter_map(|p| at.get(p)) {
+            last_contact[*i] = last_contact[*i].max(Some(day));
         }
     }
     let cutoff = today.add_days(-quiet_days);
