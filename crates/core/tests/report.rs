@@ -6,6 +6,9 @@
 //!   exactly the same report (the sums that tie the figures are read from the tables' layout
 //!   here, not from the report's own bookkeeping).
 //!
+//! - the dashboard's series are the months' and the span's records counted here, and its
+//!   months cover the span, the last cut at today.
+//!
 //! CI runs 2,000 cases each. A longer run:
 //! `PROPTEST_CASES=200000 cargo test --release -p faltlogg-core --test report`.
 #![cfg(not(target_arch = "wasm32"))]
@@ -24,6 +27,7 @@ use faltlogg_core::record::person::{Consent, Person};
 use faltlogg_core::record::support_offer::{Category, Status, SupportOffer};
 use faltlogg_core::record::Coded;
 use faltlogg_core::report::{
+    dashboard::{dashboard, STAGES},
     persons_in_scope, tally, CellId, FollowUpState, Line, Period, Report, Shown, Topic,
 };
 use proptest::prelude::*;
@@ -348,6 +352,77 @@ proptest! {
                 .sum();
             prop_assert!(n <= same);
             prop_assert_eq!(listed, same);
+        }
+    }
+
+    /// Each month's and the span's figures, counted here from the records as generated.
+    #[test]
+    fn the_dashboard_is_the_records_counted_by_month_and_over_the_span(
+        team in team(), months in 1u32..15, today in 0i32..800,
+    ) {
+        let today = day0().add_days(today);
+        let board = dashboard(&fold_of(&team), months, today, &utc_date);
+        prop_assert_eq!(board.months.len() as u32, months);
+        prop_assert_eq!(board.months[0].from, board.span.from);
+        prop_assert_eq!(board.span.from.ymd().2, 1);
+        prop_assert_eq!(board.months.last().unwrap().to, today);
+        for pair in board.months.windows(2) {
+            prop_assert_eq!(pair[0].to.add_days(1), pair[1].from);
+        }
+        let periods: Vec<Period> = board.months.iter().copied().chain([board.span]).collect();
+        let value = |topic: Topic, line: &Line, at: usize| {
+            let chart = board.charts.iter().find(|c| c.topic == topic).unwrap();
+            let series = chart.series.iter().find(|s| s.line == *line).unwrap();
+            series.months.get(at).copied().unwrap_or(series.span)
+        };
+        for (at, period) in periods.iter().enumerate() {
+            let contacts: Vec<&Contact> = team
+                .contacts
+                .iter()
+                .filter(|c| period.contains(utc_date(c.occurred_at_ms)))
+                .collect();
+            for &kind in ContactKind::ALL {
+                let n = contacts.iter().filter(|c| c.kind == kind).count() as u32;
+                prop_assert_eq!(value(Topic::Contacts, &Line::Kind(kind), at), Some(n));
+            }
+            let delivered = contacts
+                .iter()
+                .filter(|c| c.kind == ContactKind::CustomNotification && c.message == Message::Delivered)
+                .count() as u32;
+            prop_assert_eq!(value(Topic::Notifications, &Line::Delivered, at), Some(delivered));
+            let met: BTreeSet<Uuid> = contacts.iter().flat_map(|c| c.persons.iter().copied()).collect();
+            prop_assert_eq!(value(Topic::Reach, &Line::PersonsMet, at), Some(met.len() as u32));
+            let offered: Vec<&SupportOffer> = team
+                .offers
+                .iter()
+                .filter(|o| period.contains(o.offered_on.unwrap()))
+                .collect();
+            let got = |status| value(Topic::Funnel, &Line::Status(status), at);
+            prop_assert_eq!(got(Status::Offered), Some(offered.len() as u32));
+            let started = offered.iter().filter(|o| o.started_on.is_some()).count() as u32;
+            prop_assert_eq!(got(Status::Started), Some(started));
+            let dropped = offered.iter().filter(|o| o.status == Status::DroppedOut).count() as u32;
+            prop_assert_eq!(got(Status::DroppedOut), Some(dropped));
+            let overdue = team
+                .follow_ups
+                .iter()
+                .filter(|f| period.contains(f.due.unwrap()))
+                .filter(|f| f.status == follow_up::Status::Planned && f.due.unwrap() < today)
+                .count() as u32;
+            prop_assert_eq!(value(Topic::FollowUps, &Line::FollowUp(FollowUpState::Overdue), at), Some(overdue));
+        }
+        // The funnel by category is the span's offers, stage by stage.
+        for (category, stages) in &board.funnel_by_category {
+            for (i, &stage) in STAGES.iter().enumerate() {
+                let total = value(Topic::Funnel, &Line::Status(stage), board.months.len());
+                prop_assert!(stages[i] <= total.unwrap());
+            }
+            let offered = team
+                .offers
+                .iter()
+                .filter(|o| o.category == *category && board.span.contains(o.offered_on.unwrap()))
+                .count() as u32;
+            prop_assert_eq!(stages[0], offered);
         }
     }
 

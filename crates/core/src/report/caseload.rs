@@ -17,36 +17,54 @@ use crate::record::support_offer::{Status, SupportOffer};
 use crate::record::text::fold_case;
 use crate::record::{order_by_text, Coded, Kind};
 
-/// Whose caseload: the team's (coordinators), or one worker's: the persons their device
-/// recorded and the follow-ups assigned to their name.
+/// Whose caseload: the team's (coordinators), or one worker's: the persons their devices
+/// recorded (every phone they have used, so a new phone keeps their caseload) and the
+/// follow-ups assigned to their name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Whose {
     Team,
-    Worker { device: Uuid, name: String },
+    Worker { devices: Vec<Uuid>, name: String },
 }
 
-/// A line of the caseload: what it is, and the records behind it.
+/// A line of the caseload: what it is, and the records behind it. One type for every kind of
+/// line (rather than a key type each) keeps the wasm to one copy of the code that builds,
+/// sorts and draws them.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CaseLine<K> {
-    pub key: K,
+pub struct CaseLine {
+    /// The line's words as the records have them: an area, a group's alias, a name a
+    /// follow-up is assigned to, an offer status's code; empty for a device (a screen names
+    /// its user).
+    pub key: String,
+    /// The device or the group the line is about.
+    pub about: Option<Uuid>,
     pub ids: Vec<Uuid>,
+}
+
+impl CaseLine {
+    fn new(key: String, about: Option<Uuid>, id: Uuid) -> CaseLine {
+        CaseLine {
+            key,
+            about,
+            ids: vec![id],
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Caseload {
     /// Live persons by the device that recorded them (a screen names its user).
-    pub by_device: Vec<CaseLine<Uuid>>,
+    pub by_device: Vec<CaseLine>,
     /// Live persons by area, alphabetical, one line per area whatever its case (an empty area:
     /// none recorded).
-    pub by_area: Vec<CaseLine<String>>,
+    pub by_area: Vec<CaseLine>,
     /// Live persons by group (a person in two groups is on both lines), by alias.
-    pub by_group: Vec<CaseLine<(Uuid, String)>>,
+    pub by_group: Vec<CaseLine>,
     /// Open offers (offered, accepted, started) by status: the offers' ids.
-    pub open_offers: Vec<CaseLine<Status>>,
+    pub open_offers: Vec<CaseLine>,
     /// Planned follow-ups by the name they are assigned to, alphabetical: those overdue.
-    pub overdue: Vec<CaseLine<String>>,
+    pub overdue: Vec<CaseLine>,
     /// The same: those due from today to six days on.
-    pub due_this_week: Vec<CaseLine<String>>,
+    pub due_this_week: Vec<CaseLine>,
     /// Persons with no contact in the last `quiet_days` days, or none ever.
     pub quiet: Vec<Uuid>,
     /// Persons whose consent is not recorded as given.
@@ -54,10 +72,10 @@ pub struct Caseload {
 }
 
 /// Adds `id` to the line keyed `key`, making the line if it is new.
-fn add<K: PartialEq>(lines: &mut Vec<CaseLine<K>>, key: K, id: Uuid) {
-    match lines.iter_mut().find(|l| l.key == key) {
+fn add(lines: &mut Vec<CaseLine>, key: String, about: Option<Uuid>, id: Uuid) {
+    match lines.iter_mut().find(|l| l.key == key && l.about == about) {
         Some(line) => line.ids.push(id),
-        None => lines.push(CaseLine { key, ids: vec![id] }),
+        None => lines.push(CaseLine::new(key, about, id)),
     }
 }
 
@@ -73,9 +91,10 @@ pub fn caseload(
     let groups: Vec<Group> = fold.live::<Group>().collect();
     let mine = |id: Uuid| match whose {
         Whose::Team => true,
-        Whose::Worker { device, .. } => {
-            fold.state(Kind::Person, id).and_then(|s| s.made_by()) == Some(*device)
-        }
+        Whose::Worker { devices, .. } => fold
+            .state(Kind::Person, id)
+            .and_then(|s| s.made_by())
+            .is_some_and(|d| devices.contains(&d)),
     };
     let persons: Vec<Person> = fold.live::<Person>().filter(|p| mine(p.id)).collect();
     // Where each person is in `persons`: a walk along them per contact, offer and follow-up
@@ -94,7 +113,7 @@ pub fn caseload(
     let cutoff = today.add_days(-quiet_days);
     for (p, last) in persons.iter().zip(last_contact) {
         if let Some(device) = fold.state(Kind::Person, p.id).and_then(|s| s.made_by()) {
-            add(&mut load.by_device, device, p.id);
+            add(&mut load.by_device, String::new(), Some(device), p.id);
         }
         // One line per area in any case ("Väst", "väst "), named as first written.
         let area = p.area.trim();
@@ -104,10 +123,10 @@ pub fn caseload(
             .find(|l| fold_case(&l.key) == fold_case(area))
         {
             Some(line) => line.ids.push(p.id),
-            None => add(&mut load.by_area, area.to_string(), p.id),
+            None => add(&mut load.by_area, area.to_string(), None, p.id),
         }
         for g in groups.iter().filter(|g| p.groups.contains(&g.id)) {
-            add(&mut load.by_group, (g.id, g.alias.clone()), p.id);
+            add(&mut load.by_group, g.alias.clone(), Some(g.id), p.id);
         }
         if last.is_none_or(|d| d < cutoff) {
             load.quiet.push(p.id);
@@ -118,13 +137,13 @@ pub fn caseload(
     }
     for o in fold.live::<SupportOffer>() {
         if o.status.is_open() && held(o.person) {
-            add(&mut load.open_offers, o.status, o.id);
+            add(&mut load.open_offers, o.status.code().into(), None, o.id);
         }
     }
     // In the order of the offer's steps, not of first appearance.
     load.open_offers = Status::ALL
         .iter()
-        .filter_map(|s| load.open_offers.iter().find(|l| l.key == *s).cloned())
+        .filter_map(|s| load.open_offers.iter().find(|l| l.key == s.code()).cloned())
         .collect();
     let week_end = today.add_days(6);
     for f in fold.live::<FollowUp>() {
@@ -137,13 +156,13 @@ pub fn caseload(
             continue;
         }
         match f.due {
-            Some(due) if due < today => add(&mut load.overdue, assigned, f.id),
-            Some(due) if due <= week_end => add(&mut load.due_this_week, assigned, f.id),
+            Some(due) if due < today => add(&mut load.overdue, assigned, None, f.id),
+            Some(due) if due <= week_end => add(&mut load.due_this_week, assigned, None, f.id),
             _ => {}
         }
     }
     load.by_area = order_by_text(load.by_area, |l| fold_case(&l.key));
-    load.by_group = order_by_text(load.by_group, |l| fold_case(&l.key.1));
+    load.by_group = order_by_text(load.by_group, |l| fold_case(&l.key));
     load.overdue = order_by_text(load.overdue, |l| fold_case(&l.key));
     load.due_this_week = order_by_text(load.due_this_week, |l| fold_case(&l.key));
     load
@@ -289,11 +308,13 @@ mod tests {
             load.by_device,
             [
                 CaseLine {
-                    key: ALI,
+                    key: String::new(),
+                    about: Some(ALI),
                     ids: ids(&[1, 2])
                 },
                 CaseLine {
-                    key: BEA,
+                    key: String::new(),
+                    about: Some(BEA),
                     ids: ids(&[3])
                 }
             ]
@@ -307,25 +328,17 @@ mod tests {
         assert_eq!(areas, [("Väst", 2), ("Öster", 1)]);
         assert_eq!(load.by_group.len(), 1);
         assert_eq!(load.by_group[0].ids, ids(&[1, 3]));
+        assert_eq!(load.by_group[0].about, Some(Uuid::from_u128(0x900)));
         assert_eq!(
             load.open_offers,
             [
-                CaseLine {
-                    key: Status::Offered,
-                    ids: ids(&[0x21])
-                },
-                CaseLine {
-                    key: Status::Accepted,
-                    ids: ids(&[0x20])
-                }
+                CaseLine::new("offered".into(), None, Uuid::from_u128(0x21)),
+                CaseLine::new("accepted".into(), None, Uuid::from_u128(0x20)),
             ]
         );
         assert_eq!(
             load.overdue,
-            [CaseLine {
-                key: "Ali".to_string(),
-                ids: ids(&[0x30])
-            }]
+            [CaseLine::new("Ali".into(), None, Uuid::from_u128(0x30))]
         );
         let week: Vec<(&str, Vec<Uuid>)> = load
             .due_this_week
@@ -340,31 +353,22 @@ mod tests {
     #[test]
     fn a_worker_sees_the_persons_they_recorded_and_the_follow_ups_assigned_to_them() {
         let bea = Whose::Worker {
-            device: BEA,
+            devices: vec![BEA],
             name: "bea".into(),
         };
         let load = caseload(&team(), &bea, day(0), 30, &|ms| Date::from_unix_ms(ms, 0));
         assert_eq!(
             load.by_device,
-            [CaseLine {
-                key: BEA,
-                ids: ids(&[3])
-            }]
+            [CaseLine::new(String::new(), Some(BEA), Uuid::from_u128(3))]
         );
         assert_eq!(
             load.open_offers,
-            [CaseLine {
-                key: Status::Offered,
-                ids: ids(&[0x21])
-            }]
+            [CaseLine::new("offered".into(), None, Uuid::from_u128(0x21))]
         );
         assert!(load.overdue.is_empty());
         assert_eq!(
             load.due_this_week,
-            [CaseLine {
-                key: "Bea".to_string(),
-                ids: ids(&[0x31])
-            }]
+            [CaseLine::new("Bea".into(), None, Uuid::from_u128(0x31))]
         );
         assert_eq!(load.quiet, ids(&[3]));
     }

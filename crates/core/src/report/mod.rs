@@ -1,10 +1,15 @@
 //! The coordinator's figures, computed on the coordinator's device (the server never sees a
-//! record): `caseload` lists what is open and by whom, `figures` counts the records of each period in one pass, `tables` makes the
-//! partnership report of a period, `suppress` hides the small counts of a report that leaves
-//! the team, `csv` writes it as Swedish Excel opens it.
+//! record):
+//! - `caseload`: what is open and by whom;
+//! - `figures`: the counts of each period, from one pass over the records;
+//! - `dashboard`: the last months' figures as series for charts;
+//! - `tables`: the partnership report of a period;
+//! - `suppress`: hides the small counts of a report that leaves the team;
+//! - `csv`: writes it as Swedish Excel opens it.
 
 pub mod caseload;
 pub mod csv;
+pub mod dashboard;
 pub mod figures;
 pub mod period;
 pub mod suppress;

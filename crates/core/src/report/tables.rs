@@ -20,6 +20,12 @@ pub enum Topic {
     Offers,
     FollowUps,
     Persons,
+    /// The dashboard's: call-ins held and their participants.
+    CallIns,
+    /// The dashboard's: offers by how far they got.
+    Funnel,
+    /// The dashboard's: the medians, in days.
+    Medians,
 }
 
 /// A row's or a column's heading.
@@ -29,6 +35,8 @@ pub enum Line {
     Count,
     Total,
     Kind(ContactKind),
+    /// Custom notifications attempted, delivered or not (the dashboard's).
+    Attempted,
     Delivered,
     NotDelivered,
     PersonsMet,
@@ -43,6 +51,7 @@ pub enum Line {
     Area(String),
     SeveralGroups,
     NoGroup,
+    Median(MedianOf),
 }
 
 #[derive(Debug, Clone, PartialEq)]
