@@ -2,20 +2,22 @@
 //! (sign in, passphrase, unlock, approval) in front of the screens.
 
 use gloo_storage::{LocalStorage, Storage};
-use leptos::either::{Either, EitherOf14, EitherOf4};
+use leptos::either::{Either, EitherOf16, EitherOf4};
 use leptos::prelude::*;
 use leptos_router::components::Router;
 use leptos_router::hooks::use_location;
 use leptos_router::location::{BrowserUrl, LocationProvider};
 
 use crate::components::{Icon, IconSvg};
+use crate::fresh::Fresh;
 use crate::guard::Guard;
 use crate::i18n::{use_i18n, I18n, Lang, Msg};
 use crate::screens::{
-    contact_form::ContactForm, follow_ups::NewFollowUp, groups::GroupForm, groups::Groups,
-    more::More, offers::NewOffer, offers::OfferPage, passphrase::ChoosePassphrase,
-    pending::Pending, person::ErasePerson, person::PersonForm, person::PersonPage,
-    persons::Persons, report::ReportPage, sign_in::SignIn, today::Today, unlock::Unlock, Screen,
+    caseload::Caseload, contact_form::ContactForm, dashboard::Dashboard, follow_ups::NewFollowUp,
+    groups::GroupForm, groups::Groups, more::More, offers::NewOffer, offers::OfferPage,
+    passphrase::ChoosePassphrase, pending::Pending, person::ErasePerson, person::PersonForm,
+    person::PersonPage, persons::Persons, report::ReportPage, sign_in::SignIn, today::Today,
+    unlock::Unlock, Screen,
 };
 use crate::state::records::use_records;
 use crate::state::{self, use_app, AppCtx, Phase};
@@ -54,14 +56,14 @@ pub fn App() -> impl IntoView {
             {move || {
                 // Tracks the language too: switching it renders the app anew in that language.
                 i18n.lang();
-                match ctx.phase() {
+                Fresh(match ctx.phase() {
                 Phase::SignedOut => EitherOf4::A(view! { <main class="gate" id="main"><SignIn/></main> }),
                 Phase::ChoosePassphrase => {
                     EitherOf4::B(view! { <main class="gate" id="main"><ChoosePassphrase/></main> })
                 }
                 Phase::Locked => EitherOf4::C(view! { <main class="gate" id="main"><Unlock/></main> }),
                 Phase::Unlocked => EitherOf4::D(view! { <Unlocked/> }),
-                }
+                })
             }}
         </Router>
     }
@@ -134,7 +136,7 @@ fn Unlocked() -> impl IntoView {
     let ctx = use_app();
     let approved = Memo::new(move |_| ctx.approved());
     view! {
-        {move || if approved.get() { Either::Left(view! { <Layout/> }) } else { Either::Right(view! { <Pending/> }) }}
+        {move || Fresh(if approved.get() { Either::Left(view! { <Layout/> }) } else { Either::Right(view! { <Pending/> }) })}
     }
 }
 
@@ -162,49 +164,54 @@ fn Layout() -> impl IntoView {
                 // form never opens it empty. The records are read untracked: a sync must not
                 // draw the screen anew and wipe what is being typed.
                 if !ctx.records_loaded() {
-                    return Either::Left(view! { <p class="empty"></p> });
+                    return Fresh(Either::Left(view! { <p class="empty"></p> }));
                 }
                 let held = |kind, id| use_records().with_untracked(|f| f.state(kind, id).is_some());
                 // One arm per component: a form for a new record and for an edit is one
                 // type, so it shares its arm (each arm costs its own drawing code).
-                Either::Right(match screen.get() {
-                    Screen::Today => EitherOf14::A(view! { <Today/> }),
-                    Screen::NewContact => EitherOf14::B(view! { <ContactForm id=None/> }),
+                // Each screen is drawn anew, never patched from the last one (`fresh.rs`).
+                Fresh(Either::Right(match screen.get() {
+                    Screen::Today => EitherOf16::A(view! { <Today/> }),
+                    Screen::NewContact => EitherOf16::B(view! { <ContactForm id=None/> }),
                     Screen::EditContact(id) if held(Kind::Contact, id) => {
-                        EitherOf14::B(view! { <ContactForm id=Some(id)/> })
+                        EitherOf16::B(view! { <ContactForm id=Some(id)/> })
                     }
-                    Screen::Persons => EitherOf14::C(view! { <Persons group=None/> }),
-                    Screen::Group(id) => EitherOf14::C(view! { <Persons group=Some(id)/> }),
-                    Screen::NewPerson => EitherOf14::D(view! { <PersonForm id=None/> }),
+                    Screen::Persons => EitherOf16::C(view! { <Persons group=None/> }),
+                    Screen::Group(id) => EitherOf16::C(view! { <Persons group=Some(id)/> }),
+                    Screen::NewPerson => EitherOf16::D(view! { <PersonForm id=None/> }),
                     Screen::EditPerson(id) if held(Kind::Person, id) => {
-                        EitherOf14::D(view! { <PersonForm id=Some(id)/> })
+                        EitherOf16::D(view! { <PersonForm id=Some(id)/> })
                     }
-                    Screen::Person(id) => EitherOf14::E(view! { <PersonPage id/> }),
+                    Screen::Person(id) => EitherOf16::E(view! { <PersonPage id/> }),
                     Screen::NewOffer(person) if held(Kind::Person, person) => {
-                        EitherOf14::F(view! { <NewOffer person/> })
+                        EitherOf16::F(view! { <NewOffer person/> })
                     }
                     Screen::NewFollowUp(person) if held(Kind::Person, person) => {
-                        EitherOf14::G(view! { <NewFollowUp person/> })
+                        EitherOf16::G(view! { <NewFollowUp person/> })
                     }
-                    Screen::Groups => EitherOf14::H(view! { <Groups/> }),
-                    Screen::NewGroup => EitherOf14::I(view! { <GroupForm id=None/> }),
+                    Screen::Groups => EitherOf16::H(view! { <Groups/> }),
+                    Screen::NewGroup => EitherOf16::I(view! { <GroupForm id=None/> }),
                     Screen::EditGroup(id) if held(Kind::Group, id) => {
-                        EitherOf14::I(view! { <GroupForm id=Some(id)/> })
+                        EitherOf16::I(view! { <GroupForm id=Some(id)/> })
                     }
-                    Screen::More => EitherOf14::J(view! { <More/> }),
-                    Screen::Offer(id) => EitherOf14::K(view! { <OfferPage id/> }),
+                    Screen::More => EitherOf16::J(view! { <More/> }),
+                    Screen::Offer(id) => EitherOf16::K(view! { <OfferPage id/> }),
                     Screen::ErasePerson(id)
                         if held(Kind::Person, id) && crate::state::may_erase(ctx, id) =>
                     {
-                        EitherOf14::L(view! { <ErasePerson id/> })
+                        EitherOf16::L(view! { <ErasePerson id/> })
                     }
                     Screen::Report(period) if ctx.is_coordinator_untracked() => {
-                        EitherOf14::M(view! { <ReportPage period/> })
+                        EitherOf16::M(view! { <ReportPage period/> })
                     }
-                    _ => EitherOf14::N(view! {
+                    Screen::Caseload => EitherOf16::N(view! { <Caseload/> }),
+                    Screen::Dashboard if ctx.is_coordinator_untracked() => {
+                        EitherOf16::O(view! { <Dashboard/> })
+                    }
+                    _ => EitherOf16::P(view! {
                         <p><a href=Screen::TODAY>{use_i18n().t(Msg::NotFound)}</a></p>
                     }),
-                })
+                }))
             }}
         </main>
         <BottomNav screen/>
@@ -264,12 +271,12 @@ fn UpdateBanner() -> impl IntoView {
         }
     };
     view! {
-        {move || ctx.update_ready().get().then(|| view! {
+        {move || Fresh(ctx.update_ready().get().then(|| view! {
             <div class="banner update" role="status">
                 <span>{i18n.t(Msg::UpdateReady)}</span>
                 <button type="button" class="secondary" id="apply-update" on:click=apply>{i18n.t(Msg::UpdateNow)}</button>
             </div>
-        })}
+        }))}
     }
 }
 

@@ -2,6 +2,7 @@
 
 use std::rc::Rc;
 
+use crate::fresh::Fresh;
 use leptos::html;
 use leptos::prelude::*;
 
@@ -55,7 +56,7 @@ pub fn ErrorSummary(errors: ReadSignal<Vec<(&'static str, Msg)>>) -> impl IntoVi
     // Lists here are short and redrawn whole: unkeyed rendering keeps the wasm small.
     move || {
         let errors = errors.get();
-        (!errors.is_empty()).then(|| {
+        Fresh((!errors.is_empty()).then(|| {
             view! {
                 <div class="error-summary" role="alert" tabindex="-1" node_ref=node>
                     <h2>{i18n.t(Msg::ErrorSummaryTitle)}</h2>
@@ -66,7 +67,7 @@ pub fn ErrorSummary(errors: ReadSignal<Vec<(&'static str, Msg)>>) -> impl IntoVi
                     </ul>
                 </div>
             }
-        })
+        }))
     }
 }
 
@@ -77,11 +78,13 @@ pub fn field_error(
 ) -> impl IntoView {
     let i18n = use_i18n();
     move || {
-        errors
-            .with(|e| e.iter().find(|(f, _)| *f == field).map(|(_, m)| *m))
-            .map(|msg| {
-                view! { <p class="field-error" id=format!("{field}-error")>{i18n.t(msg)}</p> }
-            })
+        Fresh(
+            errors
+                .with(|e| e.iter().find(|(f, _)| *f == field).map(|(_, m)| *m))
+                .map(|msg| {
+                    view! { <p class="field-error" id=format!("{field}-error")>{i18n.t(msg)}</p> }
+                }),
+        )
     }
 }
 
@@ -95,7 +98,7 @@ pub fn Banner(
     let class = if warning { "banner warning" } else { "banner" };
     view! {
         <div role="status" aria-live="polite">
-            {move || msg.get().map(|m| view! { <p class=class>{i18n.t(m)}</p> })}
+            {move || Fresh(msg.get().map(|m| view! { <p class=class>{i18n.t(m)}</p> }))}
         </div>
     }
 }
@@ -423,7 +426,7 @@ pub fn button(form: FormState, b: Button, hidden: Option<Signal<bool>>) -> impl 
 
 pub fn card_list(form: FormState, id: &'static str, cards: Vec<Card>) -> impl IntoView {
     view! {
-        <ul class="cards" id=id>
+        <ul class="cards" id=(!id.is_empty()).then_some(id)>
             {cards.into_iter().map(|c| view! {
                 <li>
                     <a class="card" href=c.href>

@@ -8,6 +8,7 @@
 pub mod api;
 pub mod app;
 pub mod components;
+pub mod fresh;
 pub mod guard;
 pub mod i18n;
 pub mod idb;

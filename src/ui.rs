@@ -9,7 +9,7 @@
 use std::rc::Rc;
 
 use faltlogg_core::change::Change;
-use leptos::either::EitherOf16;
+use leptos::either::{Either, EitherOf16};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use uuid::Uuid;
@@ -18,6 +18,7 @@ use crate::components::{
     button, card_list, check_box_text, facts, field_error, input_field, select_field, Banner,
     Button, Card, ErrorSummary, Field, FormState, Icon, IconSvg,
 };
+use crate::fresh::Fresh;
 use crate::i18n::{use_i18n, Msg};
 use crate::screens::persons::PersonPicker;
 use crate::state::records::save_all;
@@ -49,9 +50,15 @@ pub enum Block {
     /// A table of figures: its caption, the columns' headings, and each row's heading and
     /// cells.
     Table(FigureTable),
+    /// A bar chart of a table's rows, each row's bars as an SVG path
+    /// (`faltlogg_core::report::dashboard::bars_path`), over the months of the columns but
+    /// the last (the whole span's, shown beside each row's name); the table under it, folded.
+    Chart(FigureTable, Vec<String>),
     /// A paragraph and its class.
     Para(String, &'static str),
     Cards(&'static str, Vec<Card>),
+    /// Cards folded under a line that says what they are (`<details>`).
+    Folded(String, Vec<Card>),
     /// A list that follows the records, with the words for when it is empty.
     LiveCards(&'static str, Signal<Vec<Card>>, Msg),
     /// Text that follows the state (a count), with its element id.
@@ -80,11 +87,14 @@ pub enum Block {
 }
 
 /// Draws blocks in order. `form` carries the field errors and the busy state.
+/// Drawn anew when a screen's state changes, never patched ([`Fresh`]).
 pub fn render(form: FormState, blocks: Vec<Block>) -> impl IntoView {
-    blocks
-        .into_iter()
-        .map(move |b| block(form, b))
-        .collect_view()
+    Fresh(
+        blocks
+            .into_iter()
+            .map(move |b| block(form, b))
+            .collect_view(),
+    )
 }
 
 fn block(form: FormState, b: Block) -> impl IntoView {
@@ -93,16 +103,20 @@ fn block(form: FormState, b: Block) -> impl IntoView {
         // A heading and a title share their drawing code.
         Block::Heading(m) => EitherOf16::A(heading(i18n.t(m).into(), "")),
         Block::Title(text, id) => EitherOf16::A(heading(text, id)),
-        Block::Table(t) => EitherOf16::B(figure_table(t)),
+        Block::Table(t) => EitherOf16::B(Either::Left(figure_table(t))),
+        Block::Chart(t, bars) => EitherOf16::B(Either::Right(chart(t, bars))),
         Block::Para(text, class) => EitherOf16::C(view! { <p class=class>{text}</p> }),
-        Block::Cards(id, cards) => EitherOf16::D(card_list(form, id, cards)),
+        Block::Cards(id, cards) => EitherOf16::D(Either::Left(card_list(form, id, cards))),
+        Block::Folded(line, cards) => EitherOf16::D(Either::Right(view! {
+            <details class="folded"><summary>{line}</summary>{card_list(form, "", cards)}</details>
+        })),
         Block::LiveCards(id, cards, empty) => EitherOf16::E(move || {
             let list = cards.get();
-            if list.is_empty() {
-                leptos::either::Either::Left(view! { <p class="empty">{i18n.t(empty)}</p> })
+            Fresh(if list.is_empty() {
+                Either::Left(view! { <p class="empty">{i18n.t(empty)}</p> })
             } else {
-                leptos::either::Either::Right(card_list(form, id, list))
-            }
+                Either::Right(card_list(form, id, list))
+            })
         }),
         Block::LiveText(id, text) => {
             EitherOf16::F(view! { <p class="muted" id=id role="status">{text}</p> })
@@ -177,6 +191,34 @@ fn figure_table(t: FigureTable) -> impl IntoView {
                 </tbody>
             </table>
         </div>
+    }
+}
+
+/// Each row's name and whole-span figure above its bars, the first and last month under
+/// them; for screen readers, the table (the drawing is hidden from them).
+fn chart(t: FigureTable, bars: Vec<String>) -> impl IntoView {
+    let months = t.columns.len().saturating_sub(1);
+    let view_box = format!("0 0 {} 40", 10 * months);
+    let first = t.columns.first().cloned();
+    let last = t.columns.get(months.saturating_sub(1)).cloned();
+    let rows: Vec<(String, Option<String>, String)> = t
+        .rows
+        .iter()
+        .zip(bars)
+        .map(|((head, cells), d)| (head.clone(), cells.last().cloned(), d))
+        .collect();
+    view! {
+        <figure class="chart">
+            <figcaption>{t.caption.clone()}</figcaption>
+            <div aria-hidden="true">
+                {rows.into_iter().map(|(head, span, d)| view! {
+                    <p class="chart-row"><span>{head}</span><span>{span}</span></p>
+                    <svg class="bars" viewBox=view_box.clone() preserveAspectRatio="none"><path d=d/></svg>
+                }).collect_view()}
+                <p class="chart-row muted"><span>{first}</span><span>{last}</span></p>
+            </div>
+            <details><summary>{use_i18n().t(Msg::AsTable)}</summary>{figure_table(t)}</details>
+        </figure>
     }
 }
 

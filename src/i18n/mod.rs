@@ -94,6 +94,14 @@ impl I18n {
         text(self.0.get_untracked(), msg)
     }
 
+    /// The language's decimal mark: "12,5" in Swedish, "12.5" in English.
+    pub fn decimal_mark(self) -> char {
+        match self.0.get_untracked() {
+            Lang::Sv => ',',
+            Lang::En => '.',
+        }
+    }
+
     /// The current language, tracked.
     pub fn lang(self) -> Lang {
         self.0.get()

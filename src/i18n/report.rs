@@ -39,6 +39,30 @@ macro_rules! report_messages {
         LineNoGroup => "Utan grupp", "In no group";
         MedianToOffer => "Median, dagar från första kontakt till erbjudande", "Median days from first contact to offer";
         MedianToStart => "Median, dagar från erbjudande till start", "Median days from offer to start";
+        TopicCallIns => "Budskapsmöten", "Call-ins";
+        TopicFunnel => "Stödinsatser efter hur långt de kommit", "Support offers by how far they got";
+        TopicMedians => "Mediantider i dagar", "Median times in days";
+        LineAttempted => "Försökta", "Attempted";
+        DashboardTitle => "Översikt", "Dashboard";
+        DashboardIntro => "De senaste tolv månaderna, månad för månad, räknat på den här telefonen. Antalen är exakta: översikten stannar i teamet. Varje diagram finns också som tabell.", "The last twelve months, month by month, counted on this phone. The counts are exact: the dashboard stays within the team. Each chart is also a table.";
+        WholeSpan => "Hela perioden", "Whole period";
+        AsTable => "Visa som tabell", "Show as a table";
+        TopicFunnelByCategory => "Stödinsatser under hela perioden, efter typ och hur långt de kommit", "Support offers over the whole period, by kind and how far they got";
+        CaseloadTitle => "Ärenden", "Caseload";
+        CaseloadTeamIntro => "Teamets personer och det som är öppet. Öppna en rad för att se vilka det gäller.", "The team's persons and what is open. Open a line to see who it is.";
+        CaseloadOwnIntro => "Personer som du har registrerat och uppföljningar på ditt namn. Öppna en rad för att se vilka det gäller.", "Persons you recorded and follow-ups in your name. Open a line to see who it is.";
+        ByWorker => "Personer per arbetare (telefon)", "Persons by worker (phone)";
+        MyPersons => "Mina personer", "My persons";
+        ByArea => "Personer per område", "Persons by area";
+        ByGroup => "Personer per grupp", "Persons by group";
+        OpenOffersHeading => "Öppna stödinsatser", "Open support offers";
+        OverdueHeading => "Försenade uppföljningar", "Overdue follow-ups";
+        DueWeekHeading => "Uppföljningar de närmaste sju dagarna", "Follow-ups in the next seven days";
+        QuietHeading => "Ingen kontakt på länge", "No contact for a while";
+        QuietDays => "Ingen kontakt på minst (dagar)", "No contact for at least (days)";
+        NoneListed => "Inga.", "None.";
+        Phone => "Telefon", "Phone";
+        NoOneAssigned => "Ingen ansvarig", "No one assigned";
         TooFewToShow => "För få för att visas", "Too few to show";
     ] $($rest)* } };
 }
@@ -52,6 +76,9 @@ pub fn topic_msg(topic: Topic) -> Msg {
         Topic::Offers => Msg::TopicOffers,
         Topic::FollowUps => Msg::TopicFollowUps,
         Topic::Persons => Msg::TopicPersons,
+        Topic::CallIns => Msg::TopicCallIns,
+        Topic::Funnel => Msg::TopicFunnel,
+        Topic::Medians => Msg::TopicMedians,
     }
 }
 
@@ -69,6 +96,7 @@ pub fn line_words(i18n: I18n, line: &Line) -> String {
         Line::Count => Msg::LineCount,
         Line::Total => Msg::LineTotal,
         Line::Kind(k) => kind_msg(*k),
+        Line::Attempted => Msg::LineAttempted,
         Line::Delivered => Msg::LineDelivered,
         Line::NotDelivered => Msg::LineNotDelivered,
         Line::PersonsMet => Msg::LinePersonsMet,
@@ -88,6 +116,7 @@ pub fn line_words(i18n: I18n, line: &Line) -> String {
         Line::Area(area) => return format!("{area}, {}", i18n.t(Msg::LineAreaTotal)),
         Line::SeveralGroups => Msg::LineSeveralGroups,
         Line::NoGroup => Msg::LineNoGroup,
+        Line::Median(of) => median_msg(*of),
     };
     i18n.t(msg).to_string()
 }

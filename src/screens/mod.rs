@@ -6,7 +6,9 @@
 //! 29 KB brotli of wasm for its general matcher (nested routes, params, transitions), 15 % of the
 //! whole app's budget, for a job a `match` on three strings does.
 
+pub mod caseload;
 pub mod contact_form;
+pub mod dashboard;
 pub mod follow_ups;
 pub mod groups;
 pub mod more;
@@ -52,6 +54,10 @@ pub enum Screen {
     /// The partnership report (coordinators): the form alone, or the report of a period
     /// (from, to).
     Report(Option<(Date, Date)>),
+    /// The caseload: the team's (coordinators) or the worker's own.
+    Caseload,
+    /// The dashboard's charts (coordinators).
+    Dashboard,
     NotFound,
 }
 
@@ -64,6 +70,8 @@ impl Screen {
     pub const NEW_GROUP: &'static str = "/groups/new";
     pub const MORE: &'static str = "/more";
     pub const REPORT: &'static str = "/report";
+    pub const CASELOAD: &'static str = "/caseload";
+    pub const DASHBOARD: &'static str = "/dashboard";
 
     pub fn at(path: &str) -> Screen {
         let path = path.trim_end_matches('/');
@@ -88,6 +96,8 @@ impl Screen {
             ["groups", id, "edit"] => with_id(id, Screen::EditGroup),
             ["more"] => Screen::More,
             ["report"] => Screen::Report(None),
+            ["caseload"] => Screen::Caseload,
+            ["dashboard"] => Screen::Dashboard,
             ["report", from, to] => match (Date::parse(from), Date::parse(to)) {
                 (Some(from), Some(to)) => Screen::Report(Some((from, to))),
                 _ => Screen::NotFound,
@@ -158,6 +168,8 @@ impl Screen {
             Screen::EditGroup(_) => Msg::EditGroup,
             Screen::More => Msg::MoreTitle,
             Screen::Report(_) => Msg::ReportTitle,
+            Screen::Caseload => Msg::CaseloadTitle,
+            Screen::Dashboard => Msg::DashboardTitle,
             Screen::NotFound => Msg::NotFoundTitle,
         }
     }
@@ -174,7 +186,7 @@ impl Screen {
             | Screen::NewFollowUp(_)
             | Screen::ErasePerson(_) => Screen::Persons,
             Screen::NewGroup | Screen::Group(_) | Screen::EditGroup(_) => Screen::Groups,
-            Screen::Report(_) => Screen::More,
+            Screen::Report(_) | Screen::Caseload | Screen::Dashboard => Screen::More,
             other => other,
         }
     }
@@ -236,5 +248,9 @@ mod tests {
             Screen::NotFound
         );
         assert_eq!(Screen::Report(None).tab(), Screen::More);
+        assert_eq!(Screen::at(Screen::CASELOAD), Screen::Caseload);
+        assert_eq!(Screen::at(Screen::DASHBOARD), Screen::Dashboard);
+        assert_eq!(Screen::Caseload.tab(), Screen::More);
+        assert_eq!(Screen::Dashboard.tab(), Screen::More);
     }
 }

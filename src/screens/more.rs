@@ -1,3 +1,4 @@
+use crate::fresh::Fresh;
 use faltlogg_core::api::{AuditEvent, DeviceInfo, DeviceStatus, TeamSettings};
 use leptos::prelude::*;
 
@@ -30,7 +31,8 @@ pub fn More() -> impl IntoView {
     });
     view! {
         <SyncSection/>
-        {move || ctx.is_coordinator().then(|| view! { <TeamWork/> <Devices/> <PhoneSettings/> <Events/> })}
+        <TeamWork/>
+        {move || Fresh(ctx.is_coordinator().then(|| view! { <Devices/> <PhoneSettings/> <Events/> }))}
         <Duress/>
         <LanguageSwitch/>
         {render(form, vec![
@@ -42,21 +44,22 @@ pub fn More() -> impl IntoView {
     }
 }
 
-/// The coordinator's figures of the team's work.
+/// The work: the caseload for everyone (a worker's own, a coordinator's team's); the
+/// dashboard and the partnership report for coordinators.
 #[component]
 fn TeamWork() -> impl IntoView {
-    render(
-        use_form(),
-        vec![
-            Block::Heading(Msg::TeamWorkHeading),
-            Block::Link(
-                Screen::REPORT.into(),
-                Msg::ReportTitle,
-                "report-link",
-                false,
-            ),
-        ],
-    )
+    let link = |to: &str, msg, id| Block::Link(to.into(), msg, id, false);
+    let mut blocks = vec![
+        Block::Heading(Msg::TeamWorkHeading),
+        link(Screen::CASELOAD, Msg::CaseloadTitle, "caseload-link"),
+    ];
+    if use_app().is_coordinator_untracked() {
+        blocks.extend([
+            link(Screen::DASHBOARD, Msg::DashboardTitle, "dashboard-link"),
+            link(Screen::REPORT, Msg::ReportTitle, "report-link"),
+        ]);
+    }
+    render(use_form(), blocks)
 }
 
 /// Whether this phone has sent everything, when it last did, and a button to sync now.

@@ -2,6 +2,7 @@
 //! start, complete, decline, drop out), dated and, when it ends early, with a reason. Steps
 //! the lifecycle does not allow are never offered, and refused if sent anyway.
 
+use crate::fresh::Fresh;
 use faltlogg_core::record::date::Date;
 use faltlogg_core::record::support_offer::{Category, OfferDraft, Status, SupportOffer};
 use faltlogg_core::record::Coded;
@@ -101,12 +102,14 @@ pub fn OfferPage(id: Uuid) -> impl IntoView {
     let i18n = use_i18n();
     let records = use_records();
     let offer = Memo::new(move |_| records.with(|f| f.get::<SupportOffer>(id)));
-    move || match offer.get() {
-        None => leptos::either::Either::Left(render(
-            use_form(),
-            vec![Block::Para(i18n.t(Msg::NotFound).into(), "empty")],
-        )),
-        Some(offer) => leptos::either::Either::Right(step_form(offer)),
+    move || {
+        Fresh(match offer.get() {
+            None => leptos::either::Either::Left(render(
+                use_form(),
+                vec![Block::Para(i18n.t(Msg::NotFound).into(), "empty")],
+            )),
+            Some(offer) => leptos::either::Either::Right(step_form(offer)),
+        })
     }
 }
 

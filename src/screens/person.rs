@@ -296,7 +296,7 @@ fn erasure_code(reason: ErasureReason) -> &'static str {
     }
 }
 
-fn follow_up_card(i18n: I18n, f: FollowUp, today: faltlogg_core::record::date::Date) -> Card {
+pub fn follow_up_card(i18n: I18n, f: FollowUp, today: faltlogg_core::record::date::Date) -> Card {
     let mut badges = vec![i18n.t(follow_up_status_msg(f.status))];
     if f.overdue(today) {
         badges.push(i18n.t(Msg::Overdue));

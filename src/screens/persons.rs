@@ -7,6 +7,7 @@ use faltlogg_core::record::person::{rows, Person, PersonFilter, PersonRow};
 use faltlogg_core::record::text::fold_case;
 use std::rc::Rc;
 
+use crate::fresh::Fresh;
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -23,7 +24,7 @@ use crate::ui::{render, Block};
 const SHOWN: usize = 50;
 
 /// The person rows, recomputed only when the records change.
-fn use_person_rows() -> Memo<Vec<PersonRow>> {
+pub fn use_person_rows() -> Memo<Vec<PersonRow>> {
     let records = use_records();
     Memo::new(move |_| records.with(|f| rows(f, today())))
 }
@@ -52,6 +53,17 @@ fn badges(i18n: I18n, row: &PersonRow) -> Vec<&'static str> {
     .filter(|(on, _)| *on)
     .map(|(_, m)| i18n.t(m))
     .collect()
+}
+
+/// A person as a card: what tells them apart, and badges for what needs doing; a tap opens
+/// their page.
+pub fn person_card(i18n: I18n, row: &PersonRow) -> Card {
+    Card {
+        href: Some(Screen::person(row.person.id)),
+        title: label(row),
+        badges: badges(i18n, row),
+        ..Card::default()
+    }
 }
 
 /// The persons list; with `group`, the group's page: its members, with the same search and
@@ -83,12 +95,7 @@ pub fn Persons(group: Option<Uuid>) -> impl IntoView {
             let cards: Vec<Card> = matching
                 .iter()
                 .take(SHOWN)
-                .map(|row| Card {
-                    href: Some(Screen::person(row.person.id)),
-                    title: label(row),
-                    badges: badges(i18n, row),
-                    ..Card::default()
-                })
+                .map(|row| person_card(i18n, row))
                 .collect();
             (cards, matching.len())
         })
@@ -233,7 +240,7 @@ pub fn PersonPicker(form: FormState, selected: RwSignal<Vec<Uuid>>) -> impl Into
         <fieldset class="choices" id="persons">
             <legend>{i18n.t(Msg::PersonsMet)}</legend>
             {field_error(form.errors, "persons")}
-            {move || offered().into_iter().map(|(id, text)| {
+            {move || Fresh(offered().into_iter().map(|(id, text)| {
                 let checked = Signal::derive(move || selected.with(|s| s.contains(&id)));
                 let set = Rc::new(move |on: bool| selected.update(|s| {
                     s.retain(|x| *x != id);
@@ -242,7 +249,7 @@ pub fn PersonPicker(form: FormState, selected: RwSignal<Vec<Uuid>>) -> impl Into
                     }
                 }));
                 toggle_box(format!("person-{id}"), text, checked, set)
-            }).collect_view()}
+            }).collect_view())}
             <label for="person-search">{i18n.t(Msg::PersonsSearch)}</label>
             <input id="person-search" type="search" autocomplete="off" spellcheck="false" bind:value=query/>
         </fieldset>

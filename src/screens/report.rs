@@ -14,7 +14,7 @@ use leptos::prelude::*;
 use super::Screen;
 use crate::components::{use_form, Button, Field, FormState};
 use crate::guard::Guard;
-use crate::i18n::{line_words, median_msg, topic_msg, use_i18n, I18n, Lang, Msg};
+use crate::i18n::{line_words, median_msg, topic_msg, use_i18n, I18n, Msg};
 use crate::state::records::use_records;
 use crate::time::{local_date, today};
 use crate::ui::{form_screen, Block, FigureTable, Saving};
@@ -133,11 +133,7 @@ fn report_blocks(i18n: I18n, report: &Report) -> Vec<Block> {
         }));
     }
     let too_few = i18n.t(Msg::TooFewToShow);
-    let decimal = if i18n.0.get_untracked() == Lang::Sv {
-        ','
-    } else {
-        '.'
-    };
+    let decimal = i18n.decimal_mark();
     blocks.push(Block::Facts(
         report
             .medians

@@ -1,5 +1,6 @@
 use std::rc::Rc;
 
+use crate::fresh::Fresh;
 use leptos::prelude::*;
 
 use crate::components::{simple_form, use_form, Banner, Field, LanguageSwitch};
@@ -68,6 +69,6 @@ pub fn SyncProblem() -> impl IntoView {
     let problem = use_app().sync_problem();
     view! {
         <Banner msg=problem warning=true/>
-        {move || (problem.get() == Some(Msg::SessionExpired)).then(|| view! { <SignInForm again=true/> })}
+        {move || Fresh((problem.get() == Some(Msg::SessionExpired)).then(|| view! { <SignInForm again=true/> }))}
     }
 }

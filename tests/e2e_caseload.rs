@@ -1,0 +1,285 @@
+//! End to end, the coordinator's workspace: the team's caseload on a coordinator's phone, a
+//! worker's own on the worker's, each line folding open onto its records; the dashboard's
+//! charts and tables for the coordinator only; axe on both screens. Real Chromium against the
+//! real server, as in `e2e.rs` (same prerequisites).
+
+#![cfg(not(target_arch = "wasm32"))]
+
+mod support;
+
+use faltlogg_core::fold::create;
+use faltlogg_core::record::contact::{Contact, ContactKind};
+use faltlogg_core::record::date::Date;
+use faltlogg_core::record::follow_up::{self, FollowUp};
+use faltlogg_core::record::group::Group;
+use faltlogg_core::record::person::{Consent, Person};
+use faltlogg_core::record::support_offer::{Category, Status, SupportOffer};
+use faltlogg_core::record::Coded;
+use support::{Browser, Server};
+use uuid::Uuid;
+
+const PASSWORD: &str = "caseload-admin-password";
+const WORKER_PASSWORD: &str = "anna's long password";
+const PASSPHRASE: &str = "a passphrase for the caseload";
+const DAY_MS: i64 = 86_400_000;
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
+
+/// Today in UTC, and `n` days from it (the browser runs in UTC here too).
+fn day(n: i32) -> Date {
+    Date::from_unix_ms(now_ms(), 0).add_days(n)
+}
+
+fn person(n: u128, alias: &str, area: &str, groups: &[Uuid], consent: bool) -> Person {
+    Person {
+        id: Uuid::from_u128(0x100 + n),
+        alias: alias.into(),
+        birth_year: None,
+        area: area.into(),
+        groups: groups.to_vec(),
+        consent: Consent {
+            given: consent,
+            date: consent.then(|| day(-30)),
+            ..Consent::default()
+        },
+        risk: false,
+        note: String::new(),
+    }
+}
+
+fn follow_up(n: u128, person: u128, due: i32, assigned: &str) -> FollowUp {
+    FollowUp {
+        id: Uuid::from_u128(0x300 + n),
+        person: Some(Uuid::from_u128(0x100 + person)),
+        due: Some(day(due)),
+        assigned: assigned.into(),
+        link: None,
+        status: follow_up::Status::Planned,
+        outcome: String::new(),
+        closed_on: None,
+    }
+}
+
+/// The folded lines' summaries, in order.
+const LINES: &str =
+    "return [...document.querySelectorAll('details.folded > summary')].map(s => s.textContent)";
+
+async fn lines(phone: &Browser) -> Vec<String> {
+    let got = phone.driver().execute(LINES, vec![]).await.unwrap();
+    serde_json::from_value(got.json().clone()).unwrap()
+}
+
+/// True once a folded line reads `text`.
+fn shows_line(text: &str) -> String {
+    format!(
+        "[...document.querySelectorAll('details.folded > summary')].some(s => s.textContent === '{text}')"
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_caseload_is_the_team_s_for_a_coordinator_and_a_worker_s_own_for_a_worker() {
+    let work = tempfile::tempdir().unwrap();
+    let chromedriver = support::Chromedriver::start().await;
+    let mut server = Server::start(work.path(), None, PASSWORD).await;
+    let url = format!("http://127.0.0.1:{}/", server.port);
+    server.add_worker("anna", WORKER_PASSWORD);
+    let mut first = support::Device::enrol(&url, "admin", PASSWORD).await;
+    assert!(first.hold_team_key().await, "a fresh team");
+    let mut anna = support::Device::enrol(&url, "anna", WORKER_PASSWORD).await;
+    assert_eq!(first.approve_pending().await, 1);
+    anna.collect_team_key().await;
+
+    // The coordinator's device records Cecilia (in group Norr, area Väst, consent given), met
+    // twenty days ago, with an accepted offer and a follow-up in three days for Bo; Anna's
+    // records Adam (Öster) and Berit (no area), and a follow-up with Adam five days overdue.
+    let norr = Group {
+        id: Uuid::from_u128(0x900),
+        alias: "Norr".into(),
+        area: "Väst".into(),
+        note: String::new(),
+    };
+    let mut met = Contact::simple(
+        Uuid::from_u128(0x200),
+        now_ms() - 20 * DAY_MS,
+        "Väst",
+        ContactKind::StreetEncounter,
+        "",
+    );
+    met.persons = vec![Uuid::from_u128(0x101)];
+    let offer = SupportOffer {
+        id: Uuid::from_u128(0x400),
+        person: Some(Uuid::from_u128(0x101)),
+        category: Category::Work,
+        provider: String::new(),
+        status: Status::Accepted,
+        offered_on: Some(day(-10)),
+        accepted_on: Some(day(-8)),
+        started_on: None,
+        ended_on: None,
+        end_reason: String::new(),
+        note: String::new(),
+    };
+    first
+        .push_changes(vec![
+            create(&norr),
+            create(&person(1, "Cecilia", "Väst", &[norr.id], true)),
+            create(&met),
+            create(&offer),
+            create(&follow_up(1, 1, 3, "Bo")),
+        ])
+        .await;
+    anna.push_changes(vec![
+        create(&person(2, "Adam", "Öster", &[], false)),
+        create(&person(3, "Berit", "", &[], false)),
+        create(&follow_up(2, 2, -5, "anna")),
+    ])
+    .await;
+
+    let coordinator = support::approved_phone(
+        &chromedriver,
+        &work.path().join("c"),
+        &url,
+        ("admin", PASSWORD, "sv"),
+        PASSPHRASE,
+        &first,
+    )
+    .await;
+    coordinator.goto_in_app("/more").await;
+    coordinator.click("caseload-link").await;
+    // The phones are named by their users once the server has said who they are.
+    coordinator
+        .wait(&shows_line("anna: 2"), "Anna's persons, by her name")
+        .await;
+    let got = lines(&coordinator).await;
+    for line in [
+        "admin: 1",
+        "anna: 2",
+        "Utan område: 1",
+        "Väst: 1",
+        "Öster: 1",
+        "Norr: 1",
+        "Accepterad: 1",
+        "anna: 1",
+        "Bo: 1",
+        "Ingen kontakt på minst (dagar) 30: 2",
+        "Samtycke saknas: 2",
+    ] {
+        assert!(got.iter().any(|l| l == line), "{line} in {got:?}");
+    }
+    coordinator.assert_accessible("the team's caseload").await;
+    // Fewer days without contact: Cecilia, met twenty days ago, is quiet too.
+    coordinator.choose("quiet-days", "14").await;
+    coordinator
+        .wait(
+            &shows_line("Ingen kontakt på minst (dagar) 14: 3"),
+            "three persons quiet for fourteen days",
+        )
+        .await;
+    // A line opens onto its records, and a record onto its page.
+    let first_card = coordinator
+        .driver()
+        .execute(
+            "const d = [...document.querySelectorAll('details.folded')]
+                 .find(d => d.querySelector('summary').textContent === 'anna: 2');
+             d.open = true;
+             return [...d.querySelectorAll('.card-title')].map(t => t.textContent);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let mut titles: Vec<String> = serde_json::from_value(first_card.json().clone()).unwrap();
+    titles.sort();
+    assert_eq!(titles, ["Adam · Öster", "Berit"]);
+    coordinator
+        .click_css("details[open] a.card[href*='/persons/']")
+        .await;
+    coordinator
+        .wait(
+            "location.pathname.startsWith('/persons/')",
+            "a person's page from the caseload",
+        )
+        .await;
+
+    // The dashboard: seven charts, each with its table; the street encounter in the whole
+    // period's column; the accepted offer in the funnel.
+    coordinator.goto_in_app("/more").await;
+    coordinator.click("dashboard-link").await;
+    coordinator
+        .wait(
+            "document.querySelectorAll('figure.chart').length === 7",
+            "the dashboard's charts",
+        )
+        .await;
+    let figures = coordinator
+        .driver()
+        .execute(
+            "const table = c => [...document.querySelectorAll('table.figures')]
+                 .find(t => t.caption.textContent === c);
+             const row = (c, r) => [...table(c).rows].find(x => x.cells[0].textContent === r);
+             const last = (c, r) => { const x = row(c, r); return x.cells[x.cells.length - 1].textContent; };
+             return [table('Kontakter efter typ').rows[0].cells.length,
+                     last('Kontakter efter typ', 'Möte på gatan'),
+                     last('Stödinsatser efter hur långt de kommit', 'Erbjuden'),
+                     last('Stödinsatser efter hur långt de kommit', 'Accepterad'),
+                     last('Stödinsatser efter hur långt de kommit', 'Påbörjad'),
+                     last('Mediantider i dagar', 'Median, dagar från första kontakt till erbjudande'),
+                     document.querySelectorAll('figure.chart svg path').length];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        figures.json(),
+        &serde_json::json!([14, "1", "1", "1", "0", "10", ContactKind::ALL.len() + 17]),
+        "13 columns and the row heads; the counts; a bar path per series"
+    );
+    coordinator.assert_accessible("the dashboard").await;
+    coordinator.quit().await;
+
+    // Anna's phone: her own persons and the follow-up in her name, nothing of Bo's; no
+    // dashboard.
+    let worker = support::approved_phone(
+        &chromedriver,
+        &work.path().join("w"),
+        &url,
+        ("anna", WORKER_PASSWORD, "en"),
+        PASSPHRASE,
+        &first,
+    )
+    .await;
+    worker.goto_in_app("/more").await;
+    assert!(
+        !worker
+            .driver()
+            .execute("return !!document.getElementById('dashboard-link')", vec![])
+            .await
+            .unwrap()
+            .json()
+            .as_bool()
+            .unwrap(),
+        "no dashboard for a worker"
+    );
+    worker.click("caseload-link").await;
+    worker
+        .wait(&shows_line("My persons: 2"), "Anna's own persons")
+        .await;
+    let got = lines(&worker).await;
+    assert!(got.iter().any(|l| l == "anna: 1"), "{got:?}");
+    assert!(!got.iter().any(|l| l.starts_with("Bo")), "{got:?}");
+    assert!(!got.iter().any(|l| l.starts_with("admin")), "{got:?}");
+    worker.assert_accessible("a worker's caseload").await;
+    worker.goto_in_app("/dashboard").await;
+    worker
+        .wait(
+            "!document.querySelector('figure.chart') && !!document.querySelector('main a[href=\"/\"]')",
+            "the dashboard is not found for a worker",
+        )
+        .await;
+    worker.quit().await;
+    server.stop();
+}
