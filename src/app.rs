@@ -8,6 +8,7 @@ use leptos_router::components::Router;
 use leptos_router::hooks::use_location;
 use leptos_router::location::{BrowserUrl, LocationProvider};
 
+use crate::components::use_form;
 use crate::components::{Icon, IconSvg};
 use crate::fresh::Fresh;
 use crate::guard::Guard;
@@ -22,6 +23,7 @@ use crate::screens::{
 use crate::state::records::use_records;
 use crate::state::{self, use_app, AppCtx, Phase};
 use crate::time::{clock, now_ms};
+use crate::ui::{render, Block};
 use faltlogg_core::record::Kind;
 
 pub const LANG_KEY: &str = "faltlogg.lang";
@@ -164,13 +166,13 @@ fn Layout() -> impl IntoView {
                 // form never opens it empty. The records are read untracked: a sync must not
                 // draw the screen anew and wipe what is being typed.
                 if !ctx.records_loaded() {
-                    return Fresh(Either::Left(view! { <p class="empty"></p> }));
+                    return Fresh(EitherOf16::P(render(use_form(), Vec::new())));
                 }
                 let held = |kind, id| use_records().with_untracked(|f| f.state(kind, id).is_some());
                 // One arm per component: a form for a new record and for an edit is one
                 // type, so it shares its arm (each arm costs its own drawing code).
                 // Each screen is drawn anew, never patched from the last one (`fresh.rs`).
-                Fresh(Either::Right(match screen.get() {
+                Fresh(match screen.get() {
                     Screen::Today => EitherOf16::A(view! { <Today/> }),
                     Screen::NewContact => EitherOf16::B(view! { <ContactForm id=None/> }),
                     Screen::EditContact(id) if held(Kind::Contact, id) => {
@@ -204,14 +206,18 @@ fn Layout() -> impl IntoView {
                     Screen::Report(period) if ctx.is_coordinator_untracked() => {
                         EitherOf16::M(view! { <ReportPage period/> })
                     }
-                    Screen::Caseload => EitherOf16::N(view! { <Caseload/> }),
+                    Screen::Caseload(line) => EitherOf16::N(view! { <Caseload line/> }),
                     Screen::Dashboard if ctx.is_coordinator_untracked() => {
                         EitherOf16::O(view! { <Dashboard/> })
                     }
-                    _ => EitherOf16::P(view! {
-                        <p><a href=Screen::TODAY>{use_i18n().t(Msg::NotFound)}</a></p>
-                    }),
-                }))
+                    // Not found, or not this user's: a way back.
+                    _ => EitherOf16::P(render(use_form(), vec![Block::Link(
+                        Screen::TODAY.into(),
+                        Msg::NotFound,
+                        "not-found",
+                        false,
+                    )])),
+                })
             }}
         </main>
         <BottomNav screen/>

@@ -57,8 +57,6 @@ pub enum Block {
     /// A paragraph and its class.
     Para(String, &'static str),
     Cards(&'static str, Vec<Card>),
-    /// Cards folded under a line that says what they are (`<details>`).
-    Folded(String, Vec<Card>),
     /// A list that follows the records, with the words for when it is empty.
     LiveCards(&'static str, Signal<Vec<Card>>, Msg),
     /// Text that follows the state (a count), with its element id.
@@ -106,10 +104,7 @@ fn block(form: FormState, b: Block) -> impl IntoView {
         Block::Table(t) => EitherOf16::B(Either::Left(figure_table(t))),
         Block::Chart(t, bars) => EitherOf16::B(Either::Right(chart(t, bars))),
         Block::Para(text, class) => EitherOf16::C(view! { <p class=class>{text}</p> }),
-        Block::Cards(id, cards) => EitherOf16::D(Either::Left(card_list(form, id, cards))),
-        Block::Folded(line, cards) => EitherOf16::D(Either::Right(view! {
-            <details class="folded"><summary>{line}</summary>{card_list(form, "", cards)}</details>
-        })),
+        Block::Cards(id, cards) => EitherOf16::D(card_list(form, id, cards)),
         Block::LiveCards(id, cards, empty) => EitherOf16::E(move || {
             let list = cards.get();
             Fresh(if list.is_empty() {

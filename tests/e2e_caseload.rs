@@ -65,20 +65,17 @@ fn follow_up(n: u128, person: u128, due: i32, assigned: &str) -> FollowUp {
     }
 }
 
-/// The folded lines' summaries, in order.
-const LINES: &str =
-    "return [...document.querySelectorAll('details.folded > summary')].map(s => s.textContent)";
+/// The caseload's lines (the cards' titles), in order.
+const LINES: &str = "return [...document.querySelectorAll('.card-title')].map(s => s.textContent)";
 
 async fn lines(phone: &Browser) -> Vec<String> {
     let got = phone.driver().execute(LINES, vec![]).await.unwrap();
     serde_json::from_value(got.json().clone()).unwrap()
 }
 
-/// True once a folded line reads `text`.
+/// True once a card reads `text`.
 fn shows_line(text: &str) -> String {
-    format!(
-        "[...document.querySelectorAll('details.folded > summary')].some(s => s.textContent === '{text}')"
-    )
+    format!("[...document.querySelectorAll('.card-title')].some(s => s.textContent === '{text}')")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -180,28 +177,37 @@ async fn the_caseload_is_the_team_s_for_a_coordinator_and_a_worker_s_own_for_a_w
             "three persons quiet for fourteen days",
         )
         .await;
-    // A line opens onto its records, and a record onto its page.
-    let first_card = coordinator
-        .driver()
-        .execute(
-            "const d = [...document.querySelectorAll('details.folded')]
-                 .find(d => d.querySelector('summary').textContent === 'anna: 2');
-             d.open = true;
-             return [...d.querySelectorAll('.card-title')].map(t => t.textContent);",
-            vec![],
+    // A line leads to its records, and a record to its page.
+    coordinator
+        .click_css("#case-workers a.card[href='/caseload/workers/1']")
+        .await;
+    coordinator
+        .wait(
+            "document.getElementById('case-line')?.textContent === 'anna: 2'",
+            "Anna's line",
         )
-        .await
-        .unwrap();
-    let mut titles: Vec<String> = serde_json::from_value(first_card.json().clone()).unwrap();
+        .await;
+    let mut titles = lines(&coordinator).await;
     titles.sort();
     assert_eq!(titles, ["Adam · Öster", "Berit"]);
     coordinator
-        .click_css("details[open] a.card[href*='/persons/']")
+        .assert_accessible("a line of the caseload")
+        .await;
+    coordinator
+        .click_css("#case-records a.card[href*='/persons/']")
         .await;
     coordinator
         .wait(
             "location.pathname.startsWith('/persons/')",
             "a person's page from the caseload",
+        )
+        .await;
+    // A line's page is its own address: quiet for fourteen days, opened directly.
+    coordinator.goto_in_app("/caseload/quiet/14").await;
+    coordinator
+        .wait(
+            "document.getElementById('case-line')?.textContent === 'Ingen kontakt på minst (dagar) 14: 3'",
+            "the quiet persons' page",
         )
         .await;
 

@@ -784,7 +784,11 @@ async fn every_kind_is_made_offline_and_every_screen_passes_axe_in_both_language
         (group.clone(), "#group-alias"),
         (format!("{group}/edit"), "#save-group"),
         ("/more".into(), "#sync-now"),
-        ("/no-such-screen".into(), "main > p > a[href='/']"),
+        ("/caseload".into(), "#case-workers"),
+        ("/caseload/quiet/30".into(), "#case-line"),
+        ("/dashboard".into(), "figure.chart"),
+        ("/report/2026-01-01/2026-01-31".into(), "table.figures"),
+        ("/no-such-screen".into(), "a#not-found[href='/']"),
     ];
     for lang in ["sv", "en"] {
         if lang == "en" {

@@ -62,6 +62,7 @@ macro_rules! report_messages {
         QuietDays => "Ingen kontakt på minst (dagar)", "No contact for at least (days)";
         NoneListed => "Inga.", "None.";
         Phone => "Telefon", "Phone";
+        NotListedHere => "till, som inte visas här. Sök under Personer.", "more, not shown here. Search under Persons.";
         NoOneAssigned => "Ingen ansvarig", "No one assigned";
         TooFewToShow => "För få för att visas", "Too few to show";
     ] $($rest)* } };

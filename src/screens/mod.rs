@@ -26,6 +26,7 @@ use faltlogg_core::record::date::Date;
 use uuid::Uuid;
 
 use crate::i18n::Msg;
+use caseload::CaseList;
 
 /// A screen of the unlocked app, found from the location's path. Every screen has its own URL,
 /// so Back, reload and deep links work. Paths carry record ids (random UUIDs), never names.
@@ -54,8 +55,9 @@ pub enum Screen {
     /// The partnership report (coordinators): the form alone, or the report of a period
     /// (from, to).
     Report(Option<(Date, Date)>),
-    /// The caseload: the team's (coordinators) or the worker's own.
-    Caseload,
+    /// The caseload: the team's (coordinators) or the worker's own; its summary, or one
+    /// line's page (a list and the line's place in it; for persons not met lately, the days).
+    Caseload(Option<(CaseList, u32)>),
     /// The dashboard's charts (coordinators).
     Dashboard,
     NotFound,
@@ -96,7 +98,11 @@ impl Screen {
             ["groups", id, "edit"] => with_id(id, Screen::EditGroup),
             ["more"] => Screen::More,
             ["report"] => Screen::Report(None),
-            ["caseload"] => Screen::Caseload,
+            ["caseload"] => Screen::Caseload(None),
+            ["caseload", list, n] => match (CaseList::from_code(list), n.parse()) {
+                (Some(list), Ok(n)) => Screen::Caseload(Some((list, n))),
+                _ => Screen::NotFound,
+            },
             ["dashboard"] => Screen::Dashboard,
             ["report", from, to] => match (Date::parse(from), Date::parse(to)) {
                 (Some(from), Some(to)) => Screen::Report(Some((from, to))),
@@ -129,6 +135,11 @@ impl Screen {
 
     pub fn erase_person(id: Uuid) -> String {
         format!("/persons/{id}/erase")
+    }
+
+    /// A line of the caseload: its list, and its place in it (for `Quiet`, the days).
+    pub fn case_line(list: CaseList, n: usize) -> String {
+        format!("/caseload/{}/{n}", list.code())
     }
 
     /// The report of a period.
@@ -168,7 +179,7 @@ impl Screen {
             Screen::EditGroup(_) => Msg::EditGroup,
             Screen::More => Msg::MoreTitle,
             Screen::Report(_) => Msg::ReportTitle,
-            Screen::Caseload => Msg::CaseloadTitle,
+            Screen::Caseload(_) => Msg::CaseloadTitle,
             Screen::Dashboard => Msg::DashboardTitle,
             Screen::NotFound => Msg::NotFoundTitle,
         }
@@ -186,7 +197,7 @@ impl Screen {
             | Screen::NewFollowUp(_)
             | Screen::ErasePerson(_) => Screen::Persons,
             Screen::NewGroup | Screen::Group(_) | Screen::EditGroup(_) => Screen::Groups,
-            Screen::Report(_) | Screen::Caseload | Screen::Dashboard => Screen::More,
+            Screen::Report(_) | Screen::Caseload(_) | Screen::Dashboard => Screen::More,
             other => other,
         }
     }
@@ -194,7 +205,7 @@ impl Screen {
 
 #[cfg(test)]
 mod tests {
-    use super::Screen;
+    use super::{caseload::CaseList, Screen};
     use faltlogg_core::record::date::Date;
     use uuid::Uuid;
 
@@ -248,9 +259,19 @@ mod tests {
             Screen::NotFound
         );
         assert_eq!(Screen::Report(None).tab(), Screen::More);
-        assert_eq!(Screen::at(Screen::CASELOAD), Screen::Caseload);
+        assert_eq!(Screen::at(Screen::CASELOAD), Screen::Caseload(None));
+        assert_eq!(
+            Screen::at(&Screen::case_line(CaseList::Quiet, 14)),
+            Screen::Caseload(Some((CaseList::Quiet, 14)))
+        );
+        assert_eq!(
+            Screen::at(&Screen::case_line(CaseList::Workers, 0)),
+            Screen::Caseload(Some((CaseList::Workers, 0)))
+        );
+        assert_eq!(Screen::at("/caseload/nothing/0"), Screen::NotFound);
+        assert_eq!(Screen::at("/caseload/areas/x"), Screen::NotFound);
         assert_eq!(Screen::at(Screen::DASHBOARD), Screen::Dashboard);
-        assert_eq!(Screen::Caseload.tab(), Screen::More);
+        assert_eq!(Screen::Caseload(None).tab(), Screen::More);
         assert_eq!(Screen::Dashboard.tab(), Screen::More);
     }
 }
