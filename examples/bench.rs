@@ -37,7 +37,8 @@
 //!   from pressing Unlock (Argon2id included) to Today drawn, median of 3;
 //!   `search_50k_ms`, from a keystroke in the persons search to the list drawn, median of 8
 //!   queries; `person_page_50k_ms`, from a tap on a person to the page drawn, median of 5;
-//!   `report_year_50k_ms`, a year's partnership report from Show pressed to its tables drawn.
+//!   `report_year_50k_ms`, a year's partnership report from Show pressed to its tables drawn;
+//!   `dashboard_50k_ms` and `caseload_50k_ms`, from a tap on the link on More to drawn.
 //!   `FALTLOGG_BENCH_SCALE=0` skips these.
 
 #[cfg(target_arch = "wasm32")]
@@ -648,10 +649,56 @@ mod bench {
             year.push(timed(&browser, &script, vec![]).await);
             eprintln!("scale: a year's report {:.0} ms", year.last().unwrap());
         }
+        // The dashboard (twelve months, seven charts) and the caseload's summary, each from a
+        // tap on its link on More to drawn.
+        let mut board = Vec::new();
+        let mut load = Vec::new();
+        for (link, ready, out) in [
+            (
+                "dashboard-link",
+                "document.querySelectorAll('figure.chart').length === 7",
+                &mut board,
+            ),
+            (
+                "caseload-link",
+                "document.getElementById('case-quiet') !== null",
+                &mut load,
+            ),
+        ] {
+            for _ in 0..3 {
+                browser.goto_in_app("/more").await;
+                browser
+                    .wait(
+                        &format!("document.getElementById('{link}') !== null"),
+                        "More",
+                    )
+                    .await;
+                let script = format!(
+                    "{WHEN_READY} const ready = () => {ready};
+                     document.getElementById('{link}').click();"
+                );
+                out.push(timed(&browser, &script, vec![]).await);
+                eprintln!("scale: {link} {:.0} ms", out.last().unwrap());
+            }
+        }
         browser.quit().await;
         server.stop();
         let round = |v: f64| (v * 10.0).round() / 10.0;
         vec![
+            Figure {
+                name: "dashboard_50k_ms",
+                value: round(median(board)),
+                unit: "ms",
+                budget: Some(300.0),
+                what: "about 50,000 records: the dashboard, a tap on its link → twelve months' charts and tables drawn, median of 3",
+            },
+            Figure {
+                name: "caseload_50k_ms",
+                value: round(median(load)),
+                unit: "ms",
+                budget: None,
+                what: "about 50,000 records: the team's caseload, a tap on its link → every section's lines drawn, median of 3",
+            },
             Figure {
                 name: "report_year_50k_ms",
                 value: round(median(year)),
