@@ -23,6 +23,9 @@
 //! | PUT | /api/team/identity | coordinator device | [`TeamIdentityRequest`] → `204` (once per team) |
 //! | POST | /api/envelopes | approved device | [`PushRequest`] → [`PushResponse`] |
 //! | GET | /api/envelopes?after=N | approved device | → [`PullResponse`] |
+//! | PUT | /api/check-in | approved device | [`CheckInRequest`] → `204` (starts or moves this device's) |
+//! | DELETE | /api/check-in | approved device | → `204` (checks this device out) |
+//! | GET | /api/check-ins | approved device | → [`CheckInList`] (the team's) |
 //!
 //! Every error the API itself produces is a 4xx or 5xx with an [`ErrorBody`] body (a wrong
 //! HTTP method gets axum's bare 405).
@@ -323,6 +326,36 @@ pub struct MyDevice {
     pub team_identity: Option<TeamIdentityKey>,
     /// What the team's coordinators set for its phones.
     pub settings: TeamSettings,
+}
+
+/// A worker going out alone: when they expect to be back. The server keeps this and the
+/// device, nothing else: never where, or with whom (docs/security.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckInRequest {
+    pub until_ms: i64,
+}
+
+impl CheckInRequest {
+    /// How far ahead a check-in may end: a long evening shift, not an open-ended absence.
+    pub const LONGEST_MS: i64 = 16 * 3_600_000;
+}
+
+/// One of the team's open check-ins. `overdue` is the server's word on it: its time has
+/// passed and the device has not checked out. The server works it out when asked, so every
+/// coordinator's phone that asks, now or when next opened, hears of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckIn {
+    pub device: Uuid,
+    pub username: String,
+    pub started_ms: i64,
+    pub until_ms: i64,
+    pub overdue: bool,
+}
+
+/// The team's open check-ins, soonest end first.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct CheckInList {
+    pub check_ins: Vec<CheckIn>,
 }
 
 /// What a coordinator sets for the team's phones. Not secret: a phone keeps it beside its

@@ -8,6 +8,7 @@
 pub mod api;
 pub mod b64;
 pub mod change;
+pub mod check_in;
 pub mod crypto;
 pub mod envelope;
 pub mod fold;

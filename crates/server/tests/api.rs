@@ -1129,3 +1129,81 @@ async fn the_team_s_security_events_say_who_when_and_which_device_never_what() {
         .unwrap();
     assert_eq!(older.events, page.events[3..].to_vec());
 }
+
+#[tokio::test]
+async fn a_check_in_holds_only_who_and_until_when_goes_overdue_by_itself_and_ends_on_check_out() {
+    let server = TestServer::start(Config::DEFAULT_SESSION_TTL_MS).await;
+    let first = server.device().await;
+    found_team(&server, &first).await;
+    let put = |until_ms: i64| {
+        let request = server
+            .http
+            .put(format!("{}/api/check-in", server.url))
+            .bearer_auth(&first.token)
+            .json(&json!({ "until_ms": until_ms }))
+            .send();
+        async move { request.await.unwrap() }
+    };
+    let list = || async {
+        let list: CheckInList = server
+            .get(&first, "/api/check-ins")
+            .await
+            .json()
+            .await
+            .unwrap();
+        list.check_ins
+    };
+    let now = faltlogg_server::now_ms();
+    // An end that has passed, or more than 16 hours ahead, is refused; nothing is stored.
+    for bad in [now - 60_000, now + CheckInRequest::LONGEST_MS + 60_000] {
+        let (status, error) = error_of(put(bad).await).await;
+        assert_eq!(
+            (status, error.error),
+            (StatusCode::BAD_REQUEST, ErrorCode::MalformedRequest)
+        );
+    }
+    assert!(list().await.is_empty());
+    // Out for an hour: the team sees who and until when, and it is not overdue.
+    assert_eq!(put(now + 3_600_000).await.status(), StatusCode::NO_CONTENT);
+    let open = list().await;
+    assert_eq!(open.len(), 1);
+    assert_eq!(
+        (
+            open[0].device,
+            open[0].username.as_str(),
+            open[0].until_ms,
+            open[0].overdue
+        ),
+        (first.me.device.id, "admin", now + 3_600_000, false)
+    );
+    // Moved to end in a moment, then past it: overdue, though no one touched it since.
+    let soon = faltlogg_server::now_ms() + 1_500;
+    assert_eq!(put(soon).await.status(), StatusCode::NO_CONTENT);
+    tokio::time::sleep(std::time::Duration::from_millis(2_000)).await;
+    let open = list().await;
+    assert_eq!((open[0].until_ms, open[0].overdue), (soon, true));
+    assert!(
+        open[0].started_ms <= now + 1_000,
+        "the start stays the first one"
+    );
+    // The stored row holds the device and the times, and nothing else.
+    let mut db = server.db().await;
+    let columns: Vec<String> =
+        sqlx::query_scalar("SELECT name FROM pragma_table_info('check_ins')")
+            .fetch_all(&mut db)
+            .await
+            .unwrap();
+    assert_eq!(columns, ["device_id", "team_id", "started_at", "until_at"]);
+    // Checked out: gone; checking out again is no error.
+    for _ in 0..2 {
+        let response = server
+            .http
+            .delete(format!("{}/api/check-in", server.url))
+            .bearer_auth(&first.token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    }
+    assert!(list().await.is_empty());
+}

@@ -129,6 +129,13 @@ fn team_settings(caller: &mut Caller, _: &Context) -> Option<serde_json::Value> 
     )
 }
 
+fn check_in_soon(_: &mut Caller, _: &Context) -> Option<serde_json::Value> {
+    let request = CheckInRequest {
+        until_ms: faltlogg_server::now_ms() + 3_600_000,
+    };
+    Some(serde_json::to_value(request).unwrap())
+}
+
 fn nothing(_: &mut Caller, _: &Context) -> Option<serde_json::Value> {
     None
 }
@@ -337,6 +344,43 @@ async fn every_endpoint_refuses_every_caller_it_should_and_teams_stay_apart() {
             spare: false,
         },
         Row {
+            method: Method::PUT,
+            path: "/api/check-in".into(),
+            body: check_in_soon,
+            expected: [
+                expired,
+                expired,
+                (204, None),
+                not_approved,
+                gone,
+                (204, None),
+                (204, None),
+            ],
+            spare: false,
+        },
+        Row {
+            method: Method::GET,
+            path: "/api/check-ins".into(),
+            body: nothing,
+            expected: [expired, expired, ok, not_approved, gone, ok, ok],
+            spare: false,
+        },
+        Row {
+            method: Method::DELETE,
+            path: "/api/check-in".into(),
+            body: nothing,
+            expected: [
+                expired,
+                expired,
+                (204, None),
+                not_approved,
+                gone,
+                (204, None),
+                (204, None),
+            ],
+            spare: false,
+        },
+        Row {
             method: Method::DELETE,
             path: "/api/session".into(),
             body: nothing,
@@ -376,6 +420,7 @@ async fn every_endpoint_refuses_every_caller_it_should_and_teams_stay_apart() {
     let mut pulled = std::collections::HashMap::new();
     let mut listed = std::collections::HashMap::new();
     let mut events = std::collections::HashMap::new();
+    let mut out = std::collections::HashMap::new();
     for row in &rows {
         for (caller, expected) in callers.iter_mut().zip(row.expected) {
             let mut request = server
@@ -407,6 +452,10 @@ async fn every_endpoint_refuses_every_caller_it_should_and_teams_stay_apart() {
             if status == 200 && row.path.starts_with("/api/envelopes?") {
                 let page: PullResponse = serde_json::from_slice(&bytes).unwrap();
                 pulled.insert(caller.name, page);
+            }
+            if status == 200 && row.path == "/api/check-ins" {
+                let list: CheckInList = serde_json::from_slice(&bytes).unwrap();
+                out.insert(caller.name, list);
             }
             if status == 200 && row.path == "/api/team/events" {
                 let page: AuditPage = serde_json::from_slice(&bytes).unwrap();
@@ -449,6 +498,19 @@ async fn every_endpoint_refuses_every_caller_it_should_and_teams_stay_apart() {
         .events
         .iter()
         .all(|e| e.username.as_deref() != Some("other")));
+    // Each team sees its own check-ins: the worker's and the coordinator's, or the other's.
+    let names = |caller: &str| -> Vec<String> {
+        let mut names: Vec<String> = out[caller]
+            .check_ins
+            .iter()
+            .map(|c| c.username.clone())
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(names("other team"), ["other"]);
+    assert_eq!(names("coordinator"), ["admin", "worker"]);
+    assert_eq!(names("worker"), names("coordinator"));
     let b_devices = &listed["other team"].devices;
     assert_eq!(b_devices.len(), 1);
     assert_eq!(b_devices[0].username, "other");

@@ -5,8 +5,8 @@ pub mod sqlite;
 
 use async_trait::async_trait;
 use faltlogg_core::api::{
-    Admission, AuditEvent, AuditKind, DeviceGrant, DeviceInfo, DeviceStatus, Revocation, Role,
-    SealedTeamKey, TeamSettings, UserInfo,
+    Admission, AuditEvent, AuditKind, CheckIn, DeviceGrant, DeviceInfo, DeviceStatus, Revocation,
+    Role, SealedTeamKey, TeamSettings, UserInfo,
 };
 use faltlogg_core::crypto::device::DevicePublicKeys;
 use faltlogg_core::crypto::identity::{Sig, TeamIdentityKey};
@@ -204,6 +204,20 @@ pub trait Store: Send + Sync + 'static {
         by_device: Uuid,
         now_ms: i64,
     ) -> StoreResult<()>;
+
+    /// Starts `device`'s check-in, or moves its end if one is open.
+    async fn set_check_in(
+        &self,
+        team: Uuid,
+        device: Uuid,
+        until_ms: i64,
+        now_ms: i64,
+    ) -> StoreResult<()>;
+    /// Ends `device`'s check-in, if it has one.
+    async fn end_check_in(&self, device: Uuid) -> StoreResult<()>;
+    /// The open check-ins of the team's approved devices, soonest end first, each overdue
+    /// if its end is before `now_ms`.
+    async fn team_check_ins(&self, team: Uuid, now_ms: i64) -> StoreResult<Vec<CheckIn>>;
 
     async fn record_event(&self, event: &NewAuditEvent) -> StoreResult<()>;
     /// Up to `limit` of the team's events older than `before` (an event id), newest first.

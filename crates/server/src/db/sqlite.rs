@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use faltlogg_core::api::{
-    Admission, AuditEvent, DeviceGrant, DeviceInfo, DeviceStatus, Revocation, Role, SealedTeamKey,
-    TeamSettings, UserInfo,
+    Admission, AuditEvent, CheckIn, DeviceGrant, DeviceInfo, DeviceStatus, Revocation, Role,
+    SealedTeamKey, TeamSettings, UserInfo,
 };
 use faltlogg_core::crypto::device::DevicePublicKeys;
 use faltlogg_core::crypto::identity::{Sig, TeamIdentityKey};
@@ -230,6 +230,59 @@ impl Store for SqliteStore {
         .fetch_optional(&self.pool)
         .await?;
         row.map(|r| account_row(&r)).transpose()
+    }
+
+    async fn set_check_in(
+        &self,
+        team: Uuid,
+        device: Uuid,
+        until_ms: i64,
+        now_ms: i64,
+    ) -> StoreResult<()> {
+        let _w = self.write.lock().await;
+        sqlx::query(
+            "INSERT INTO check_ins (device_id, team_id, started_at, until_at) VALUES (?, ?, ?, ?) \
+             ON CONFLICT (device_id) DO UPDATE SET until_at = excluded.until_at",
+        )
+        .bind(device.to_string())
+        .bind(team.to_string())
+        .bind(now_ms)
+        .bind(until_ms)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn end_check_in(&self, device: Uuid) -> StoreResult<()> {
+        let _w = self.write.lock().await;
+        sqlx::query("DELETE FROM check_ins WHERE device_id = ?")
+            .bind(device.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn team_check_ins(&self, team: Uuid, now_ms: i64) -> StoreResult<Vec<CheckIn>> {
+        let rows = sqlx::query(
+            "SELECT c.device_id, u.username, c.started_at, c.until_at FROM check_ins c \
+             JOIN devices d ON d.id = c.device_id JOIN users u ON u.id = d.user_id \
+             WHERE c.team_id = ? AND d.status = 'approved' ORDER BY c.until_at",
+        )
+        .bind(team.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let until_ms: i64 = r.try_get("until_at")?;
+                Ok(CheckIn {
+                    device: uuid(r, "device_id")?,
+                    username: r.try_get("username")?,
+                    started_ms: r.try_get("started_at")?,
+                    until_ms,
+                    overdue: until_ms < now_ms,
+                })
+            })
+            .collect()
     }
 
     async fn record_event(&self, event: &NewAuditEvent) -> StoreResult<()> {

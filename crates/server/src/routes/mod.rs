@@ -1,5 +1,6 @@
 //! The API under `/api`, in JSON or postcard (`crate::wire`). See `faltlogg_core::api` for the table of endpoints.
 
+mod check_ins;
 mod devices;
 mod envelopes;
 mod session;
@@ -27,6 +28,8 @@ pub fn api() -> Router<AppState> {
         .route("/team/settings", put(team::set_team_settings))
         .route("/team/events", get(team::events))
         .route("/envelopes", post(envelopes::push).get(envelopes::pull))
+        .route("/check-in", put(check_ins::set).delete(check_ins::end))
+        .route("/check-ins", get(check_ins::list))
         .fallback(no_such_endpoint)
 }
 
