@@ -8,7 +8,7 @@ use leptos_router::components::Router;
 use leptos_router::hooks::use_location;
 use leptos_router::location::{BrowserUrl, LocationProvider};
 
-use crate::components::{use_form, Button, FormState};
+use crate::components::{effect, use_form, Button, FormState};
 use crate::components::{Icon, IconSvg};
 use crate::fresh::Fresh;
 use crate::guard::Guard;
@@ -46,11 +46,11 @@ pub fn App() -> impl IntoView {
     provide_context(ctx);
 
     // Keep <html lang> in step, for screen readers and hyphenation.
-    Effect::new(move |_| {
+    effect(Box::new(move || {
         if let Some(root) = document().document_element() {
             let _ = root.set_attribute("lang", i18n.lang().code());
         }
-    });
+    }));
     watch_the_world(ctx);
 
     // Approval, tracked on its own: a change to the vault that leaves it as it was (a new
@@ -146,12 +146,12 @@ fn Layout() -> impl IntoView {
     // screen is ready. Its <Routes> says so; this app matches paths itself, so it must say so
     // too, or the address stays "/", Back leaves the app and a reload lands on Today.
     let browser_url = use_context::<BrowserUrl>();
-    Effect::new(move |_| {
+    effect(Box::new(move || {
         location.pathname.track();
         if let Some(url) = &browser_url {
             url.ready_to_complete();
         }
-    });
+    }));
     // A new version installed (boot.js): the words, and a button that reloads into it.
     let update = Signal::derive(move || match ctx.update_ready().get() {
         true => use_i18n().t(Msg::UpdateReady).to_string(),

@@ -40,19 +40,25 @@ pub fn IconSvg(icon: Icon) -> impl IntoView {
     }
 }
 
+/// An effect: `f` runs now and again whenever a signal it reads changes. Boxed, so the
+/// effect's machinery (an async task per effect) is in the wasm once, not once per effect.
+pub fn effect(f: Box<dyn Fn()>) {
+    Effect::new(move |_| f());
+}
+
 /// The GOV.UK-style error summary: a list of links to the fields in error. It takes focus
 /// when it appears so screen readers announce it.
 #[component]
 pub fn ErrorSummary(errors: ReadSignal<Vec<(&'static str, Msg)>>) -> impl IntoView {
     let i18n = use_i18n();
     let node = NodeRef::<html::Div>::new();
-    Effect::new(move |_| {
+    effect(Box::new(move || {
         if !errors.with(Vec::is_empty) {
             if let Some(el) = node.get() {
                 let _ = el.focus();
             }
         }
-    });
+    }));
     // Lists here are short and redrawn whole: unkeyed rendering keeps the wasm small.
     move || {
         let errors = errors.get();

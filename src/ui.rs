@@ -15,8 +15,8 @@ use leptos_router::hooks::use_navigate;
 use uuid::Uuid;
 
 use crate::components::{
-    button, card_list, check_box_text, facts, field_error, input_field, select_field, Banner,
-    Button, Card, ErrorSummary, Field, FormState, Icon, IconSvg,
+    button, card_list, check_box_text, effect, facts, field_error, input_field, select_field,
+    Banner, Button, Card, ErrorSummary, Field, FormState, Icon, IconSvg,
 };
 use crate::fresh::Fresh;
 use crate::i18n::{use_i18n, Msg};
@@ -380,7 +380,7 @@ fn keep_draft(key: String, fields: Rc<Vec<DraftField>>) {
             restored.set(true);
         });
     }
-    Effect::new(move |_| {
+    effect(Box::new(move || {
         let values = snapshot(&fields);
         if !restored.get() {
             return;
@@ -399,7 +399,7 @@ fn keep_draft(key: String, fields: Rc<Vec<DraftField>>) {
                 state::save_draft(ctx, &key, &values).await;
             }
         });
-    });
+    }));
 }
 
 /// One checkbox, as a block.
