@@ -1,13 +1,30 @@
 #!/usr/bin/env bash
 # Trunk post_build hook (see Trunk.toml); runs in the staging directory's parent with
-# TRUNK_STAGING_DIR set. Three steps, all from the built files, nothing written by hand:
+# TRUNK_STAGING_DIR set. Four steps, all from the built files, nothing written by hand:
+# 0. The wasm's imports get short names (scripts/short-imports.pl), and the integrity hashes follow.
 # 1. Trunk's inline module loader goes into its own hashed file: the CSP allows no inline script.
 # 2. The service worker gets its precache list (every built file) and a version (their hash).
 # 3. Text and wasm assets get a brotli (q11) twin for the server to send as is.
 # perl is part of every Debian system (perl-base is essential), so it is safe to rely on.
 set -euo pipefail
 dir="${TRUNK_STAGING_DIR:?run by trunk}"
+scripts="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$dir"
+
+# 0. The wasm's imports get short names in the wasm and its glue (why: scripts/short-imports.pl),
+# and index.html the new integrity hashes of both files.
+wasm_file=$(ls ./*_bg.wasm)
+glue_file=$(grep -l "__wbg_get_imports" ./*.js)
+perl "$scripts/short-imports.pl" "$wasm_file" "$glue_file"
+for f in "$wasm_file" "$glue_file"; do
+  name=${f#./}
+  sri="sha384-$(sha384sum "$f" | cut -d' ' -f1 | perl -ne 'chomp; print pack("H*", $_)' | base64 -w0)"
+  NAME="$name" SRI="$sri" perl -0777 -i -pe 's{(href="?/\Q$ENV{NAME}\E"?[^>]*?\bintegrity=)"?[^ >"]+"?}{$1"$ENV{SRI}"}' index.html
+  if ! grep -qF "$sri" index.html; then
+    echo "postbuild: the integrity of $name is not in index.html" >&2
+    exit 1
+  fi
+done
 
 # Trunk minifies the release build (Trunk.toml), so attributes may come without quotes.
 # 1. Inline loader → init-<hash>.js

@@ -37,7 +37,9 @@ fn refusal(status: u16, body: &[u8]) -> CallError {
     }
 }
 
-async fn send(
+/// One call: `method` to `path`, with a session `token` and a `body` (postcard) if given; the
+/// reply's bytes, or why there are none.
+pub async fn send(
     method: &str,
     path: &str,
     token: Option<&str>,

@@ -173,6 +173,7 @@ fn Layout() -> impl IntoView {
     view! {
         <TopBar screen/>
         {render(use_form(), vec![
+            Block::Banner(ctx.check_in_alert(), true),
             Block::LiveText("update-ready", update),
             Block::Button(apply, Some(waiting)),
         ])}

@@ -18,10 +18,14 @@ fn two(n: u32) -> String {
     }
 }
 
+/// How many minutes the phone's local time is ahead of UTC at a Unix time.
+pub fn utc_offset_minutes(ms: i64) -> i32 {
+    -(Date::new(&(ms as f64).into()).get_timezone_offset() as i32)
+}
+
 /// The local calendar date of a Unix time.
 pub fn local_date(ms: i64) -> Day {
-    let d = Date::new(&(ms as f64).into());
-    Day::from_unix_ms(ms, -(d.get_timezone_offset() as i32))
+    Day::from_unix_ms(ms, utc_offset_minutes(ms))
 }
 
 /// Today, in the phone's time zone.

@@ -289,3 +289,166 @@ async fn the_caseload_is_the_team_s_for_a_coordinator_and_a_worker_s_own_for_a_w
     worker.quit().await;
     server.stop();
 }
+
+/// The banner of the check-in alert (a warning banner: the app has no other while all is well).
+const ALERT: &str =
+    "[...document.querySelectorAll('.banner.warning')].map(b => b.textContent).join('|')";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_check_in_that_goes_overdue_alerts_the_coordinator_s_open_phone_and_the_next_one_opened()
+{
+    let work = tempfile::tempdir().unwrap();
+    let chromedriver = support::Chromedriver::start().await;
+    let mut server = Server::start(work.path(), None, PASSWORD).await;
+    let url = format!("http://127.0.0.1:{}/", server.port);
+    server.add_worker("anna", WORKER_PASSWORD);
+    let mut first = support::Device::enrol(&url, "admin", PASSWORD).await;
+    assert!(first.hold_team_key().await, "a fresh team");
+
+    let coordinator = support::approved_phone(
+        &chromedriver,
+        &work.path().join("c"),
+        &url,
+        ("admin", PASSWORD, "sv"),
+        PASSPHRASE,
+        &first,
+    )
+    .await;
+    let worker = support::approved_phone(
+        &chromedriver,
+        &work.path().join("w"),
+        &url,
+        ("anna", WORKER_PASSWORD, "en"),
+        PASSPHRASE,
+        &first,
+    )
+    .await;
+    coordinator
+        .wait(
+            "document.querySelector('#check-ins') === null && document.body.innerText.includes('Ingen i teamet är ute ensam')",
+            "nobody out",
+        )
+        .await;
+
+    // Bad ends get their reason at the field, and nothing is sent.
+    let error = |text: &str| {
+        format!("document.getElementById('check-in-until-error')?.textContent.includes({text:?})")
+    };
+    worker.fill("check-in-until", "25:00").await;
+    worker.click("start-check-in").await;
+    worker
+        .wait(&error("Enter a time, for example 23:30."), "not a time")
+        .await;
+    // The browser runs in UTC, as this test does.
+    let hh_mm = |ms: i64| {
+        let minutes = ms.div_euclid(60_000).rem_euclid(24 * 60);
+        format!("{:02}:{:02}", minutes / 60, minutes % 60)
+    };
+    worker
+        .fill("check-in-until", &hh_mm(now_ms() - 30 * 60_000))
+        .await;
+    worker.click("start-check-in").await;
+    worker
+        .wait(&error("That time has passed."), "a time gone by")
+        .await;
+
+    // Anna goes out until the next full minute at least half a minute away.
+    let until = (now_ms() + 90_000).div_euclid(60_000) * 60_000;
+    worker.fill("check-in-until", &hh_mm(until)).await;
+    worker.click("start-check-in").await;
+    worker
+        .wait(
+            "document.body.innerText.includes('You are checked in.')",
+            "checked in",
+        )
+        .await;
+    let out_until = format!("Out until {}", hh_mm(until));
+    worker
+        .wait(
+            &format!(
+                "document.querySelector('#check-ins .card-title')?.textContent === 'anna' && document.querySelector('#check-ins').innerText.includes({out_until:?})"
+            ),
+            "Anna's own check-in in the team's list",
+        )
+        .await;
+    assert!(
+        now_ms() < until,
+        "the check-in is still open while it is checked"
+    );
+    worker.assert_accessible("Today, checked in").await;
+
+    // The coordinator's phone, open on Today, sees her out, and then, with no word from her,
+    // the alert, from its own sync in the background.
+    coordinator.sync_now().await;
+    coordinator.goto_in_app("/").await;
+    coordinator
+        .wait(
+            &format!(
+                "document.querySelector('#check-ins')?.innerText.includes({:?})",
+                format!("Ute till {}", hh_mm(until))
+            ),
+            "Anna out, on the coordinator's phone",
+        )
+        .await;
+    let alert = "En kollega ute ensam har inte checkat ut i tid.";
+    coordinator
+        .wait_long(
+            &format!("({ALERT}).includes({alert:?})"),
+            "the alert on the open phone",
+            150,
+        )
+        .await;
+    coordinator
+        .wait(
+            "document.querySelector('#check-ins .badge')?.textContent === 'Försenad'",
+            "the check-in marked overdue",
+        )
+        .await;
+    coordinator
+        .assert_accessible("Today with a check-in overdue")
+        .await;
+    // Anna's phone says her time has passed.
+    worker
+        .wait_long(
+            &format!("({ALERT}).includes('Your time working alone has passed.')"),
+            "the worker's own alert",
+            60,
+        )
+        .await;
+
+    // A coordinator's phone opened later hears of it from the server at once.
+    coordinator.reload().await;
+    coordinator
+        .wait(
+            "document.getElementById('passphrase') !== null",
+            "the lock screen",
+        )
+        .await;
+    coordinator.fill("passphrase", PASSPHRASE).await;
+    coordinator.submit_form().await;
+    coordinator
+        .wait(
+            &format!("({ALERT}).includes({alert:?})"),
+            "the alert after opening the app",
+        )
+        .await;
+
+    // Anna checks out: the alert goes, on both phones.
+    worker.click("end-check-in").await;
+    worker
+        .wait(
+            "document.body.innerText.includes('You are checked out.') && !document.querySelector('#check-ins')",
+            "checked out",
+        )
+        .await;
+    worker
+        .wait(&format!("({ALERT}) === ''"), "no alert on Anna's phone")
+        .await;
+    coordinator.sync_now().await;
+    coordinator
+        .wait(&format!("({ALERT}) === ''"), "no alert after the check-out")
+        .await;
+    coordinator.quit().await;
+    worker.quit().await;
+    server.stop();
+}

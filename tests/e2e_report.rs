@@ -1,7 +1,8 @@
 //! End to end, the partnership report: a coordinator's phone counts a seeded month from the
 //! records it holds, shows small counts as "<5" and hides the totals that would give them
 //! away, refuses a period that ends before it starts or has not begun, passes axe, prints
-//! the figures alone, and downloads them as CSV that Swedish Excel opens (read back here).
+//! the figures alone, and downloads them as CSV that Swedish Excel opens (read back here); and
+//! the team's records themselves as CSV from More, behind a warning.
 //! Real Chromium against the real server, as in `e2e.rs` (same prerequisites).
 
 #![cfg(not(target_arch = "wasm32"))]
@@ -198,33 +199,7 @@ async fn a_coordinator_reports_a_month_with_small_counts_hidden_prints_it_and_do
         .unwrap();
 
     // The CSV: the download link's address is caught before Chromium saves it.
-    phone
-        .driver()
-        .execute(
-            "window.confirm = () => true;
-             const click = HTMLElement.prototype.click;
-             HTMLElement.prototype.click = function () {
-                 window.caught = this.getAttribute('href');
-                 HTMLElement.prototype.click = click;
-             };",
-            vec![],
-        )
-        .await
-        .unwrap();
-    phone.click("download-csv").await;
-    phone
-        .wait("typeof window.caught === 'string'", "the CSV")
-        .await;
-    let href = phone
-        .driver()
-        .execute(
-            "return decodeURIComponent(window.caught.split(',').slice(1).join(','))",
-            vec![],
-        )
-        .await
-        .unwrap();
-    let text = href.json().as_str().unwrap().to_string();
-    assert!(text.starts_with('\u{feff}'), "a byte-order mark for Excel");
+    let text = downloaded(&phone, "download-csv").await;
     let rows = csv::read(&text);
     assert_eq!(
         rows[0],
@@ -240,6 +215,38 @@ async fn a_coordinator_reports_a_month_with_small_counts_hidden_prints_it_and_do
         !text.contains("Person 1"),
         "no alias leaves the team in a report"
     );
+
+    // The team's records, on More: the contacts as Swedish Excel opens them, one row each,
+    // the heads in Swedish, the persons met by alias.
+    phone.goto_in_app("/more").await;
+    phone.choose("export-kind", "contacts").await;
+    let text = downloaded(&phone, "export-csv").await;
+    assert!(text.starts_with('\u{feff}'), "a byte-order mark for Excel");
+    let rows = csv::read(&text);
+    assert_eq!(
+        rows[0][..5],
+        ["Id", "Tidpunkt", "Typ av kontakt", "Område", "Personer"],
+        "the heads, in Swedish"
+    );
+    assert_eq!(rows.len(), 1 + 19, "the head and every contact");
+    let call_in = Uuid::from_u128(0x1000 + 16).to_string();
+    let row = rows
+        .iter()
+        .find(|r| r[0] == call_in)
+        .expect("the call-in's row");
+    assert_eq!(
+        row[1..5],
+        [
+            "2026-10-20 12:00",
+            "Budskapsmöte",
+            "Väst",
+            "Person 1, Person 2, Person 3, Person 4, Person 5"
+        ]
+    );
+    assert_eq!(row[7], "Framfört", "the message, in words");
+    phone
+        .assert_accessible("More with the records' export")
+        .await;
 
     // The team's threshold, set to 10 on More: the six delivered now show as "<10".
     phone.goto_in_app("/more").await;
@@ -268,4 +275,36 @@ async fn a_coordinator_reports_a_month_with_small_counts_hidden_prints_it_and_do
         .await;
     phone.quit().await;
     server.stop();
+}
+
+/// Clicks the button `id` that downloads a file, accepting its warning, and gives the file's
+/// text, caught from the download link's `data:` address before Chromium saves it.
+async fn downloaded(phone: &support::Browser, id: &str) -> String {
+    phone
+        .driver()
+        .execute(
+            "window.confirm = () => true;
+             window.caught = undefined;
+             const click = HTMLElement.prototype.click;
+             HTMLElement.prototype.click = function () {
+                 window.caught = this.getAttribute('href');
+                 HTMLElement.prototype.click = click;
+             };",
+            vec![],
+        )
+        .await
+        .unwrap();
+    phone.click(id).await;
+    phone
+        .wait("typeof window.caught === 'string'", "the file")
+        .await;
+    let href = phone
+        .driver()
+        .execute(
+            "return decodeURIComponent(window.caught.split(',').slice(1).join(','))",
+            vec![],
+        )
+        .await
+        .unwrap();
+    href.json().as_str().unwrap().to_string()
 }

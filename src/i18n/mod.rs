@@ -25,9 +25,15 @@ mod groups;
 mod device;
 #[macro_use]
 mod report;
+#[macro_use]
+mod check_ins;
+#[macro_use]
+mod export;
 
+pub use check_ins::check_in_msg;
 pub use contacts::{agency_msg, kind_msg, message_msg};
 pub use device::audit_kind_msg;
+pub use export::column_msg;
 pub use follow_ups::follow_up_status_msg;
 pub use forms::problem_msg;
 pub use offers::{category_msg, offer_status_msg};
@@ -133,7 +139,8 @@ macro_rules! collect {
 
 collect! {
     [] shell_messages contacts_messages forms_messages persons_messages follow_ups_messages
-    offers_messages groups_messages device_messages report_messages
+    offers_messages groups_messages device_messages report_messages check_ins_messages
+    export_messages
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@
 pub mod caseload;
 pub mod contact_form;
 pub mod dashboard;
+pub mod export;
 pub mod follow_ups;
 pub mod groups;
 pub mod more;

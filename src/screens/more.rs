@@ -45,7 +45,7 @@ pub fn More() -> impl IntoView {
 }
 
 /// The work: the caseload for everyone (a worker's own, a coordinator's team's); the
-/// dashboard and the partnership report for coordinators.
+/// dashboard, the partnership report and the records as CSV for coordinators.
 #[component]
 fn TeamWork() -> impl IntoView {
     let link = |to: &str, msg, id| Block::Link(to.into(), msg, id, false);
@@ -58,6 +58,7 @@ fn TeamWork() -> impl IntoView {
             link(Screen::DASHBOARD, Msg::DashboardTitle, "dashboard-link"),
             link(Screen::REPORT, Msg::ReportTitle, "report-link"),
         ]);
+        blocks.extend(super::export::export_blocks());
     }
     render(use_form(), blocks)
 }

@@ -184,13 +184,13 @@ fn report_blocks(i18n: I18n, report: &Report) -> Vec<Block> {
     blocks
 }
 
-fn confirm(question: &str) -> bool {
+pub(super) fn confirm(question: &str) -> bool {
     window().confirm_with_message(question).unwrap_or(false)
 }
 
 /// Saves `text` as a file named `name`: a link to it as a `data:` address, clicked. The text
 /// never leaves the phone.
-fn download(name: &str, text: &str) {
+pub(super) fn download(name: &str, text: &str) {
     let href = format!(
         "data:text/csv;charset=utf-8,{}",
         String::from(js_sys::encode_uri_component(text))

@@ -1,6 +1,7 @@
-//! Today: what is overdue or due, the one primary action (a new contact), and the newest
-//! contacts.
+//! Today: what is overdue or due, who of the team is working alone (and this worker's own
+//! check-in), the one primary action (a new contact), and the newest contacts.
 
+use faltlogg_core::check_in::check_in_end;
 use faltlogg_core::record::contact::{self, Contact};
 use faltlogg_core::record::follow_up::FollowUp;
 use faltlogg_core::record::order_by_number;
@@ -9,11 +10,11 @@ use leptos::prelude::*;
 
 use super::person::contact_card;
 use super::Screen;
-use crate::components::{card_memo, use_form, Card};
-use crate::i18n::{use_i18n, Msg};
+use crate::components::{card_memo, use_form, Button, Card, Field, FormState};
+use crate::i18n::{check_in_msg, use_i18n, Msg};
 use crate::state::records::use_records;
-use crate::state::use_app;
-use crate::time::today;
+use crate::state::{self, use_app, AppCtx};
+use crate::time::{clock, now_ms, today, utc_offset_minutes};
 use crate::ui::{render, Block};
 
 /// How many of the newest contacts Today lists: about two phone screens. Older ones are on
@@ -67,21 +68,90 @@ pub fn Today() -> impl IntoView {
                 .collect()
         })
     }));
-    render(
-        use_form(),
-        vec![
-            Block::Banner(ctx.notice().into(), false),
-            Block::Banner(ctx.sync_problem(), true),
-            Block::Heading(Msg::FollowUpsHeading),
-            Block::LiveCards("due-follow-ups", due.into(), Msg::NoFollowUpsToday),
-            Block::Heading(Msg::ContactsHeading),
-            Block::LiveCards("contacts", recent.into(), Msg::NoContacts),
-            Block::Link(
-                Screen::NEW_CONTACT.into(),
-                Msg::NewContact,
-                "new-contact",
-                true,
-            ),
-        ],
-    )
+    let form = use_form();
+    let mut blocks = vec![
+        Block::Banner(ctx.notice().into(), false),
+        Block::Banner(ctx.sync_problem(), true),
+        Block::Heading(Msg::FollowUpsHeading),
+        Block::LiveCards("due-follow-ups", due.into(), Msg::NoFollowUpsToday),
+    ];
+    blocks.extend(check_in_blocks(ctx, form));
+    blocks.extend([
+        Block::Heading(Msg::ContactsHeading),
+        Block::Heading(Msg::ContactsHeading),
+        Block::LiveCards("contacts", recent.into(), Msg::NoContacts),
+        Block::Link(
+            Screen::NEW_CONTACT.into(),
+            Msg::NewContact,
+            "new-contact",
+            true,
+        ),
+    ]);
+    render(form, blocks)
 }
+
+/// Working alone: the team's open check-ins (soonest end first, as the server lists them),
+/// and this worker's own: an end to type, check in, check out.
+fn check_in_blocks(ctx: AppCtx, form: FormState) -> Vec<Block> {
+    let i18n = use_i18n();
+    let me = ctx.device_id();
+    let team = Signal::derive(move || {
+        let now = now_ms();
+        ctx.sync().with(|s| {
+            s.check_ins
+                .iter()
+                .map(|c| Card {
+                    title: c.username.clone(),
+                    lines: vec![format!("{} {}", i18n.t(Msg::OutUntil), clock(c.until_ms))],
+                    badges: state::is_overdue(c, now)
+                        .then(|| i18n.t(Msg::Overdue))
+                        .into_iter()
+                        .collect(),
+                    ..Card::default()
+                })
+                .collect()
+        })
+    });
+    let out = Signal::derive(move || {
+        !ctx.sync()
+            .with(|s| s.check_ins.iter().any(|c| Some(c.device) == me))
+    });
+    let until = RwSignal::new(String::new());
+    let start = move |form: FormState| {
+        let now = now_ms();
+        match check_in_end(&until.get_untracked(), now, utc_offset_minutes(now)) {
+            Ok(end) => {
+                form.set_errors.set(Vec::new());
+                form.run(state::check_in(ctx, Some(end)));
+            }
+            Err(e) => form.set_errors.set(vec![(UNTIL, check_in_msg(e))]),
+        }
+    };
+    let end = move |form: FormState| form.run(state::check_in(ctx, None));
+    vec![
+        Block::Heading(Msg::CheckInHeading),
+        Block::LiveCards("check-ins", team, Msg::NoCheckIns),
+        Block::Banner(form.problem.into(), true),
+        Block::Input(
+            Field::new(UNTIL, Msg::CheckInUntil, "text", until)
+                .hint(Msg::CheckInHint)
+                .numeric(),
+        ),
+        Block::Button(
+            Button::new(
+                "start-check-in",
+                i18n.t(Msg::StartCheckIn),
+                "secondary",
+                start,
+            ),
+            None,
+        ),
+        Block::Button(
+            Button::new("end-check-in", i18n.t(Msg::EndCheckIn), "secondary", end),
+            Some(out),
+        ),
+    ]
+}
+
+/// The check-in's end field.
+const UNTIL: &str = "check-in-until";

@@ -66,7 +66,8 @@ pub fn erasure(ctx: AppCtx, person: Uuid, reason: ErasureReason) -> Result<Vec<C
 pub(super) fn drop_local(ctx: AppCtx, erased: Vec<Uuid>) -> super::Task<Result<(), Msg>> {
     Box::pin(async move {
         journal::drop_erased(&erased).await.map_err(storage_msg)?;
-        ctx.since_snapshot.set_value(super::SNAPSHOT_EVERY);
+        ctx.journal
+            .update_value(|j| j.since_snapshot = super::SNAPSHOT_EVERY);
         syncing::snapshot_if_due(ctx).await;
         Ok(())
     })

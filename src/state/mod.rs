@@ -4,12 +4,14 @@
 //! - `enrol`: the device's enrolment, its team keys, and the coordinator's device list;
 //! - `syncing`: the background sync and the counts the top bar shows;
 //! - `records`: saving changes to records, and the record hooks screens read;
+//! - `check_ins`: the lone-worker check-in;
 //! - `erasure`: erasing a person (crypto-shredding), by hand and by the retention period;
 //! - `errors`: every failure mapped to words ([`Msg`]).
 //!
 //! Screens call these; they never talk to storage or the server themselves, and they read the
 //! state only through the accessors here (no signal is set from a screen).
 
+mod check_ins;
 mod drafts;
 mod enrol;
 mod erasure;
@@ -19,6 +21,7 @@ mod session;
 mod syncing;
 mod team;
 
+pub use check_ins::{check_in, is_overdue};
 pub use drafts::{clear as clear_draft, load as load_draft, save as save_draft};
 pub use enrol::{approve_device, confirm_pairing, ensure_enrolled, revoke_device, team_devices};
 pub use erasure::{erasure, may_erase};
@@ -38,7 +41,7 @@ pub type Task<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T>>>;
 
 use std::collections::BTreeSet;
 
-use faltlogg_core::api::{Role, SignInResponse};
+use faltlogg_core::api::{CheckIn, Role, SignInResponse};
 use faltlogg_core::crypto::device::DevicePublicKeys;
 use faltlogg_core::crypto::identity::TeamIdentityKey;
 use faltlogg_core::crypto::SymmetricKey;
@@ -70,6 +73,8 @@ pub struct SyncState {
     pub completed: u32,
     /// Why the last sync did not finish, in words for the user.
     pub problem: Option<Msg>,
+    /// The team's open check-ins, as the server said at the last sync that reached it.
+    pub check_ins: Vec<CheckIn>,
 }
 
 #[derive(Clone, Copy)]
@@ -89,12 +94,20 @@ pub struct AppCtx {
     /// The team identity the server names, until this new device pins it: the worker
     /// confirms the pairing code first (`enrol::confirm_pairing`).
     named_identity: RwSignal<Option<TeamIdentityKey>>,
+    /// Where the device's journal stands, until it locks.
+    journal: StoredValue<JournalState>,
+}
+
+/// Where the device's journal stands while unlocked. One stored value rather than three: each
+/// kind of stored value costs the wasm its own code.
+#[derive(Default)]
+struct JournalState {
     /// This device's place in its own history, read from storage at the first save after
-    /// unlocking and kept here until it locks.
-    counters: StoredValue<Option<Counters>>,
+    /// unlocking.
+    counters: Option<Counters>,
     /// The envelopes folded into `records`, and how many came since the last snapshot.
-    covered: StoredValue<BTreeSet<Uuid>>,
-    since_snapshot: StoredValue<usize>,
+    covered: BTreeSet<Uuid>,
+    since_snapshot: usize,
 }
 
 pub fn use_app() -> AppCtx {
@@ -118,9 +131,7 @@ impl AppCtx {
             notice: RwSignal::new(None),
             update_ready: RwSignal::new(false),
             named_identity: RwSignal::new(None),
-            counters: StoredValue::new(None),
-            covered: StoredValue::new(BTreeSet::new()),
-            since_snapshot: StoredValue::new(0),
+            journal: StoredValue::new(JournalState::default()),
         }
     }
 
@@ -151,6 +162,31 @@ impl AppCtx {
     /// The one-off confirmation, for a banner.
     pub fn notice(self) -> RwSignal<Option<Msg>> {
         self.notice
+    }
+
+    /// The alert about check-ins gone overdue, tracked: for a coordinator, anyone's; for a
+    /// worker, their own. Worked out again at every sync, so one goes overdue on the screen
+    /// within a sync's interval even while the server cannot be reached.
+    pub fn check_in_alert(self) -> Signal<Option<Msg>> {
+        Signal::derive(move || {
+            let coordinator = self.is_coordinator();
+            let me = self.device_id();
+            let now = crate::time::now_ms();
+            self.sync.with(|s| {
+                let overdue = |c: &&CheckIn| check_ins::is_overdue(c, now);
+                if s.check_ins
+                    .iter()
+                    .filter(overdue)
+                    .any(|c| Some(c.device) == me)
+                {
+                    Some(Msg::OwnCheckInOverdue)
+                } else if coordinator && s.check_ins.iter().any(|c| overdue(&c)) {
+                    Some(Msg::CheckInOverdueAlert)
+                } else {
+                    None
+                }
+            })
+        })
     }
 
     pub fn say(self, msg: Msg) {

@@ -29,7 +29,7 @@ pub async fn save(ctx: AppCtx, change: Change) -> Result<(), Msg> {
     };
     for change in new_key.into_iter().chain([change]) {
         let contents = ctx.contents().ok_or(Msg::StorageError)?;
-        let before = match ctx.counters.get_value() {
+        let before = match ctx.journal.with_value(|j| j.counters) {
             Some(c) => c,
             None => journal::counters().await.map_err(storage_msg)?,
         };
@@ -49,7 +49,7 @@ pub async fn save(ctx: AppCtx, change: Change) -> Result<(), Msg> {
                 SaveError::Storage(StorageError::Quota) => Msg::RecordNotSavedFull,
                 SaveError::Storage(s) => storage_msg(s),
             })?;
-        ctx.counters.set_value(Some(next));
+        ctx.journal.update_value(|j| j.counters = Some(next));
         syncing::covered(ctx, [envelope.header.id]);
         let erased = match change {
             Change::Erase { key, .. } => Some(key),

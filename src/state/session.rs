@@ -131,9 +131,7 @@ pub fn lock(ctx: AppCtx) {
     ctx.records.set(Fold::default());
     ctx.records_loaded.set(false);
     ctx.notice.set(None);
-    ctx.counters.set_value(None);
-    ctx.covered.set_value(Default::default());
-    ctx.since_snapshot.set_value(0);
+    ctx.journal.set_value(Default::default());
     if vault::exists() {
         ctx.phase.set(Phase::Locked);
     } else {

@@ -1,6 +1,6 @@
 //! The background sync, and the counts the top bar shows.
 
-use faltlogg_core::api::Revocation;
+use faltlogg_core::api::{CheckInList, Revocation};
 use faltlogg_core::local::Snapshot;
 use leptos::prelude::*;
 use rand_core::OsRng;
@@ -50,8 +50,10 @@ async fn refresh_local_now(ctx: AppCtx) {
     match journal::load(&contents.team_keys, &storage).await {
         Ok(loaded) => {
             ctx.records.set(loaded.fold);
-            ctx.covered.set_value(loaded.covered);
-            ctx.since_snapshot.set_value(loaded.fresh);
+            ctx.journal.update_value(|j| {
+                j.covered = loaded.covered;
+                j.since_snapshot = loaded.fresh;
+            });
             snapshot_if_due(ctx).await;
         }
         Err(e) => ctx.sync.update(|s| s.problem = Some(storage_msg(e))),
@@ -63,19 +65,17 @@ async fn refresh_local_now(ctx: AppCtx) {
 
 /// Notes envelopes folded into the records since they were loaded.
 pub(super) fn covered(ctx: AppCtx, ids: impl IntoIterator<Item = uuid::Uuid>) {
-    let mut n = 0;
-    ctx.covered.update_value(|c| {
+    ctx.journal.update_value(|j| {
         for id in ids {
-            n += usize::from(c.insert(id));
+            j.since_snapshot += usize::from(j.covered.insert(id));
         }
     });
-    ctx.since_snapshot.update_value(|s| *s += n);
 }
 
 /// Writes a new snapshot once enough has changed since the last. A failure costs only speed
 /// at the next unlock (the envelopes are the truth), so it is not shown.
 pub(super) async fn snapshot_if_due(ctx: AppCtx) {
-    if ctx.since_snapshot.get_value() < super::SNAPSHOT_EVERY {
+    if ctx.journal.with_value(|j| j.since_snapshot) < super::SNAPSHOT_EVERY {
         return;
     }
     let Some(storage) = ctx.storage_key() else {
@@ -84,19 +84,19 @@ pub(super) async fn snapshot_if_due(ctx: AppCtx) {
     let Ok((generation, old_chunks)) = journal::next_snapshot().await else {
         return;
     };
-    let since = ctx.since_snapshot.get_value();
-    let (head, chunks) = ctx.covered.with_value(|covered| {
-        ctx.records.with_untracked(|fold| {
-            Snapshot::seal_parts(fold, covered, &storage, generation, &mut OsRng)
-        })
+    let (head, chunks, since) = ctx.journal.with_value(|j| {
+        let (head, chunks) = ctx.records.with_untracked(|fold| {
+            Snapshot::seal_parts(fold, &j.covered, &storage, generation, &mut OsRng)
+        });
+        (head, chunks, j.since_snapshot)
     });
     if journal::store_snapshot(head, chunks, old_chunks)
         .await
         .is_ok()
     {
         // What came in while it was written counts towards the next one.
-        ctx.since_snapshot
-            .update_value(|s| *s = s.saturating_sub(since));
+        ctx.journal
+            .update_value(|j| j.since_snapshot = j.since_snapshot.saturating_sub(since));
     }
 }
 
@@ -130,11 +130,13 @@ async fn sync_now(ctx: AppCtx) {
     let result = async {
         let pushed = sync::push(&contents).await?;
         let pulled = sync::pull(&contents, &mut keyring).await?;
-        Ok::<_, SyncError>((pushed, pulled))
+        // The team's check-ins ride along: a failure here is a failure to reach the server.
+        let check_ins: CheckInList = api::get("/api/check-ins", &contents.token).await?;
+        Ok::<_, SyncError>((pushed, pulled, check_ins.check_ins))
     }
     .await;
     match result {
-        Ok((pushed, pulled)) => {
+        Ok((pushed, pulled, check_ins)) => {
             // Person keys this pull stored envelopes under: if this phone erased one while
             // the pull ran (its keyring was copied before), those envelopes go again below.
             let mut erased = pulled.erased;
@@ -178,6 +180,7 @@ async fn sync_now(ctx: AppCtx) {
                     None
                 };
                 s.completed += 1;
+                s.check_ins = check_ins;
             });
             if pulled.needs_key {
                 // The team key was rotated: collect the new one (its enrolment call starts

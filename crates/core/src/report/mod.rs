@@ -5,11 +5,13 @@
 //! - `dashboard`: the last months' figures as series for charts;
 //! - `tables`: the partnership report of a period;
 //! - `suppress`: hides the small counts of a report that leaves the team;
-//! - `csv`: writes it as Swedish Excel opens it.
+//! - `csv`: writes it as Swedish Excel opens it;
+//! - `export`: the team's records themselves as rows for CSV, one kind a file.
 
 pub mod caseload;
 pub mod csv;
 pub mod dashboard;
+pub mod export;
 pub mod figures;
 pub mod period;
 pub mod suppress;
