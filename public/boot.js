@@ -35,6 +35,40 @@
       });
     }).catch(function () { /* No service worker (private mode): the app still runs online. */ });
   }
+  // Web Push for the check-in's alert, on a coordinator's phone (More → Alerts when the app
+  // is closed): asks for permission, subscribes with the server's key, tells the server where
+  // to push, and gives the service worker the alert's words in the app's language. Called
+  // from the tap itself (browsers ask for permission only then). Resolves to 'on', 'denied',
+  // 'unsupported' or 'failed'.
+  window.faltloggPush = function (token, title, body) {
+    if (!('PushManager' in window) || !('Notification' in window)) return Promise.resolve('unsupported');
+    const headers = { Authorization: 'Bearer ' + token, Accept: 'application/json' };
+    const b64 = function (buffer) {
+      return btoa(String.fromCharCode.apply(null, new Uint8Array(buffer)))
+        .replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+    };
+    const bytes = function (text) {
+      return Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), function (c) { return c.charCodeAt(0); });
+    };
+    return Notification.requestPermission().then(function (permission) {
+      if (permission !== 'granted') return 'denied';
+      return navigator.serviceWorker.ready.then(function (reg) {
+        reg.active.postMessage({ alert: { title: title, body: body } });
+        return fetch('/api/push/key', { headers: headers }).then(function (r) {
+          if (!r.ok) throw new Error('key');
+          return r.json();
+        }).then(function (key) {
+          return reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: bytes(key.key) });
+        }).then(function (sub) {
+          return fetch('/api/push/subscription', {
+            method: 'PUT',
+            headers: Object.assign({ 'Content-Type': 'application/json' }, headers),
+            body: JSON.stringify({ endpoint: sub.endpoint, p256dh: b64(sub.getKey('p256dh')), auth: b64(sub.getKey('auth')) })
+          });
+        }).then(function (r) { return r.ok ? 'on' : 'failed'; });
+      });
+    }).catch(function () { return 'failed'; });
+  };
   if (document.readyState === 'complete') register();
   else window.addEventListener('load', register, { once: true });
 })();

@@ -22,8 +22,37 @@ self.addEventListener('activate', function (event) {
   }).then(function () { return self.clients.claim(); }));
 });
 
+// The check-in's alert by Web Push. The words come from the app, in its language, when a
+// coordinator turns alerts on (boot.js), and are kept here; a push itself says only that a
+// check-in is overdue (crates/server/src/push.rs).
+const ALERT = 'faltlogg-alert';
+
 self.addEventListener('message', function (event) {
   if (event.data === 'skip-waiting') self.skipWaiting();
+  if (event.data && event.data.alert) {
+    event.waitUntil(caches.open(ALERT).then(function (cache) {
+      return cache.put('/alert-words', new Response(JSON.stringify(event.data.alert)));
+    }));
+  }
+});
+
+self.addEventListener('push', function (event) {
+  event.waitUntil(caches.open(ALERT).then(function (cache) {
+    return cache.match('/alert-words');
+  }).then(function (hit) { return hit ? hit.json() : {}; }).then(function (words) {
+    return self.registration.showNotification(words.title || 'Fältlogg', {
+      body: words.body || '', tag: 'check-in', renotify: true, requireInteraction: true,
+      icon: '/icons/icon-192.png'
+    });
+  }));
+});
+
+self.addEventListener('notificationclick', function (event) {
+  event.notification.close();
+  event.waitUntil(self.clients.matchAll({ type: 'window' }).then(function (open) {
+    if (open.length) return open[0].focus();
+    return self.clients.openWindow('/');
+  }));
 });
 
 self.addEventListener('fetch', function (event) {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Trunk post_build hook (see Trunk.toml); runs in the staging directory's parent with
 # TRUNK_STAGING_DIR set. Four steps, all from the built files, nothing written by hand:
-# 0. The wasm's imports get short names (scripts/short-imports.pl), and the integrity hashes follow.
+# 0. The wasm's imports get short names (scripts/short-imports.pl), and the integrity hashes
+#    follow; boot.js and sw.js lose their comments.
 # 1. Trunk's inline module loader goes into its own hashed file: the CSP allows no inline script.
 # 2. The service worker gets its precache list (every built file) and a version (their hash).
 # 3. Text and wasm assets get a brotli (q11) twin for the server to send as is.
@@ -25,6 +26,10 @@ for f in "$wasm_file" "$glue_file"; do
     exit 1
   fi
 done
+
+# 0b. boot.js and sw.js are copied as written (trunk minifies only what it bundles): their
+# whole-line comments and indentation stay in the source, not in what a phone downloads.
+perl -i -ne 'next if m{^\s*//}; s/^\s+//; print' boot.js sw.js
 
 # Trunk minifies the release build (Trunk.toml), so attributes may come without quotes.
 # 1. Inline loader → init-<hash>.js

@@ -127,22 +127,14 @@ async fn an_erased_person_is_gone_from_every_phone_and_the_server_and_retention_
     let (before, _) = scopes(&server.db_path()).await;
     assert_eq!(before.len(), 3, "a key for each person: {before:?}");
 
-    let coordinator = support::approved_phone(
+    let (coordinator, worker) = support::two_phones(
         &chromedriver,
-        &work.path().join("c"),
+        work.path(),
         &url,
-        ("admin", PASSWORD, "en"),
-        PASSPHRASE,
         &first,
-    )
-    .await;
-    let worker = support::approved_phone(
-        &chromedriver,
-        &work.path().join("w"),
-        &url,
+        (PASSWORD, "en"),
         ("ali", WORKER_PASSWORD, "sv"),
         PASSPHRASE,
-        &first,
     )
     .await;
 

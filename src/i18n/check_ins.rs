@@ -17,6 +17,14 @@ macro_rules! check_ins_messages {
         CheckInTooFar => "Högst 16 timmar framåt.", "At most 16 hours ahead.";
         CheckInOffline => "Ingen anslutning: incheckningen gick inte iväg. Säg till teamet på annat sätt.", "No connection: the check-in was not sent. Tell the team another way.";
         CheckInOverdueAlert => "En kollega ute ensam har inte checkat ut i tid. Se Idag.", "A colleague working alone has not checked out in time. See Today.";
+        PushHeading => "Larm när appen är stängd", "Alerts when the app is closed";
+        PushIntro => "Telefonen visar en notis när någon som är ute ensam inte har checkat ut i tid, även när appen är stängd. Notisen säger inte vem.", "This phone shows a notification when someone working alone has not checked out in time, even when the app is closed. The notification does not say who.";
+        PushTurnOn => "Slå på larm på den här telefonen", "Turn on alerts on this phone";
+        PushOn => "Larm är på för den här telefonen.", "Alerts are on for this phone.";
+        PushDenied => "Telefonen tillåter inte notiser från appen. Ändra det i webbläsarens inställningar.", "The phone does not allow notifications from the app. Change that in the browser's settings.";
+        PushUnsupported => "Den här webbläsaren kan inte larma när appen är stängd. Larmet i appen fungerar ändå.", "This browser cannot alert while the app is closed. The alert in the app still works.";
+        PushFailed => "Larm kunde inte slås på. Larmet i appen fungerar ändå.", "Alerts could not be turned on. The alert in the app still works.";
+        PushTitle => "Fältlogg: ute ensam", "Fältlogg: working alone";
         OwnCheckInOverdue => "Din tid ute ensam har gått ut. Checka ut eller checka in till senare.", "Your time working alone has passed. Check out, or check in until later.";
     ] $($rest)* } };
 }

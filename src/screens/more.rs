@@ -48,6 +48,7 @@ pub fn More() -> impl IntoView {
 /// dashboard, the partnership report and the records as CSV for coordinators.
 #[component]
 fn TeamWork() -> impl IntoView {
+    let form = use_form();
     let link = |to: &str, msg, id| Block::Link(to.into(), msg, id, false);
     let mut blocks = vec![
         Block::Heading(Msg::TeamWorkHeading),
@@ -59,8 +60,39 @@ fn TeamWork() -> impl IntoView {
             link(Screen::REPORT, Msg::ReportTitle, "report-link"),
         ]);
         blocks.extend(super::export::export_blocks());
+        blocks.extend(push_blocks(form));
     }
-    render(use_form(), blocks)
+    render(form, blocks)
+}
+
+/// Web Push for the check-in's alert (coordinators): a button that turns it on for this phone,
+/// and how that went.
+fn push_blocks(form: FormState) -> Vec<Block> {
+    let i18n = use_i18n();
+    let ctx = use_app();
+    let said = RwSignal::new(None);
+    let turn_on = move |form: FormState| {
+        // Asked in the tap itself: browsers ask for permission only then.
+        let title = i18n.t(Msg::PushTitle);
+        let promise = state::turn_on_push(ctx, title, i18n.t(Msg::CheckInOverdueAlert));
+        form.run(async move {
+            match state::push_turned_on(promise).await {
+                Msg::PushOn => said.set(Some(Msg::PushOn)),
+                problem => return Err(problem),
+            }
+            Ok(())
+        });
+    };
+    vec![
+        Block::Heading(Msg::PushHeading),
+        Block::Para(i18n.t(Msg::PushIntro).into(), ""),
+        Block::Banner(said.into(), false),
+        Block::Banner(form.problem.into(), true),
+        Block::Button(
+            Button::new("push-on", i18n.t(Msg::PushTurnOn), "secondary", turn_on),
+            None,
+        ),
+    ]
 }
 
 /// Whether this phone has sent everything, when it last did, and a button to sync now.

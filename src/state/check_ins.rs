@@ -4,6 +4,7 @@
 //! The server knows only the device and the deadline, never where or with whom.
 
 use faltlogg_core::api::{CheckIn, CheckInRequest};
+use wasm_bindgen::JsCast;
 
 use super::errors::api_msg;
 use super::AppCtx;
@@ -36,4 +37,37 @@ pub async fn check_in(ctx: AppCtx, until_ms: Option<i64>) -> Result<(), Msg> {
 /// Whether a check-in has gone overdue: the server said so, or its time has passed since.
 pub fn is_overdue(c: &CheckIn, now_ms: i64) -> bool {
     c.overdue || c.until_ms <= now_ms
+}
+
+/// Turns on Web Push for the check-in's alert on this phone: boot.js's `faltloggPush` asks the
+/// browser for permission, subscribes with the server's key and tells the server, given the
+/// session's token and the alert's words. Called from the tap itself, since browsers ask for
+/// permission only then; the promise says how it went ([`push_turned_on`]).
+pub fn turn_on_push(ctx: AppCtx, title: &str, body: &str) -> Option<js_sys::Promise> {
+    let token = ctx.contents()?.token;
+    let push = js_sys::Reflect::get(&leptos::prelude::window(), &"faltloggPush".into()).ok()?;
+    push.dyn_ref::<js_sys::Function>()?
+        .call3(
+            &wasm_bindgen::JsValue::NULL,
+            &token.into(),
+            &title.into(),
+            &body.into(),
+        )
+        .ok()?
+        .dyn_into()
+        .ok()
+}
+
+/// How turning on Web Push went, in words.
+pub async fn push_turned_on(promise: Option<js_sys::Promise>) -> Msg {
+    let Some(promise) = promise else {
+        return Msg::PushUnsupported;
+    };
+    let said = wasm_bindgen_futures::JsFuture::from(promise).await;
+    match said.ok().and_then(|v| v.as_string()).as_deref() {
+        Some("on") => Msg::PushOn,
+        Some("denied") => Msg::PushDenied,
+        Some("unsupported") => Msg::PushUnsupported,
+        _ => Msg::PushFailed,
+    }
 }

@@ -21,7 +21,7 @@ mod session;
 mod syncing;
 mod team;
 
-pub use check_ins::{check_in, is_overdue};
+pub use check_ins::{check_in, is_overdue, push_turned_on, turn_on_push};
 pub use drafts::{clear as clear_draft, load as load_draft, save as save_draft};
 pub use enrol::{approve_device, confirm_pairing, ensure_enrolled, revoke_device, team_devices};
 pub use erasure::{erasure, may_erase};

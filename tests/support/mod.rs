@@ -131,6 +131,20 @@ impl Server {
             .spawn()
             .unwrap();
         wait_for_port(port, "the server").await;
+        // Listening is not serving yet: the server binds its port, then makes the first team
+        // (which `add_worker` needs), then answers. Its health says it answers.
+        let start = Instant::now();
+        let health = format!("http://127.0.0.1:{port}/api/health");
+        while !reqwest::get(&health)
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            assert!(
+                start.elapsed() < WAIT,
+                "the server did not answer on {port}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
         Server {
             child: Some(child),
             port,
@@ -753,6 +767,25 @@ pub async fn approved_phone(
         )
         .await;
     phone
+}
+
+/// The admin's phone and a worker's, side by side in profiles `c` and `w` under `dir`, each
+/// approved by `by`: `(password, language)` of the admin, `(username, password, language)` of
+/// the worker.
+pub async fn two_phones(
+    chromedriver: &Chromedriver,
+    dir: &Path,
+    url: &str,
+    by: &Device,
+    (admin_password, admin_lang): (&str, &str),
+    worker: (&str, &str, &str),
+    passphrase: &str,
+) -> (Browser, Browser) {
+    let admin = ("admin", admin_password, admin_lang);
+    let coordinator =
+        approved_phone(chromedriver, &dir.join("c"), url, admin, passphrase, by).await;
+    let worker = approved_phone(chromedriver, &dir.join("w"), url, worker, passphrase, by).await;
+    (coordinator, worker)
 }
 
 /// One Chromium profile driven through chromedriver.

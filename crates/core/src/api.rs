@@ -26,6 +26,9 @@
 //! | PUT | /api/check-in | approved device | [`CheckInRequest`] → `204` (starts or moves this device's) |
 //! | DELETE | /api/check-in | approved device | → `204` (checks this device out) |
 //! | GET | /api/check-ins | approved device | → [`CheckInList`] (the team's) |
+//! | GET | /api/push/key | approved device | → [`PushKey`] |
+//! | PUT | /api/push/subscription | coordinator device | [`PushSubscription`] → `204` |
+//! | DELETE | /api/push/subscription | approved device | → `204` |
 //!
 //! Every error the API itself produces is a 4xx or 5xx with an [`ErrorBody`] body (a wrong
 //! HTTP method gets axum's bare 405).
@@ -338,6 +341,35 @@ pub struct CheckInRequest {
 impl CheckInRequest {
     /// How far ahead a check-in may end: a long evening shift, not an open-ended absence.
     pub const LONGEST_MS: i64 = 16 * 3_600_000;
+}
+
+/// The server's key for Web Push (VAPID, RFC 8292): an uncompressed P-256 point, which a
+/// browser takes as `applicationServerKey` when it subscribes, so that its push service
+/// accepts pushes from this server alone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushKey {
+    #[serde(with = "crate::b64")]
+    pub key: Vec<u8>,
+}
+
+/// Where a coordinator's browser takes pushes (RFC 8030), as `PushManager.subscribe` gives
+/// it: the push service's address for this browser, and the browser's keys that what is
+/// sent there is encrypted to (RFC 8291). The push service sees when a push comes, never
+/// what it says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushSubscription {
+    pub endpoint: String,
+    /// The browser's P-256 key, an uncompressed point (65 bytes).
+    #[serde(with = "crate::b64")]
+    pub p256dh: Vec<u8>,
+    /// The browser's authentication secret (16 bytes).
+    #[serde(with = "crate::b64")]
+    pub auth: Vec<u8>,
+}
+
+impl PushSubscription {
+    /// The longest endpoint taken: push services' addresses are a few hundred characters.
+    pub const MAX_ENDPOINT: usize = 2048;
 }
 
 /// One of the team's open check-ins. `overdue` is the server's word on it: its time has

@@ -439,6 +439,20 @@ impl Fold {
     }
 }
 
+/// For tests that write a history in order.
+#[cfg(test)]
+impl Fold {
+    /// Applies `change` as `device`'s, stamped a millisecond after the latest change folded
+    /// in (and after 1 s from the epoch).
+    pub(crate) fn apply_next(&mut self, device: Uuid, change: Change) {
+        let hlc = Hlc {
+            wall_ms: self.max_hlc.wall_ms.max(1_000) + 1,
+            counter: 0,
+        };
+        self.apply(Stamp { hlc, device }, change);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,6 +19,8 @@ pub struct Config {
     /// example `X-Forwarded-For`); the per-address sign-in limit counts by it. Unset, the
     /// TCP peer counts, and any such header is ignored: a client could write anything there.
     pub client_ip_header: Option<HeaderName>,
+    /// Web Push for the check-in's alert: which push services, how often.
+    pub push: crate::push::PushConfig,
 }
 
 impl Config {
@@ -30,6 +32,7 @@ impl Config {
             timeouts: Timeouts::default(),
             sign_in_limits: SignInLimits::default(),
             client_ip_header: None,
+            push: Default::default(),
         }
     }
 }

@@ -109,7 +109,7 @@ impl From<StoreError> for HttpError {
                 "this session already has a device",
             ),
             // The operator's commands only; no route makes these.
-            e @ (StoreError::Exists | StoreError::NotFound) => {
+            e @ (StoreError::Exists | StoreError::NotFound | StoreError::Unusable(_)) => {
                 HttpError::internal("unexpected store error", &e)
             }
             StoreError::StateChanged => HttpError::new(

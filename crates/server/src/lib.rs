@@ -13,6 +13,7 @@ pub mod db;
 mod edge;
 pub mod error;
 pub mod passwords;
+pub mod push;
 mod routes;
 mod static_files;
 pub mod throttle;
@@ -37,6 +38,8 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub config: Arc<Config>,
     pub throttle: Arc<throttle::Throttle>,
+    /// Web Push, made on first use: its key is in the database.
+    pub pusher: push::SharedPusher,
 }
 
 impl AppState {
@@ -45,7 +48,15 @@ impl AppState {
             store,
             throttle: Arc::new(throttle::Throttle::new(config.sign_in_limits)),
             config: Arc::new(config),
+            pusher: Default::default(),
         }
+    }
+
+    /// The server's side of Web Push, its key made and kept on first use.
+    pub async fn pusher(&self) -> db::StoreResult<&push::Pusher> {
+        self.pusher
+            .get_or_try_init(|| push::Pusher::load(self.store.as_ref()))
+            .await
     }
 }
 
@@ -107,6 +118,8 @@ pub async fn serve(
     use hyper_util::service::TowerToHyperService;
 
     let header_timeout = state.config.timeouts.header;
+    // Pushes overdue check-ins for as long as the server serves.
+    let pushing = tokio::spawn(push::run(state.clone()));
     let app = app(state);
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
@@ -144,6 +157,7 @@ pub async fn serve(
         });
     }
     drop(listener);
+    pushing.abort();
     graceful.shutdown().await;
     Ok(())
 }

@@ -49,6 +49,16 @@ struct Args {
     /// Sign-in attempts from one address per 15 minutes, on any account.
     #[arg(long, env = "FALTLOGG_SIGNIN_PER_ADDRESS", default_value_t = 50)]
     sign_in_attempts_per_address: u32,
+    /// The push services the server may post Web Push to, comma-separated origins (`*.`
+    /// before a host for its subdomains). Empty: no Web Push.
+    #[arg(long, env = "FALTLOGG_PUSH_SERVICES", default_value = faltlogg_server::push::PushConfig::DEFAULT_SERVICES, value_delimiter = ',')]
+    push_services: Vec<String>,
+    /// The operator's address for push services to write to (`mailto:…` or `https://…`).
+    #[arg(long, env = "FALTLOGG_PUSH_CONTACT")]
+    push_contact: Option<String>,
+    /// How often, in seconds, the server looks for check-ins gone overdue to push.
+    #[arg(long, env = "FALTLOGG_PUSH_EVERY_SECONDS", default_value_t = 10)]
+    push_every_seconds: u64,
 }
 
 #[derive(clap::Subcommand)]
@@ -177,6 +187,15 @@ async fn run(args: Args) -> Result<(), String> {
                 per_account: args.sign_in_attempts_per_account,
                 per_address: args.sign_in_attempts_per_address,
                 ..Default::default()
+            },
+            push: faltlogg_server::push::PushConfig {
+                services: args
+                    .push_services
+                    .into_iter()
+                    .filter(|s| !s.is_empty())
+                    .collect(),
+                every: std::time::Duration::from_secs(args.push_every_seconds.max(1)),
+                contact: args.push_contact,
             },
             ..Config::new(args.dist_dir)
         },

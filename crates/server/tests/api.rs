@@ -1186,14 +1186,18 @@ async fn a_check_in_holds_only_who_and_until_when_goes_overdue_by_itself_and_end
         open[0].started_ms <= now + 1_000,
         "the start stays the first one"
     );
-    // The stored row holds the device and the times, and nothing else.
+    // The stored row holds the device, the times and whether the coordinators were pushed,
+    // and nothing else.
     let mut db = server.db().await;
     let columns: Vec<String> =
         sqlx::query_scalar("SELECT name FROM pragma_table_info('check_ins')")
             .fetch_all(&mut db)
             .await
             .unwrap();
-    assert_eq!(columns, ["device_id", "team_id", "started_at", "until_at"]);
+    assert_eq!(
+        columns,
+        ["device_id", "team_id", "started_at", "until_at", "alerted"]
+    );
     // Checked out: gone; checking out again is no error.
     for _ in 0..2 {
         let response = server
@@ -1206,4 +1210,222 @@ async fn a_check_in_holds_only_who_and_until_when_goes_overdue_by_itself_and_end
         assert_eq!(response.status(), StatusCode::NO_CONTENT);
     }
     assert!(list().await.is_empty());
+}
+
+/// A push as the push service got it: its path, headers and body.
+type Push = (String, reqwest::header::HeaderMap, Vec<u8>);
+type Pushes = std::sync::Arc<std::sync::Mutex<Vec<Push>>>;
+
+/// A push service of the test's own on a free port, standing in for Google's or Mozilla's
+/// (which this machine cannot reach): it keeps every push it gets and answers `status`.
+struct PushService {
+    url: String,
+    pushes: Pushes,
+    status: std::sync::Arc<std::sync::atomic::AtomicU16>,
+}
+
+impl PushService {
+    async fn start() -> PushService {
+        use axum::extract::{Request, State};
+        type Shared = (Pushes, std::sync::Arc<std::sync::atomic::AtomicU16>);
+        let pushes = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let status = std::sync::Arc::new(std::sync::atomic::AtomicU16::new(201));
+        let take = |State((pushes, status)): State<Shared>, request: Request| async move {
+            let path = request.uri().path().to_string();
+            let headers = request.headers().clone();
+            let body = axum::body::to_bytes(request.into_body(), 1 << 16)
+                .await
+                .unwrap()
+                .to_vec();
+            pushes.lock().unwrap().push((path, headers, body));
+            axum::http::StatusCode::from_u16(status.load(std::sync::atomic::Ordering::SeqCst))
+                .unwrap()
+        };
+        let app = axum::Router::new()
+            .fallback(take)
+            .with_state((pushes.clone(), status.clone()));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        PushService {
+            url,
+            pushes,
+            status,
+        }
+    }
+
+    fn count(&self) -> usize {
+        self.pushes.lock().unwrap().len()
+    }
+
+    /// Waits up to five seconds for the `n`th push.
+    async fn wait_for(&self, n: usize) {
+        for _ in 0..50 {
+            if self.count() >= n {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("push {n} did not come; {} came", self.count());
+    }
+}
+
+#[tokio::test]
+async fn an_overdue_check_in_is_pushed_once_to_each_coordinator_browser_encrypted_and_signed() {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+    use base64::Engine as _;
+    use p256::ecdsa::signature::Verifier as _;
+    use p256::elliptic_curve::sec1::ToEncodedPoint as _;
+
+    let service = PushService::start().await;
+    let services = vec![service.url.clone()];
+    let server = TestServer::start_with(|config| {
+        config.push.services = services;
+        config.push.every = std::time::Duration::from_millis(200);
+    })
+    .await;
+    let first = server.device().await;
+    found_team(&server, &first).await;
+
+    // The server's key, and the coordinator's browser subscribing with it.
+    let key: PushKey = server
+        .get(&first, "/api/push/key")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(key.key.len(), 65, "an uncompressed P-256 point");
+    let vapid = p256::ecdsa::VerifyingKey::from_sec1_bytes(&key.key).unwrap();
+    let browser = p256::SecretKey::random(&mut OsRng);
+    let auth = [7u8; 16];
+    let subscription = |endpoint: String| PushSubscription {
+        endpoint,
+        p256dh: browser
+            .public_key()
+            .to_encoded_point(false)
+            .as_bytes()
+            .to_vec(),
+        auth: auth.to_vec(),
+    };
+    let subscribe = |body: PushSubscription| {
+        let request = server
+            .http
+            .put(format!("{}/api/push/subscription", server.url))
+            .bearer_auth(&first.token)
+            .json(&body)
+            .send();
+        async move { request.await.unwrap() }
+    };
+    // An endpoint off the push services, or keys that are not keys: refused, nothing kept.
+    let elsewhere = subscription("http://127.0.0.1:1/internal".into());
+    let mut bad_key = subscription(format!("{}/push/a", service.url));
+    bad_key.p256dh[10] ^= 0xff;
+    let mut short_auth = subscription(format!("{}/push/a", service.url));
+    short_auth.auth.pop();
+    for bad in [elsewhere, bad_key, short_auth] {
+        let (status, error) = error_of(subscribe(bad).await).await;
+        assert_eq!(
+            (status, error.error),
+            (StatusCode::BAD_REQUEST, ErrorCode::MalformedRequest)
+        );
+    }
+    let endpoint = format!("{}/push/coordinator", service.url);
+    assert_eq!(
+        subscribe(subscription(endpoint.clone())).await.status(),
+        StatusCode::NO_CONTENT
+    );
+
+    // A check-in that ends in a moment, with no check-out: one push.
+    let check_in = |until_ms: i64| {
+        let request = server
+            .http
+            .put(format!("{}/api/check-in", server.url))
+            .bearer_auth(&first.token)
+            .json(&json!({ "until_ms": until_ms }))
+            .send();
+        async move { request.await.unwrap() }
+    };
+    let until = faltlogg_server::now_ms() + 800;
+    assert_eq!(check_in(until).await.status(), StatusCode::NO_CONTENT);
+    service.wait_for(1).await;
+    assert!(
+        faltlogg_server::now_ms() >= until,
+        "not pushed before the end"
+    );
+    let (path, headers, body) = service.pushes.lock().unwrap()[0].clone();
+    assert_eq!(path, "/push/coordinator");
+    assert_eq!(headers["content-encoding"], "aes128gcm");
+    assert!(headers.contains_key("ttl"));
+    // It says only that a check-in is overdue, readable by the browser's key alone.
+    let plain = web_push_native::decrypt(
+        body.clone(),
+        &browser,
+        &web_push_native::Auth::clone_from_slice(&auth),
+    )
+    .unwrap();
+    assert_eq!(plain, faltlogg_server::push::PAYLOAD);
+    let other = p256::SecretKey::random(&mut OsRng);
+    assert!(web_push_native::decrypt(
+        body,
+        &other,
+        &web_push_native::Auth::clone_from_slice(&auth)
+    )
+    .is_err());
+    // Signed by the server's key for the push service's origin (VAPID).
+    let authorization = headers["authorization"].to_str().unwrap();
+    let (token, k) = authorization
+        .strip_prefix("vapid t=")
+        .and_then(|rest| rest.split_once(", k="))
+        .expect("vapid t=…, k=…");
+    assert_eq!(B64.decode(k).unwrap(), key.key);
+    let parts: Vec<&str> = token.split('.').collect();
+    assert_eq!(parts.len(), 3);
+    let header: serde_json::Value = serde_json::from_slice(&B64.decode(parts[0]).unwrap()).unwrap();
+    assert_eq!(header["alg"], "ES256");
+    let claims: serde_json::Value = serde_json::from_slice(&B64.decode(parts[1]).unwrap()).unwrap();
+    assert_eq!(claims["aud"], service.url.as_str());
+    let exp = claims["exp"].as_i64().unwrap();
+    let now_s = faltlogg_server::now_ms() / 1000;
+    assert!(exp > now_s && exp <= now_s + 24 * 3600, "{exp}");
+    let signature = p256::ecdsa::Signature::from_slice(&B64.decode(parts[2]).unwrap()).unwrap();
+    vapid
+        .verify(format!("{}.{}", parts[0], parts[1]).as_bytes(), &signature)
+        .expect("the server's signature");
+
+    // Once: later looks push nothing more.
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    assert_eq!(service.count(), 1);
+
+    // Moved to a new end, it is pushed again when that passes; the browser has unsubscribed
+    // meanwhile (410), so the server forgets the subscription.
+    service
+        .status
+        .store(410, std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(
+        check_in(faltlogg_server::now_ms() + 500).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    service.wait_for(2).await;
+    let mut db = server.db().await;
+    let mut left = 1;
+    for _ in 0..20 {
+        left = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM push_subscriptions")
+            .fetch_one(&mut db)
+            .await
+            .unwrap();
+        if left == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(left, 0, "a subscription the browser gave up is forgotten");
+    // Turned off from the phone: also when there is nothing to turn off.
+    let response = server
+        .http
+        .delete(format!("{}/api/push/subscription", server.url))
+        .bearer_auth(&first.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
 }

@@ -65,6 +65,24 @@ async fn revoke(server: &TestServer, device: &Device) {
         .unwrap();
 }
 
+/// A browser's push subscription on Google's push service, with fresh keys.
+fn push_subscription(_: &mut Caller, _: &Context) -> Option<serde_json::Value> {
+    use p256::elliptic_curve::sec1::ToEncodedPoint as _;
+    let browser = p256::SecretKey::random(&mut OsRng);
+    Some(
+        serde_json::to_value(PushSubscription {
+            endpoint: "https://fcm.googleapis.com/fcm/send/a-test".into(),
+            p256dh: browser
+                .public_key()
+                .to_encoded_point(false)
+                .as_bytes()
+                .to_vec(),
+            auth: vec![1; 16],
+        })
+        .unwrap(),
+    )
+}
+
 fn push_own(caller: &mut Caller, context: &Context) -> Option<serde_json::Value> {
     let key = if caller.name == "other team" {
         &context.team_b_key
@@ -370,6 +388,36 @@ async fn every_endpoint_refuses_every_caller_it_should_and_teams_stay_apart() {
         Row {
             method: Method::DELETE,
             path: "/api/check-in".into(),
+            body: nothing,
+            expected: own_check_in,
+            spare: false,
+        },
+        Row {
+            method: Method::GET,
+            path: "/api/push/key".into(),
+            body: nothing,
+            expected: [expired, expired, ok, not_approved, gone, ok, ok],
+            spare: false,
+        },
+        // A browser's push subscription: coordinators' approved devices only.
+        Row {
+            method: Method::PUT,
+            path: "/api/push/subscription".into(),
+            body: push_subscription,
+            expected: [
+                expired,
+                expired,
+                (204, None),
+                (403, Some(Forbidden)),
+                (403, Some(Forbidden)),
+                (403, Some(Forbidden)),
+                (204, None),
+            ],
+            spare: false,
+        },
+        Row {
+            method: Method::DELETE,
+            path: "/api/push/subscription".into(),
             body: nothing,
             expected: own_check_in,
             spare: false,

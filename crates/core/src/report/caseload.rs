@@ -171,9 +171,7 @@ pub fn caseload(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::change::Stamp;
     use crate::fold::create;
-    use crate::hlc::Hlc;
     use crate::record::contact::ContactKind;
     use crate::record::person::Consent;
     use crate::record::support_offer::Category;
@@ -227,29 +225,16 @@ mod tests {
     /// Ali's phone records persons 1 and 2, Bea's person 3; group Norr holds 1 and 3.
     fn team() -> Fold {
         let mut fold = Fold::default();
-        let mut n = 0;
-        let mut add = |fold: &mut Fold, device: Uuid, change| {
-            n += 1;
-            let hlc = Hlc {
-                wall_ms: 1_000 + n,
-                counter: 0,
-            };
-            fold.apply(Stamp { hlc, device }, change);
-        };
         let norr = Group {
             id: Uuid::from_u128(0x900),
             alias: "Norr".into(),
             area: "Väst".into(),
             note: String::new(),
         };
-        add(&mut fold, ALI, create(&norr));
-        add(&mut fold, ALI, create(&person(1, "Väst", &[norr.id], true)));
-        add(&mut fold, ALI, create(&person(2, "Öster", &[], false)));
-        add(
-            &mut fold,
-            BEA,
-            create(&person(3, "väst ", &[norr.id], false)),
-        );
+        fold.apply_next(ALI, create(&norr));
+        fold.apply_next(ALI, create(&person(1, "Väst", &[norr.id], true)));
+        fold.apply_next(ALI, create(&person(2, "Öster", &[], false)));
+        fold.apply_next(BEA, create(&person(3, "väst ", &[norr.id], false)));
         // Person 1 was met yesterday; person 2 forty days ago; person 3 never.
         for (id, at, met) in [(0x10, -1, 1), (0x11, -40, 2)] {
             let mut c = Contact::simple(
@@ -260,7 +245,7 @@ mod tests {
                 "",
             );
             c.persons = vec![Uuid::from_u128(met)];
-            add(&mut fold, ALI, create(&c));
+            fold.apply_next(ALI, create(&c));
         }
         for (id, person, status) in [
             (0x20, 1, Status::Accepted),
@@ -280,7 +265,7 @@ mod tests {
                 end_reason: String::new(),
                 note: String::new(),
             };
-            add(&mut fold, ALI, create(&offer));
+            fold.apply_next(ALI, create(&offer));
         }
         use follow_up::Status::*;
         for f in [
@@ -290,7 +275,7 @@ mod tests {
             follow_up(0x33, 2, 7, "Ali", Planned),
             follow_up(0x34, 1, -5, "Ali", Done),
         ] {
-            add(&mut fold, ALI, create(&f));
+            fold.apply_next(ALI, create(&f));
         }
         fold
     }

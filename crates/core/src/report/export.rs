@@ -212,9 +212,7 @@ impl Coded for Kind {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::change::Stamp;
     use crate::fold::create;
-    use crate::hlc::Hlc;
     use crate::record::contact::{Contact, ContactKind, Message};
     use crate::record::follow_up::FollowUp;
     use crate::record::group::Group;
@@ -254,29 +252,20 @@ mod tests {
     fn team() -> Fold {
         let device = Uuid::from_u128(0xd);
         let mut fold = Fold::default();
-        let mut n = 0;
-        let mut add = |fold: &mut Fold, change| {
-            n += 1;
-            let hlc = Hlc {
-                wall_ms: 1_000 + n,
-                counter: 0,
-            };
-            fold.apply(Stamp { hlc, device }, change);
-        };
         let norr = Group {
             id: Uuid::from_u128(0x900),
             alias: "Norr; Söder".into(),
             area: "Väst".into(),
             note: String::new(),
         };
-        add(&mut fold, create(&norr));
+        fold.apply_next(device, create(&norr));
         for (id, alias, note) in [
             (1, "Åsa", "Sa \"hej\"\noch gick"),
             (2, "Örjan", "=1+1"),
             (3, "Gömd", ""),
         ] {
-            add(
-                &mut fold,
+            fold.apply_next(
+                device,
                 create(&Person {
                     id: Uuid::from_u128(id),
                     alias: alias.into(),
@@ -294,7 +283,7 @@ mod tests {
             );
         }
         let hidden = fold.archive(Kind::Person, Uuid::from_u128(3), true, device);
-        add(&mut fold, hidden);
+        fold.apply_next(device, hidden);
         let mut met = Contact::simple(
             Uuid::from_u128(0x10),
             1_796_245_200_000,
@@ -304,9 +293,9 @@ mod tests {
         );
         met.persons = vec![Uuid::from_u128(1), Uuid::from_u128(2)];
         met.message = Message::Delivered;
-        add(&mut fold, create(&met));
-        add(
-            &mut fold,
+        fold.apply_next(device, create(&met));
+        fold.apply_next(
+            device,
             create(&SupportOffer {
                 id: Uuid::from_u128(0x20),
                 person: Some(Uuid::from_u128(1)),
@@ -321,8 +310,8 @@ mod tests {
                 note: String::new(),
             }),
         );
-        add(
-            &mut fold,
+        fold.apply_next(
+            device,
             create(&FollowUp {
                 id: Uuid::from_u128(0x30),
                 person: Some(Uuid::from_u128(2)),

@@ -5,8 +5,8 @@ pub mod sqlite;
 
 use async_trait::async_trait;
 use faltlogg_core::api::{
-    Admission, AuditEvent, AuditKind, CheckIn, DeviceGrant, DeviceInfo, DeviceStatus, Revocation,
-    Role, SealedTeamKey, TeamSettings, UserInfo,
+    Admission, AuditEvent, AuditKind, CheckIn, DeviceGrant, DeviceInfo, DeviceStatus,
+    PushSubscription, Revocation, Role, SealedTeamKey, TeamSettings, UserInfo,
 };
 use faltlogg_core::crypto::device::DevicePublicKeys;
 use faltlogg_core::crypto::identity::{Sig, TeamIdentityKey};
@@ -27,6 +27,9 @@ pub enum StoreError {
     Exists,
     /// No such account or team.
     NotFound,
+    /// Something the server keeps or needs cannot be used (its Web Push key, the client
+    /// that posts pushes).
+    Unusable(&'static str),
     Database(sqlx::Error),
 }
 
@@ -38,6 +41,7 @@ impl std::fmt::Display for StoreError {
             StoreError::AlreadyEnrolled => f.write_str("the session has another device"),
             StoreError::Exists => f.write_str("the name is taken"),
             StoreError::NotFound => f.write_str("no such account or team"),
+            StoreError::Unusable(what) => write!(f, "{what} cannot be used"),
             StoreError::Database(e) => write!(f, "database: {e}"),
         }
     }
@@ -218,6 +222,29 @@ pub trait Store: Send + Sync + 'static {
     /// The open check-ins of the team's approved devices, soonest end first, each overdue
     /// if its end is before `now_ms`.
     async fn team_check_ins(&self, team: Uuid, now_ms: i64) -> StoreResult<Vec<CheckIn>>;
+
+    /// Marks every check-in whose end is before `now_ms` and whose coordinators were not yet
+    /// pushed as pushed, in one statement, and gives each one's team: so each overdue
+    /// check-in is pushed once, even with two senders.
+    async fn take_overdue_check_ins(&self, now_ms: i64) -> StoreResult<Vec<Uuid>>;
+
+    /// Keeps where `device`'s browser takes pushes, replacing what it had.
+    async fn set_push_subscription(
+        &self,
+        team: Uuid,
+        device: Uuid,
+        subscription: &PushSubscription,
+        now_ms: i64,
+    ) -> StoreResult<()>;
+    /// Forgets `device`'s push subscription, if it has one.
+    async fn end_push_subscription(&self, device: Uuid) -> StoreResult<()>;
+    /// The push subscriptions of the team's approved coordinator devices, by device.
+    async fn coordinator_push_subscriptions(
+        &self,
+        team: Uuid,
+    ) -> StoreResult<Vec<(Uuid, PushSubscription)>>;
+    /// The server's secret `name`: the one kept, or, the first time, `fresh`, now kept.
+    async fn server_secret(&self, name: &str, fresh: Vec<u8>) -> StoreResult<Vec<u8>>;
 
     async fn record_event(&self, event: &NewAuditEvent) -> StoreResult<()>;
     /// Up to `limit` of the team's events older than `before` (an event id), newest first.

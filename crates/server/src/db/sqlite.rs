@@ -242,7 +242,7 @@ impl Store for SqliteStore {
         let _w = self.write.lock().await;
         sqlx::query(
             "INSERT INTO check_ins (device_id, team_id, started_at, until_at) VALUES (?, ?, ?, ?) \
-             ON CONFLICT (device_id) DO UPDATE SET until_at = excluded.until_at",
+             ON CONFLICT (device_id) DO UPDATE SET until_at = excluded.until_at, alerted = 0",
         )
         .bind(device.to_string())
         .bind(team.to_string())
@@ -283,6 +283,93 @@ impl Store for SqliteStore {
                 })
             })
             .collect()
+    }
+
+    async fn take_overdue_check_ins(&self, now_ms: i64) -> StoreResult<Vec<Uuid>> {
+        let _w = self.write.lock().await;
+        let rows = sqlx::query(
+            "UPDATE check_ins SET alerted = 1 WHERE alerted = 0 AND until_at < ? \
+             RETURNING team_id",
+        )
+        .bind(now_ms)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| uuid(r, "team_id")).collect()
+    }
+
+    async fn set_push_subscription(
+        &self,
+        team: Uuid,
+        device: Uuid,
+        subscription: &PushSubscription,
+        now_ms: i64,
+    ) -> StoreResult<()> {
+        let _w = self.write.lock().await;
+        sqlx::query(
+            "INSERT INTO push_subscriptions (device_id, team_id, endpoint, p256dh, auth, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (device_id) DO UPDATE SET \
+             endpoint = excluded.endpoint, p256dh = excluded.p256dh, auth = excluded.auth, \
+             created_at = excluded.created_at",
+        )
+        .bind(device.to_string())
+        .bind(team.to_string())
+        .bind(&subscription.endpoint)
+        .bind(&subscription.p256dh)
+        .bind(&subscription.auth)
+        .bind(now_ms)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn end_push_subscription(&self, device: Uuid) -> StoreResult<()> {
+        let _w = self.write.lock().await;
+        sqlx::query("DELETE FROM push_subscriptions WHERE device_id = ?")
+            .bind(device.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn coordinator_push_subscriptions(
+        &self,
+        team: Uuid,
+    ) -> StoreResult<Vec<(Uuid, PushSubscription)>> {
+        let rows = sqlx::query(
+            "SELECT p.device_id, p.endpoint, p.p256dh, p.auth FROM push_subscriptions p \
+             JOIN devices d ON d.id = p.device_id JOIN users u ON u.id = d.user_id \
+             WHERE p.team_id = ? AND d.status = 'approved' AND u.role = 'coordinator' \
+             AND u.disabled_at IS NULL",
+        )
+        .bind(team.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    uuid(r, "device_id")?,
+                    PushSubscription {
+                        endpoint: r.try_get("endpoint")?,
+                        p256dh: r.try_get("p256dh")?,
+                        auth: r.try_get("auth")?,
+                    },
+                ))
+            })
+            .collect()
+    }
+
+    async fn server_secret(&self, name: &str, fresh: Vec<u8>) -> StoreResult<Vec<u8>> {
+        let _w = self.write.lock().await;
+        sqlx::query("INSERT INTO server_keys (name, secret) VALUES (?, ?) ON CONFLICT DO NOTHING")
+            .bind(name)
+            .bind(fresh)
+            .execute(&self.pool)
+            .await?;
+        let row = sqlx::query("SELECT secret FROM server_keys WHERE name = ?")
+            .bind(name)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get("secret")?)
     }
 
     async fn record_event(&self, event: &NewAuditEvent) -> StoreResult<()> {

@@ -3,6 +3,7 @@
 mod check_ins;
 mod devices;
 mod envelopes;
+mod push;
 mod session;
 mod team;
 
@@ -30,6 +31,8 @@ pub fn api() -> Router<AppState> {
         .route("/envelopes", post(envelopes::push).get(envelopes::pull))
         .route("/check-in", put(check_ins::set).delete(check_ins::end))
         .route("/check-ins", get(check_ins::list))
+        .route("/push/key", get(push::key))
+        .route("/push/subscription", put(push::set).delete(push::end))
         .fallback(no_such_endpoint)
 }
 
