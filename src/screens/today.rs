@@ -95,7 +95,9 @@ pub fn Today() -> impl IntoView {
 fn check_in_blocks(ctx: AppCtx, form: FormState) -> Vec<Block> {
     let i18n = use_i18n();
     let me = ctx.device_id();
-    let team = Signal::derive(move || {
+    // Memos, not derived signals: the sync state changes with every save and sync, and the
+    // list and the button are drawn again only when what they show changes.
+    let team = card_memo(Box::new(move || {
         let now = now_ms();
         ctx.sync().with(|s| {
             s.check_ins
@@ -111,8 +113,8 @@ fn check_in_blocks(ctx: AppCtx, form: FormState) -> Vec<Block> {
                 })
                 .collect()
         })
-    });
-    let out = Signal::derive(move || {
+    }));
+    let out = Memo::new(move |_| {
         !ctx.sync()
             .with(|s| s.check_ins.iter().any(|c| Some(c.device) == me))
     });
@@ -130,7 +132,7 @@ fn check_in_blocks(ctx: AppCtx, form: FormState) -> Vec<Block> {
     let end = move |form: FormState| form.run(state::check_in(ctx, None));
     vec![
         Block::Heading(Msg::CheckInHeading),
-        Block::LiveCards("check-ins", team, Msg::NoCheckIns),
+        Block::LiveCards("check-ins", team.into(), Msg::NoCheckIns),
         Block::Banner(form.problem.into(), true),
         Block::Input(
             Field::new(UNTIL, Msg::CheckInUntil, "text", until)
@@ -148,7 +150,7 @@ fn check_in_blocks(ctx: AppCtx, form: FormState) -> Vec<Block> {
         ),
         Block::Button(
             Button::new("end-check-in", i18n.t(Msg::EndCheckIn), "secondary", end),
-            Some(out),
+            Some(out.into()),
         ),
     ]
 }

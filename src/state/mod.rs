@@ -166,9 +166,10 @@ impl AppCtx {
 
     /// The alert about check-ins gone overdue, tracked: for a coordinator, anyone's; for a
     /// worker, their own. Worked out again at every sync, so one goes overdue on the screen
-    /// within a sync's interval even while the server cannot be reached.
+    /// within a sync's interval even while the server cannot be reached; a memo, so the banner
+    /// is drawn again only when it changes, not at every save.
     pub fn check_in_alert(self) -> Signal<Option<Msg>> {
-        Signal::derive(move || {
+        let alert = Memo::new(move |_| {
             let coordinator = self.is_coordinator();
             let me = self.device_id();
             let now = crate::time::now_ms();
@@ -186,7 +187,8 @@ impl AppCtx {
                     None
                 }
             })
-        })
+        });
+        alert.into()
     }
 
     pub fn say(self, msg: Msg) {

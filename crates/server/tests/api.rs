@@ -686,13 +686,8 @@ async fn a_team_has_one_identity_and_an_approval_must_be_signed_by_it() {
     let first = server.device().await;
     let team = found_team(&server, &first).await;
     let put = |request: TeamIdentityRequest| {
-        let request = server
-            .http
-            .put(format!("{}/api/team/identity", server.url))
-            .bearer_auth(&first.token)
-            .json(&request)
-            .send();
-        async move { request.await.unwrap() }
+        let (server, first) = (&server, &first);
+        async move { server.put_json(first, "/api/team/identity", &request).await }
     };
     let admitted_by = |identity: &TeamIdentity| TeamIdentityRequest {
         identity: identity.public(),
@@ -1136,13 +1131,12 @@ async fn a_check_in_holds_only_who_and_until_when_goes_overdue_by_itself_and_end
     let first = server.device().await;
     found_team(&server, &first).await;
     let put = |until_ms: i64| {
-        let request = server
-            .http
-            .put(format!("{}/api/check-in", server.url))
-            .bearer_auth(&first.token)
-            .json(&json!({ "until_ms": until_ms }))
-            .send();
-        async move { request.await.unwrap() }
+        let (server, first) = (&server, &first);
+        async move {
+            server
+                .put_json(first, "/api/check-in", &json!({ "until_ms": until_ms }))
+                .await
+        }
     };
     let list = || async {
         let list: CheckInList = server
@@ -1200,13 +1194,7 @@ async fn a_check_in_holds_only_who_and_until_when_goes_overdue_by_itself_and_end
     );
     // Checked out: gone; checking out again is no error.
     for _ in 0..2 {
-        let response = server
-            .http
-            .delete(format!("{}/api/check-in", server.url))
-            .bearer_auth(&first.token)
-            .send()
-            .await
-            .unwrap();
+        let response = server.delete(&first, "/api/check-in").await;
         assert_eq!(response.status(), StatusCode::NO_CONTENT);
     }
     assert!(list().await.is_empty());
@@ -1308,13 +1296,12 @@ async fn an_overdue_check_in_is_pushed_once_to_each_coordinator_browser_encrypte
         auth: auth.to_vec(),
     };
     let subscribe = |body: PushSubscription| {
-        let request = server
-            .http
-            .put(format!("{}/api/push/subscription", server.url))
-            .bearer_auth(&first.token)
-            .json(&body)
-            .send();
-        async move { request.await.unwrap() }
+        let (server, first) = (&server, &first);
+        async move {
+            server
+                .put_json(first, "/api/push/subscription", &body)
+                .await
+        }
     };
     // An endpoint off the push services, or keys that are not keys: refused, nothing kept.
     let elsewhere = subscription("http://127.0.0.1:1/internal".into());
@@ -1337,13 +1324,12 @@ async fn an_overdue_check_in_is_pushed_once_to_each_coordinator_browser_encrypte
 
     // A check-in that ends in a moment, with no check-out: one push.
     let check_in = |until_ms: i64| {
-        let request = server
-            .http
-            .put(format!("{}/api/check-in", server.url))
-            .bearer_auth(&first.token)
-            .json(&json!({ "until_ms": until_ms }))
-            .send();
-        async move { request.await.unwrap() }
+        let (server, first) = (&server, &first);
+        async move {
+            server
+                .put_json(first, "/api/check-in", &json!({ "until_ms": until_ms }))
+                .await
+        }
     };
     let until = faltlogg_server::now_ms() + 800;
     assert_eq!(check_in(until).await.status(), StatusCode::NO_CONTENT);
@@ -1420,12 +1406,6 @@ async fn an_overdue_check_in_is_pushed_once_to_each_coordinator_browser_encrypte
     }
     assert_eq!(left, 0, "a subscription the browser gave up is forgotten");
     // Turned off from the phone: also when there is nothing to turn off.
-    let response = server
-        .http
-        .delete(format!("{}/api/push/subscription", server.url))
-        .bearer_auth(&first.token)
-        .send()
-        .await
-        .unwrap();
+    let response = server.delete(&first, "/api/push/subscription").await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
 }

@@ -177,6 +177,31 @@ impl TestServer {
             .unwrap()
     }
 
+    /// `PUT` of `body` in JSON as `device`.
+    pub async fn put_json(
+        &self,
+        device: &Device,
+        path: &str,
+        body: &impl serde::Serialize,
+    ) -> reqwest::Response {
+        self.http
+            .put(format!("{}{path}", self.url))
+            .bearer_auth(&device.token)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn delete(&self, device: &Device, path: &str) -> reqwest::Response {
+        self.http
+            .delete(format!("{}{path}", self.url))
+            .bearer_auth(&device.token)
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn pull(&self, device: &Device, after: i64) -> PullResponse {
         let response = self
             .get(device, &format!("/api/envelopes?after={after}"))
