@@ -141,8 +141,20 @@ impl TestServer {
         path: &str,
         body: &impl serde::Serialize,
     ) -> reqwest::Response {
+        self.send_json(reqwest::Method::POST, device, path, body)
+            .await
+    }
+
+    /// `method` with `body` in JSON as `device`: `post` and `put_json` are this.
+    async fn send_json(
+        &self,
+        method: reqwest::Method,
+        device: &Device,
+        path: &str,
+        body: &impl serde::Serialize,
+    ) -> reqwest::Response {
         self.http
-            .post(format!("{}{path}", self.url))
+            .request(method, format!("{}{path}", self.url))
             .bearer_auth(&device.token)
             .json(body)
             .send()
@@ -184,13 +196,8 @@ impl TestServer {
         path: &str,
         body: &impl serde::Serialize,
     ) -> reqwest::Response {
-        self.http
-            .put(format!("{}{path}", self.url))
-            .bearer_auth(&device.token)
-            .json(body)
-            .send()
+        self.send_json(reqwest::Method::PUT, device, path, body)
             .await
-            .unwrap()
     }
 
     pub async fn delete(&self, device: &Device, path: &str) -> reqwest::Response {
