@@ -8,6 +8,9 @@ cd "$ROOT"
 source scripts/setup.sh
 ensure_base
 ensure_browser
+# shellcheck source=scripts/postgres.sh
+source scripts/postgres.sh
+ensure_postgres
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
 start=$(date +%s)
@@ -27,6 +30,11 @@ step "build the server"
 cargo build --locked -p faltlogg-server --quiet
 step "native tests: core, server, size budget, end to end in Chromium"
 cargo test --locked --workspace
+step "the server's tests again, on PostgreSQL (a throwaway cluster on a free port)"
+start_postgres
+FALTLOGG_TEST_POSTGRES="$FALTLOGG_TEST_POSTGRES" cargo test --locked -p faltlogg-server
+stop_postgres
+unset FALTLOGG_TEST_POSTGRES
 step "in-browser tests (wasm-bindgen-test in headless Chromium)"
 export CHROMEDRIVER=/usr/bin/chromedriver
 cargo test --locked --target wasm32-unknown-unknown -p faltlogg-core --test wasm

@@ -3,10 +3,9 @@
 use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use clap::Parser;
-use faltlogg_server::db::sqlite::SqliteStore;
+use faltlogg_server::db::Database;
 use faltlogg_server::{bootstrap, AppState, Config};
 use tracing_subscriber::EnvFilter;
 
@@ -27,6 +26,19 @@ struct Args {
     /// Directory for the database; created if missing.
     #[arg(long, env = "FALTLOGG_DATA_DIR", default_value = "data", global = true)]
     data_dir: PathBuf,
+    /// The database, when not SQLite's file in the data directory: `postgres://user@host/db`
+    /// for PostgreSQL (several servers may share one), or `sqlite:PATH`. A password in it is
+    /// better kept in PGPASSWORD or ~/.pgpass than on the command line.
+    #[arg(long, env = "FALTLOGG_DATABASE_URL", global = true)]
+    database_url: Option<String>,
+    /// The most PostgreSQL connections this server holds open at once.
+    #[arg(
+        long,
+        env = "FALTLOGG_DATABASE_CONNECTIONS",
+        default_value_t = 16,
+        global = true
+    )]
+    database_connections: u32,
     /// The built PWA (trunk's output).
     #[arg(long, env = "FALTLOGG_DIST_DIR", default_value = "dist")]
     dist_dir: PathBuf,
@@ -97,7 +109,9 @@ fn admin_password(file: Option<&std::path::Path>) -> Result<Option<String>, Stri
 async fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
-            EnvFilter::try_from_env("FALTLOGG_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
+            // sqlx tells of every PostgreSQL notice ("already exists, skipping") at info.
+            EnvFilter::try_from_env("FALTLOGG_LOG")
+                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
         )
         // Colours for a terminal only (and never with NO_COLOR): a log file or the journal
         // gets plain text.
@@ -114,19 +128,24 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn run(args: Args) -> Result<(), String> {
-    std::fs::create_dir_all(&args.data_dir).map_err(|e| {
-        format!(
-            "cannot create data directory {}: {e}",
-            args.data_dir.display()
-        )
-    })?;
-    if let Some(Command::Admin(command)) = args.command {
-        let db_path = args.data_dir.join("faltlogg.sqlite3");
-        let store = SqliteStore::open(&db_path)
+    let database = Database::from_url(args.database_url.as_deref(), &args.data_dir)?;
+    if let Database::Sqlite(file) = &database {
+        let dir = file.parent().filter(|d| !d.as_os_str().is_empty());
+        if let Some(dir) = dir {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("cannot create data directory {}: {e}", dir.display()))?;
+        }
+    }
+    let open = || async {
+        database
+            .open(args.database_connections)
             .await
-            .map_err(|e| format!("cannot open database {}: {e}", db_path.display()))?;
+            .map_err(|e| format!("cannot open the database {database}: {e}"))
+    };
+    if let Some(Command::Admin(command)) = args.command {
+        let store = open().await?;
         let result = faltlogg_server::admin::run(
-            &store,
+            store.as_ref(),
             command,
             &mut std::io::stdin().lock(),
             &mut std::io::stdout(),
@@ -138,11 +157,7 @@ async fn run(args: Args) -> Result<(), String> {
     if !args.dist_dir.join("index.html").is_file() {
         tracing::warn!(dist = %args.dist_dir.display(), "no built PWA here: only the API will answer");
     }
-    let db_path = args.data_dir.join("faltlogg.sqlite3");
-    let store = SqliteStore::open(&db_path)
-        .await
-        .map_err(|e| format!("cannot open database {}: {e}", db_path.display()))?;
-    let store = Arc::new(store);
+    let store = open().await?;
 
     let listener = tokio::net::TcpListener::bind(SocketAddr::new(args.bind, args.port))
         .await

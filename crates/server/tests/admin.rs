@@ -11,9 +11,14 @@ use faltlogg_core::api::*;
 use reqwest::StatusCode;
 use support::*;
 
-/// Runs `faltlogg-server --data-dir <dir> admin <args>`, with `stdin` on standard input.
+/// Runs `faltlogg-server --data-dir <dir> admin <args>`, with `stdin` on standard input, on
+/// the database of `dir` (`support::database_for`).
 fn admin(dir: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_faltlogg-server"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_faltlogg-server"));
+    if let Some(url) = database_url_of(dir) {
+        command.env("FALTLOGG_DATABASE_URL", url);
+    }
+    let mut child = command
         .arg("--data-dir")
         .arg(dir)
         .arg("admin")
@@ -60,6 +65,7 @@ const SARA: &str = "sara's long passphrase";
 async fn the_operator_manages_teams_and_accounts_without_a_password_in_argv() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
+    database_for(data).await;
 
     // A team and its coordinator, the password from standard input: not echoed.
     let printed = admin_ok(
@@ -234,10 +240,7 @@ async fn the_operator_manages_teams_and_accounts_without_a_password_in_argv() {
     signed_in("ali", new).await;
 
     // Every change the operator made is in the team's security events, by account.
-    use faltlogg_server::db::Store;
-    let store = faltlogg_server::db::sqlite::SqliteStore::open(&data.join("faltlogg.sqlite3"))
-        .await
-        .unwrap();
+    let store = database_for(data).await.open(1).await.unwrap();
     let events = store.team_events(sara.user.team, None, 100).await.unwrap();
     let by_operator: Vec<(AuditKind, Option<&str>)> = events
         .iter()

@@ -1182,12 +1182,7 @@ async fn a_check_in_holds_only_who_and_until_when_goes_overdue_by_itself_and_end
     );
     // The stored row holds the device, the times and whether the coordinators were pushed,
     // and nothing else.
-    let mut db = server.db().await;
-    let columns: Vec<String> =
-        sqlx::query_scalar("SELECT name FROM pragma_table_info('check_ins')")
-            .fetch_all(&mut db)
-            .await
-            .unwrap();
+    let columns = server.columns("check_ins").await;
     assert_eq!(
         columns,
         ["device_id", "team_id", "started_at", "until_at", "alerted"]
@@ -1392,13 +1387,11 @@ async fn an_overdue_check_in_is_pushed_once_to_each_coordinator_browser_encrypte
         StatusCode::NO_CONTENT
     );
     service.wait_for(2).await;
-    let mut db = server.db().await;
     let mut left = 1;
     for _ in 0..20 {
-        left = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM push_subscriptions")
-            .fetch_one(&mut db)
-            .await
-            .unwrap();
+        left = server
+            .sql_count("SELECT count(*) FROM push_subscriptions")
+            .await;
         if left == 0 {
             break;
         }

@@ -10,10 +10,10 @@ mod support;
 use faltlogg_core::api::*;
 use faltlogg_core::crypto::TeamKey;
 use faltlogg_server::config::SignInLimits;
-use faltlogg_server::db::sqlite::SqliteStore;
 use faltlogg_server::db::Store;
 use rand_core::OsRng;
 use reqwest::{Method, StatusCode};
+use std::sync::Arc;
 use support::*;
 
 const WORKER_PASSWORD: &str = "a worker's password";
@@ -46,7 +46,7 @@ struct Context {
     target: Device,
 }
 
-async fn make_account(store: &SqliteStore, team: &str, username: &str, role: Role) {
+async fn make_account(store: &Arc<dyn Store>, team: &str, username: &str, role: Role) {
     let hash = faltlogg_server::passwords::hash(WORKER_PASSWORD);
     store
         .create_user(team, username, &hash, role, faltlogg_server::now_ms())
@@ -55,14 +55,14 @@ async fn make_account(store: &SqliteStore, team: &str, username: &str, role: Rol
 }
 
 async fn revoke(server: &TestServer, device: &Device) {
-    let mut db = server.db().await;
     // Straight in the database: the matrix needs a revoked caller, not a signed revocation
     // (which `api.rs` tests through `POST /api/devices/{id}/revoke`).
-    sqlx::query("UPDATE devices SET status = 'revoked' WHERE id = ?")
-        .bind(device.me.device.id.to_string())
-        .execute(&mut db)
-        .await
-        .unwrap();
+    server
+        .sql(&format!(
+            "UPDATE devices SET status = 'revoked' WHERE id = '{}'",
+            device.me.device.id
+        ))
+        .await;
 }
 
 /// A browser's push subscription on Google's push service, with fresh keys.
@@ -168,9 +168,7 @@ async fn every_endpoint_refuses_every_caller_it_should_and_teams_stay_apart() {
         }
     })
     .await;
-    let store = SqliteStore::open(&server.data_dir.join("faltlogg.sqlite3"))
-        .await
-        .unwrap();
+    let store = server.store.clone();
     let coordinator = server.device().await;
     let team_a = found_team(&server, &coordinator).await;
     for (username, role) in [
@@ -567,9 +565,7 @@ async fn every_endpoint_refuses_every_caller_it_should_and_teams_stay_apart() {
 #[tokio::test]
 async fn a_device_cannot_push_into_another_team() {
     let server = TestServer::start(faltlogg_server::Config::DEFAULT_SESSION_TTL_MS).await;
-    let store = SqliteStore::open(&server.data_dir.join("faltlogg.sqlite3"))
-        .await
-        .unwrap();
+    let store = server.store.clone();
     let coordinator = server.device().await;
     let team = found_team(&server, &coordinator).await;
     let key = team.key.clone();
@@ -598,9 +594,7 @@ async fn a_device_cannot_push_into_another_team() {
 #[tokio::test]
 async fn the_same_envelope_id_in_two_teams_is_two_envelopes() {
     let server = TestServer::start(faltlogg_server::Config::DEFAULT_SESSION_TTL_MS).await;
-    let store = SqliteStore::open(&server.data_dir.join("faltlogg.sqlite3"))
-        .await
-        .unwrap();
+    let store = server.store.clone();
     let mut a = server.device().await;
     let team_a = found_team(&server, &a).await;
     let hash = faltlogg_server::passwords::hash(WORKER_PASSWORD);

@@ -13,8 +13,6 @@ use faltlogg_core::hlc::Hlc;
 use faltlogg_core::ids;
 use faltlogg_core::record::support_offer::field as offer;
 use faltlogg_core::record::{Kind, Value};
-use faltlogg_server::db::sqlite::SqliteStore;
-use faltlogg_server::db::Store;
 use faltlogg_server::Config;
 use rand_core::OsRng;
 use reqwest::StatusCode;
@@ -47,11 +45,9 @@ async fn push(server: &TestServer, device: &Device, envelopes: &[&Envelope]) -> 
 
 /// The ids of every envelope row in the database file, read straight from it.
 async fn stored_ids(server: &TestServer) -> Vec<String> {
-    let mut db = server.db().await;
-    sqlx::query_scalar("SELECT id FROM envelopes ORDER BY seq")
-        .fetch_all(&mut db)
+    server
+        .sql_texts("SELECT CAST(id AS TEXT) FROM envelopes ORDER BY seq")
         .await
-        .unwrap()
 }
 
 #[tokio::test]
@@ -159,9 +155,7 @@ async fn erasing_in_one_team_touches_nothing_of_another() {
     );
     push(&server, &first, &[&key_env]).await;
     // Another team's device erases the same key id: its own team's erasure, nothing here.
-    let store = SqliteStore::open(&server.data_dir.join("faltlogg.sqlite3"))
-        .await
-        .unwrap();
+    let store = server.store.clone();
     let hash = faltlogg_server::passwords::hash("another-teams-password");
     store
         .create_team_with_coordinator("Andra", "other", &hash, faltlogg_server::now_ms())

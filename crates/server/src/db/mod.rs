@@ -1,6 +1,8 @@
-//! The server's storage, behind [`Store`] so that each backend (SQLite now, PostgreSQL later)
-//! is one implementation owning its own migrations.
+//! The server's storage, behind [`Store`] so that each backend is one implementation owning
+//! its own migrations: SQLite (one file, the default) and PostgreSQL (chosen by a database
+//! URL; several servers may share one). One test suite runs against both (`scripts/test.sh`).
 
+pub mod postgres;
 pub mod sqlite;
 
 use async_trait::async_trait;
@@ -10,8 +12,11 @@ use faltlogg_core::api::{
 };
 use faltlogg_core::crypto::device::DevicePublicKeys;
 use faltlogg_core::crypto::identity::{Sig, TeamIdentityKey};
+use faltlogg_core::crypto::sealed::SealedBox;
 use faltlogg_core::envelope::Scope;
 use uuid::Uuid;
+
+use std::collections::{HashMap, HashSet};
 
 #[derive(Debug)]
 pub enum StoreError {
@@ -105,8 +110,70 @@ pub struct NewEnvelope {
     pub scope: Scope,
 }
 
+/// Where the server keeps its data: SQLite's file, or a PostgreSQL server's database.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Database {
+    Sqlite(std::path::PathBuf),
+    /// A `postgres://` URL; it may hold a password, so it is never shown (see `Display`).
+    Postgres(String),
+}
+
+impl Database {
+    /// SQLite's file in `data_dir` without a URL; otherwise what the URL names:
+    /// `postgres://…` (or `postgresql://…`), or `sqlite:PATH`.
+    pub fn from_url(url: Option<&str>, data_dir: &std::path::Path) -> Result<Database, String> {
+        let Some(url) = url.map(str::trim).filter(|u| !u.is_empty()) else {
+            return Ok(Database::Sqlite(data_dir.join("faltlogg.sqlite3")));
+        };
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Database::Postgres(url.to_string()));
+        }
+        if let Some(path) = url.strip_prefix("sqlite:") {
+            let path = path.strip_prefix("//").unwrap_or(path);
+            if !path.is_empty() {
+                return Ok(Database::Sqlite(path.into()));
+            }
+        }
+        Err("the database URL must begin with postgres:// or sqlite: (a file)".into())
+    }
+
+    /// Opens the database, applying its backend's pending migrations. `connections` is the
+    /// most PostgreSQL connections this process holds (SQLite, one writer, takes few).
+    pub async fn open(&self, connections: u32) -> StoreResult<std::sync::Arc<dyn Store>> {
+        Ok(match self {
+            Database::Sqlite(path) => std::sync::Arc::new(sqlite::SqliteStore::open(path).await?),
+            Database::Postgres(url) => {
+                std::sync::Arc::new(postgres::PostgresStore::open(url, connections).await?)
+            }
+        })
+    }
+}
+
+/// The file, or the PostgreSQL server and database without user or password.
+impl std::fmt::Display for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Database::Sqlite(path) => write!(f, "{}", path.display()),
+            Database::Postgres(url) => {
+                let rest = url.split_once("://").map_or("", |(_, rest)| rest);
+                let rest = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+                let rest = rest.split_once('?').map_or(rest, |(path, _)| path);
+                write!(f, "postgres://{rest}")
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
+    }
+}
+
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
+    /// Closes the connections, waiting for what is in flight.
+    async fn close(&self);
     async fn user_count(&self) -> StoreResult<i64>;
     /// Makes a team and its first coordinator, in one transaction.
     async fn create_team_with_coordinator(
@@ -275,6 +342,165 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Vec<(i64, Vec<u8>)>>;
 }
 
+/// What a pushed batch does, worked out before a row is written, the same for every backend:
+/// the number each envelope gets, the rows to insert and the person keys the batch erases.
+#[derive(Debug, Default, PartialEq)]
+pub(crate) struct PushPlan {
+    /// One per envelope of the batch, in order: its new or existing number, 0 if dropped.
+    pub seqs: Vec<i64>,
+    /// The batch's indexes to insert, each with its new number.
+    pub inserts: Vec<(usize, i64)>,
+    /// Person keys erased by the batch, each with the erasing device; their envelopes
+    /// already stored are to be deleted.
+    pub erasures: Vec<(Uuid, Uuid)>,
+    /// The team's last number after the batch.
+    pub last_seq: i64,
+}
+
+/// Plans `batch` for a team whose last number is `last_seq`, whose erased keys among the
+/// batch's are `erased` and whose envelopes with the batch's ids are `existing` (number and
+/// bytes). In batch order, as if each envelope were stored alone: an envelope of an erased
+/// key (erased before, or earlier in the batch) is dropped; one already stored (or earlier in
+/// the batch) with the same bytes keeps its number, with other bytes the batch is refused
+/// ([`StoreError::EnvelopeConflict`]); an erasure deletes what the batch stored of its key
+/// before it.
+pub(crate) fn plan_push(
+    batch: &[NewEnvelope],
+    last_seq: i64,
+    erased: &HashSet<Uuid>,
+    existing: &HashMap<Uuid, (i64, Vec<u8>)>,
+) -> StoreResult<PushPlan> {
+    let mut plan = PushPlan {
+        last_seq,
+        ..PushPlan::default()
+    };
+    let mut erased_now: HashSet<Uuid> = HashSet::new();
+    // Stored by this batch so far: id → (number, index in the batch).
+    let mut stored_now: HashMap<Uuid, (i64, usize)> = HashMap::new();
+    for (index, envelope) in batch.iter().enumerate() {
+        let key = envelope.scope.erasable_key();
+        if key.is_some_and(|k| erased.contains(&k) || erased_now.contains(&k)) {
+            plan.seqs.push(0);
+            continue;
+        }
+        let known = match existing.get(&envelope.id) {
+            Some((seq, bytes)) => Some((*seq, bytes.as_slice())),
+            None => stored_now
+                .get(&envelope.id)
+                .map(|(seq, at)| (*seq, batch[*at].bytes.as_slice())),
+        };
+        if let Some((seq, bytes)) = known {
+            if bytes != envelope.bytes.as_slice() {
+                return Err(StoreError::EnvelopeConflict { index });
+            }
+            plan.seqs.push(seq);
+            continue;
+        }
+        plan.last_seq += 1;
+        let seq = plan.last_seq;
+        stored_now.insert(envelope.id, (seq, index));
+        plan.inserts.push((index, seq));
+        if let Scope::Erase(key) = envelope.scope {
+            erased_now.insert(key);
+            plan.erasures.push((key, envelope.device));
+        }
+        plan.seqs.push(seq);
+    }
+    // What the batch stored of a key it then erased goes with the key.
+    plan.inserts.retain(|(index, _)| {
+        batch[*index]
+            .scope
+            .erasable_key()
+            .is_none_or(|k| !erased_now.contains(&k))
+    });
+    Ok(plan)
+}
+
+/// The ids among `batch`'s person keys, for the backend to look up which are erased.
+pub(crate) fn batch_keys(batch: &[NewEnvelope]) -> Vec<Uuid> {
+    let keys: HashSet<Uuid> = batch
+        .iter()
+        .filter_map(|e| e.scope.erasable_key())
+        .collect();
+    keys.into_iter().collect()
+}
+
+/// Whether a revocation's grants are for exactly the team's `others` (its other approved
+/// devices), all at the epoch after `epoch`.
+pub(crate) fn revocation_grants_fit(
+    mut others: Vec<Uuid>,
+    grants: &[DeviceGrant],
+    epoch: i64,
+) -> bool {
+    let mut granted: Vec<Uuid> = grants.iter().map(|g| g.device).collect();
+    granted.sort();
+    others.sort();
+    granted == others && grants.iter().all(|g| i64::from(g.grant.epoch) == epoch + 1)
+}
+
+/// Whether an approval's grants reach the team's epoch as it is now: a revocation that rotated
+/// the key since the approver looked would leave the device without the new key.
+pub(crate) fn approval_grants_fit(grants: &[SealedTeamKey], epoch: i64) -> bool {
+    grants.iter().map(|g| i64::from(g.epoch)).max() == Some(epoch)
+}
+
+/// A team's settings from their columns, each checked against its type.
+pub(crate) fn team_settings(
+    idle: i64,
+    wipe: Option<i64>,
+    retention: i64,
+    threshold: i64,
+) -> StoreResult<TeamSettings> {
+    Ok(TeamSettings {
+        idle_lock_minutes: u8::try_from(idle).map_err(|_| bad_data("idle minutes"))?,
+        wipe_after_failures: wipe
+            .map(u8::try_from)
+            .transpose()
+            .map_err(|_| bad_data("wipe after"))?,
+        retention_months: u8::try_from(retention).map_err(|_| bad_data("retention"))?,
+        report_threshold: u8::try_from(threshold).map_err(|_| bad_data("threshold"))?,
+    })
+}
+
+/// A grant's sealed boxes as stored (JSON).
+pub(crate) fn sealed_json(b: &SealedBox) -> Vec<u8> {
+    serde_json::to_vec(b).expect("a sealed box serializes")
+}
+
+// What both backends read and write the same way.
+
+/// A stored value the code cannot read: an internal error, never a guess.
+pub(crate) fn bad_data(what: &'static str) -> StoreError {
+    StoreError::Database(sqlx::Error::Decode(what.into()))
+}
+
+pub(crate) fn signature(bytes: Option<Vec<u8>>) -> StoreResult<Option<Sig>> {
+    bytes
+        .map(|b| {
+            b.try_into()
+                .map(Sig)
+                .map_err(|_| bad_data("signature is not 64 bytes"))
+        })
+        .transpose()
+}
+
+pub(crate) fn sealed_box(bytes: Option<Vec<u8>>) -> StoreResult<Option<SealedBox>> {
+    bytes
+        .map(|b| {
+            serde_json::from_slice(&b)
+                .map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))
+        })
+        .transpose()
+}
+
+/// A unique index refused the row: a name is taken.
+pub(crate) fn taken(e: sqlx::Error) -> StoreError {
+    match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Exists,
+        _ => StoreError::Database(e),
+    }
+}
+
 pub(crate) fn status_str(s: DeviceStatus) -> &'static str {
     match s {
         DeviceStatus::Pending => "pending",
@@ -336,5 +562,111 @@ pub(crate) fn parse_role(s: &str) -> Option<Role> {
         "coordinator" => Some(Role::Coordinator),
         "worker" => Some(Role::Worker),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn envelope(id: u128, scope: Scope, bytes: &[u8]) -> NewEnvelope {
+        NewEnvelope {
+            id: Uuid::from_u128(id),
+            device: Uuid::from_u128(99),
+            bytes: bytes.to_vec(),
+            scope,
+        }
+    }
+
+    const PERSON: Uuid = Uuid::from_u128(1000);
+
+    #[test]
+    fn a_new_batch_is_numbered_on_from_the_team_s_last_number() {
+        let batch = [
+            envelope(1, Scope::Team, b"a"),
+            envelope(2, Scope::Person(PERSON), b"b"),
+        ];
+        let plan = plan_push(&batch, 41, &HashSet::new(), &HashMap::new()).unwrap();
+        assert_eq!(plan.seqs, [42, 43]);
+        assert_eq!(plan.inserts, [(0, 42), (1, 43)]);
+        assert_eq!(plan.last_seq, 43);
+        assert!(plan.erasures.is_empty());
+    }
+
+    #[test]
+    fn a_stored_envelope_keeps_its_number_and_other_bytes_under_its_id_refuse_the_batch() {
+        let existing = HashMap::from([(Uuid::from_u128(1), (7, b"a".to_vec()))]);
+        let batch = [
+            envelope(1, Scope::Team, b"a"),
+            envelope(2, Scope::Team, b"b"),
+            envelope(2, Scope::Team, b"b"),
+        ];
+        let plan = plan_push(&batch, 9, &HashSet::new(), &existing).unwrap();
+        assert_eq!(
+            plan.seqs,
+            [7, 10, 10],
+            "again in the same batch: the same number"
+        );
+        assert_eq!(plan.inserts, [(1, 10)]);
+        let batch = [
+            envelope(2, Scope::Team, b"b"),
+            envelope(1, Scope::Team, b"not a"),
+        ];
+        assert!(matches!(
+            plan_push(&batch, 9, &HashSet::new(), &existing),
+            Err(StoreError::EnvelopeConflict { index: 1 })
+        ));
+        let batch = [
+            envelope(2, Scope::Team, b"b"),
+            envelope(2, Scope::Team, b"c"),
+        ];
+        assert!(matches!(
+            plan_push(&batch, 9, &HashSet::new(), &HashMap::new()),
+            Err(StoreError::EnvelopeConflict { index: 1 })
+        ));
+    }
+
+    #[test]
+    fn an_erasure_takes_its_key_s_envelopes_before_it_and_drops_those_after() {
+        let other = Uuid::from_u128(2000);
+        let batch = [
+            envelope(1, Scope::Key(PERSON), b"key"),
+            envelope(2, Scope::Person(PERSON), b"before"),
+            envelope(3, Scope::Person(other), b"someone else"),
+            envelope(4, Scope::Erase(PERSON), b"erase"),
+            envelope(5, Scope::Person(PERSON), b"after"),
+            envelope(2, Scope::Person(PERSON), b"before"),
+        ];
+        let plan = plan_push(&batch, 0, &HashSet::new(), &HashMap::new()).unwrap();
+        assert_eq!(plan.seqs, [1, 2, 3, 4, 0, 0]);
+        assert_eq!(plan.inserts, [(2, 3), (3, 4)], "the erasure itself is kept");
+        assert_eq!(plan.erasures, [(PERSON, Uuid::from_u128(99))]);
+        assert_eq!(plan.last_seq, 4);
+        // Erased before: dropped, whatever else is known of it.
+        let batch = [envelope(6, Scope::Person(PERSON), b"late")];
+        let plan = plan_push(&batch, 4, &HashSet::from([PERSON]), &HashMap::new()).unwrap();
+        assert_eq!(plan.seqs, [0]);
+        assert!(plan.inserts.is_empty());
+        assert_eq!(plan.last_seq, 4);
+    }
+
+    #[test]
+    fn a_postgres_url_is_shown_without_its_user_and_password() {
+        let db = Database::from_url(
+            Some("postgres://faltlogg:s3cret@db.example:5432/faltlogg?sslmode=require"),
+            std::path::Path::new("data"),
+        )
+        .unwrap();
+        assert_eq!(db.to_string(), "postgres://db.example:5432/faltlogg");
+        assert!(!format!("{db:?}").contains("s3cret"));
+        assert_eq!(
+            Database::from_url(None, std::path::Path::new("data")).unwrap(),
+            Database::Sqlite("data/faltlogg.sqlite3".into())
+        );
+        assert_eq!(
+            Database::from_url(Some("sqlite:/srv/f.db"), std::path::Path::new("data")).unwrap(),
+            Database::Sqlite("/srv/f.db".into())
+        );
+        assert!(Database::from_url(Some("mysql://x"), std::path::Path::new("data")).is_err());
     }
 }

@@ -11,7 +11,6 @@ use faltlogg_core::api::{
 };
 use faltlogg_core::crypto::device::DevicePublicKeys;
 use faltlogg_core::crypto::identity::{Sig, TeamIdentityKey};
-use faltlogg_core::crypto::sealed::SealedBox;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
     SqliteSynchronous,
@@ -52,20 +51,11 @@ impl SqliteStore {
             write: Mutex::new(()),
         })
     }
-
-    pub async fn close(&self) {
-        self.pool.close().await;
-    }
 }
 
 fn uuid(row: &SqliteRow, col: &str) -> StoreResult<Uuid> {
     let text: String = row.try_get(col)?;
     Uuid::from_str(&text).map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))
-}
-
-/// A stored value the code cannot read: an internal error, never a guess.
-fn bad_data(what: &'static str) -> StoreError {
-    StoreError::Database(sqlx::Error::Decode(what.into()))
 }
 
 fn key32(row: &SqliteRow, col: &str) -> StoreResult<[u8; 32]> {
@@ -102,25 +92,6 @@ const DEVICE_SELECT: &str = "SELECT d.id, d.team_id, d.user_id, d.signing_key, d
      FROM devices d \
      JOIN users u ON u.id = d.user_id";
 
-fn signature(bytes: Option<Vec<u8>>) -> StoreResult<Option<Sig>> {
-    bytes
-        .map(|b| {
-            b.try_into()
-                .map(Sig)
-                .map_err(|_| bad_data("signature is not 64 bytes"))
-        })
-        .transpose()
-}
-
-fn sealed_box(bytes: Option<Vec<u8>>) -> StoreResult<Option<SealedBox>> {
-    bytes
-        .map(|b| {
-            serde_json::from_slice(&b)
-                .map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))
-        })
-        .transpose()
-}
-
 fn device_row(row: &SqliteRow) -> StoreResult<DeviceRow> {
     Ok(DeviceRow {
         team: uuid(row, "team_id")?,
@@ -150,6 +121,10 @@ fn device_row(row: &SqliteRow) -> StoreResult<DeviceRow> {
 
 #[async_trait]
 impl Store for SqliteStore {
+    async fn close(&self) {
+        self.pool.close().await;
+    }
+
     async fn user_count(&self) -> StoreResult<i64> {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
             .fetch_one(&self.pool)
@@ -689,16 +664,7 @@ impl Store for SqliteStore {
         .bind(team.to_string())
         .fetch_one(&self.pool)
         .await?;
-        let settings = TeamSettings {
-            idle_lock_minutes: u8::try_from(idle).map_err(|_| bad_data("idle minutes"))?,
-            wipe_after_failures: wipe
-                .map(u8::try_from)
-                .transpose()
-                .map_err(|_| bad_data("wipe after"))?,
-            retention_months: u8::try_from(retention).map_err(|_| bad_data("retention"))?,
-            report_threshold: u8::try_from(threshold).map_err(|_| bad_data("threshold"))?,
-        };
-        Ok(settings)
+        team_settings(idle, wipe, retention, threshold)
     }
 
     async fn set_team_settings(&self, team: Uuid, settings: &TeamSettings) -> StoreResult<()> {
@@ -836,7 +802,7 @@ impl Store for SqliteStore {
         .bind(device.to_string())
         .fetch_one(&mut *tx)
         .await?;
-        if grants.iter().map(|g| i64::from(g.epoch)).max() != Some(epoch) {
+        if !approval_grants_fit(grants, epoch) {
             return Err(StoreError::StateChanged);
         }
         for grant in grants {
@@ -872,19 +838,21 @@ impl Store for SqliteStore {
         if was_approved {
             // The next epoch, granted to exactly the other approved devices.
             let others: Vec<String> = sqlx::query_scalar(
-                "SELECT id FROM devices WHERE team_id = ? AND status = 'approved' AND id <> ? ORDER BY id",
+                "SELECT id FROM devices WHERE team_id = ? AND status = 'approved' AND id <> ?",
             )
             .bind(team.to_string())
             .bind(device.to_string())
             .fetch_all(&mut *tx)
             .await?;
-            let mut granted: Vec<String> = grants.iter().map(|g| g.device.to_string()).collect();
-            granted.sort();
+            let others = others
+                .iter()
+                .map(|id| Uuid::from_str(id).map_err(|_| bad_data("device id")))
+                .collect::<StoreResult<Vec<_>>>()?;
             let epoch: i64 = sqlx::query_scalar("SELECT key_epoch FROM teams WHERE id = ?")
                 .bind(team.to_string())
                 .fetch_one(&mut *tx)
                 .await?;
-            if granted != others || grants.iter().any(|g| i64::from(g.grant.epoch) != epoch + 1) {
+            if !revocation_grants_fit(others, grants, epoch) {
                 return Err(StoreError::StateChanged);
             }
             for grant in grants {
@@ -918,70 +886,81 @@ impl Store for SqliteStore {
         let _w = self.write.lock().await;
         let team = team.to_string();
         let mut tx = self.pool.begin().await?;
-        let mut seqs = Vec::with_capacity(batch.len());
-        for (index, env) in batch.iter().enumerate() {
-            let scope_key = env.scope.erasable_key().map(|k| k.to_string());
-            if let Some(key) = &scope_key {
-                let erased: Option<i64> =
-                    sqlx::query_scalar("SELECT 1 FROM erasures WHERE team_id = ? AND key_id = ?")
-                        .bind(&team)
-                        .bind(key)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                if erased.is_some() {
-                    seqs.push(0);
-                    continue;
-                }
-            }
-            let existing =
-                sqlx::query("SELECT seq, bytes FROM envelopes WHERE team_id = ? AND id = ?")
-                    .bind(&team)
-                    .bind(env.id.to_string())
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            if let Some(row) = existing {
-                let bytes: Vec<u8> = row.try_get("bytes")?;
-                if bytes != env.bytes {
-                    return Err(StoreError::EnvelopeConflict { index });
-                }
-                seqs.push(row.try_get("seq")?);
-                continue;
-            }
-            let seq: i64 = sqlx::query_scalar(
-                "UPDATE teams SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq",
-            )
+        // A handful of statements for the whole batch: each one is a trip to sqlx's SQLite
+        // thread, which cost more than SQLite's own work when every envelope took three.
+        let last_seq: i64 = sqlx::query_scalar("SELECT last_seq FROM teams WHERE id = ?")
             .bind(&team)
             .fetch_one(&mut *tx)
             .await?;
-            sqlx::query("INSERT INTO envelopes (team_id, seq, id, device_id, bytes, received_at, scope_key) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        let json_ids = |ids: &mut dyn Iterator<Item = Uuid>| {
+            serde_json::to_string(&ids.map(|id| id.to_string()).collect::<Vec<_>>())
+                .expect("strings serialize")
+        };
+        let keys: Vec<String> = sqlx::query_scalar(
+            "SELECT key_id FROM erasures WHERE team_id = ? \
+             AND key_id IN (SELECT value FROM json_each(?))",
+        )
+        .bind(&team)
+        .bind(json_ids(&mut batch_keys(batch).into_iter()))
+        .fetch_all(&mut *tx)
+        .await?;
+        let erased = keys
+            .iter()
+            .map(|k| Uuid::from_str(k).map_err(|_| bad_data("key id")))
+            .collect::<StoreResult<_>>()?;
+        let rows = sqlx::query(
+            "SELECT id, seq, bytes FROM envelopes WHERE team_id = ? \
+             AND id IN (SELECT value FROM json_each(?))",
+        )
+        .bind(&team)
+        .bind(json_ids(&mut batch.iter().map(|e| e.id)))
+        .fetch_all(&mut *tx)
+        .await?;
+        let existing = rows
+            .iter()
+            .map(|r| Ok((uuid(r, "id")?, (r.try_get("seq")?, r.try_get("bytes")?))))
+            .collect::<StoreResult<_>>()?;
+        let plan = plan_push(batch, last_seq, &erased, &existing)?;
+        if !plan.inserts.is_empty() {
+            let mut insert = sqlx::QueryBuilder::new(
+                "INSERT INTO envelopes (team_id, seq, id, device_id, bytes, received_at, scope_key) ",
+            );
+            insert.push_values(&plan.inserts, |mut row, (index, seq)| {
+                let envelope = &batch[*index];
+                row.push_bind(&team)
+                    .push_bind(*seq)
+                    .push_bind(envelope.id.to_string())
+                    .push_bind(envelope.device.to_string())
+                    .push_bind(&envelope.bytes)
+                    .push_bind(now_ms)
+                    .push_bind(envelope.scope.erasable_key().map(|k| k.to_string()));
+            });
+            insert.build().execute(&mut *tx).await?;
+        }
+        for (key, device) in &plan.erasures {
+            let key = key.to_string();
+            sqlx::query("DELETE FROM envelopes WHERE team_id = ? AND scope_key = ?")
                 .bind(&team)
-                .bind(seq)
-                .bind(env.id.to_string())
-                .bind(env.device.to_string())
-                .bind(&env.bytes)
-                .bind(now_ms)
-                .bind(&scope_key)
+                .bind(&key)
                 .execute(&mut *tx)
                 .await?;
-            if let Scope::Erase(key) = env.scope {
-                let key = key.to_string();
-                sqlx::query("DELETE FROM envelopes WHERE team_id = ? AND scope_key = ?")
-                    .bind(&team)
-                    .bind(&key)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query("INSERT OR IGNORE INTO erasures (team_id, key_id, erased_at, device_id) VALUES (?, ?, ?, ?)")
-                    .bind(&team)
-                    .bind(&key)
-                    .bind(now_ms)
-                    .bind(env.device.to_string())
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            seqs.push(seq);
+            sqlx::query("INSERT OR IGNORE INTO erasures (team_id, key_id, erased_at, device_id) VALUES (?, ?, ?, ?)")
+                .bind(&team)
+                .bind(&key)
+                .bind(now_ms)
+                .bind(device.to_string())
+                .execute(&mut *tx)
+                .await?;
+        }
+        if plan.last_seq != last_seq {
+            sqlx::query("UPDATE teams SET last_seq = ? WHERE id = ?")
+                .bind(plan.last_seq)
+                .bind(&team)
+                .execute(&mut *tx)
+                .await?;
         }
         tx.commit().await?;
-        Ok(seqs)
+        Ok(plan.seqs)
     }
 
     async fn pull_envelopes(
@@ -1039,15 +1018,14 @@ async fn insert_grant(
     by_device: Uuid,
     now_ms: i64,
 ) -> StoreResult<()> {
-    let json = |b: &SealedBox| serde_json::to_vec(b).expect("a sealed box serializes");
     sqlx::query(
         "INSERT INTO sealed_team_keys (device_id, epoch, sealed, identity, signature, sealed_by, created_at) \
          VALUES (?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(device.to_string())
     .bind(grant.epoch as i64)
-    .bind(json(&grant.sealed))
-    .bind(grant.identity.as_ref().map(json))
+    .bind(sealed_json(&grant.sealed))
+    .bind(grant.identity.as_ref().map(sealed_json))
     .bind(grant.signature.map(|s| s.0.to_vec()))
     .bind(by_device.to_string())
     .bind(now_ms)
@@ -1066,14 +1044,6 @@ async fn end_sessions_of(
         .execute(&mut **tx)
         .await?;
     Ok(())
-}
-
-/// A unique index refused the row: a name is taken.
-fn taken(e: sqlx::Error) -> StoreError {
-    match &e {
-        sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Exists,
-        _ => StoreError::Database(e),
-    }
 }
 
 async fn bind_session(

@@ -1,5 +1,9 @@
-//! What the server's black-box tests share: a real server on a free port with a fresh SQLite
-//! file, driven over HTTP with the same core types and crypto that the PWA uses.
+//! What the server's black-box tests share: a real server on a free port with a fresh
+//! database, driven over HTTP with the same core types and crypto that the PWA uses.
+//!
+//! The database is SQLite's file in the server's data directory, or, when
+//! `FALTLOGG_TEST_POSTGRES` names a PostgreSQL server (`scripts/test.sh` starts one and runs
+//! these tests a second time), a database of its own on it: the same suite for both backends.
 
 // Each test binary uses some of this.
 #![allow(dead_code)]
@@ -17,7 +21,7 @@ use faltlogg_core::fold;
 use faltlogg_core::hlc::Hlc;
 use faltlogg_core::ids;
 use faltlogg_core::record::contact::{Contact, ContactKind};
-use faltlogg_server::db::sqlite::SqliteStore;
+use faltlogg_server::db::{Database, Store};
 use faltlogg_server::{bootstrap, AppState, Config};
 use rand_core::OsRng;
 use reqwest::StatusCode;
@@ -26,10 +30,51 @@ use uuid::Uuid;
 
 pub const PASSWORD: &str = "test-admin-password";
 
+/// The marker, in a data directory, naming its PostgreSQL database.
+const POSTGRES_MARKER: &str = "postgres-database";
+
+/// The database for the data directory `dir`: SQLite's file in it, or, with
+/// `FALTLOGG_TEST_POSTGRES` set, a PostgreSQL database made for it the first time (its name
+/// kept in the directory, so a server started again on `dir` finds the same data).
+pub async fn database_for(dir: &std::path::Path) -> Database {
+    let Ok(admin_url) = std::env::var("FALTLOGG_TEST_POSTGRES") else {
+        return Database::Sqlite(dir.join("faltlogg.sqlite3"));
+    };
+    let marker = dir.join(POSTGRES_MARKER);
+    let name = match std::fs::read_to_string(&marker) {
+        Ok(name) => name,
+        Err(_) => {
+            let name = format!("t_{}", Uuid::new_v4().simple());
+            let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(&admin_url)
+                .await
+                .expect("the test PostgreSQL answers");
+            sqlx::Executor::execute(&mut admin, format!("CREATE DATABASE {name}").as_str())
+                .await
+                .unwrap();
+            std::fs::write(&marker, &name).unwrap();
+            name
+        }
+    };
+    let (server, _) = admin_url.rsplit_once('/').expect("a URL with a database");
+    Database::Postgres(format!("{server}/{name}"))
+}
+
+/// `FALTLOGG_DATABASE_URL` for a `faltlogg-server` process on `dir`, after [`database_for`].
+pub fn database_url_of(dir: &std::path::Path) -> Option<String> {
+    let admin_url = std::env::var("FALTLOGG_TEST_POSTGRES").ok()?;
+    let name = std::fs::read_to_string(dir.join(POSTGRES_MARKER))
+        .expect("database_for(dir) made the database first");
+    let (server, _) = admin_url.rsplit_once('/')?;
+    Some(format!("{server}/{name}"))
+}
+
 pub struct TestServer {
     pub url: String,
-    /// The data directory: the database is `faltlogg.sqlite3` in it.
+    /// The data directory (with SQLite, the database is `faltlogg.sqlite3` in it).
     pub data_dir: std::path::PathBuf,
+    pub database: Database,
+    /// The server's own store, for what the API does not do (another team, say).
+    pub store: Arc<dyn Store>,
     pub http: reqwest::Client,
     _dir: Option<tempfile::TempDir>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
@@ -54,17 +99,14 @@ impl TestServer {
         dir: &std::path::Path,
         configure: impl FnOnce(&mut Config),
     ) -> TestServer {
-        let store = Arc::new(
-            SqliteStore::open(&dir.join("faltlogg.sqlite3"))
-                .await
-                .unwrap(),
-        );
+        let database = database_for(dir).await;
+        let store = database.open(8).await.unwrap();
         bootstrap::ensure_admin(store.as_ref(), Some(PASSWORD.into()))
             .await
             .unwrap();
         let mut config = Config::new(dir.join("dist"));
         configure(&mut config);
-        let state = AppState::new(store, config);
+        let state = AppState::new(store.clone(), config);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -76,17 +118,67 @@ impl TestServer {
             http: reqwest::Client::new(),
             _dir: None,
             data_dir: dir.to_path_buf(),
+            database,
+            store,
             stop: Some(tx),
         }
     }
 
-    /// A connection of its own to the server's database file, for what the API does not show.
-    pub async fn db(&self) -> sqlx::SqliteConnection {
-        let options = sqlx::sqlite::SqliteConnectOptions::new()
-            .filename(self.data_dir.join("faltlogg.sqlite3"));
-        <sqlx::SqliteConnection as sqlx::Connection>::connect_with(&options)
-            .await
-            .unwrap()
+    /// Runs `sql`, written to mean the same to both backends, on a connection of its own to
+    /// the server's database: for what the API does not show or do.
+    pub async fn sql(&self, sql: &str) {
+        match &self.database {
+            Database::Sqlite(file) => {
+                sqlx::Executor::execute(&mut sqlite(file).await, sql)
+                    .await
+                    .unwrap();
+            }
+            Database::Postgres(url) => {
+                sqlx::Executor::execute(&mut postgres(url).await, sql)
+                    .await
+                    .unwrap();
+            }
+        };
+    }
+
+    /// One number that `sql` (the same for both backends) gives.
+    pub async fn sql_count(&self, sql: &str) -> i64 {
+        match &self.database {
+            Database::Sqlite(file) => sqlx::query_scalar(sql)
+                .fetch_one(&mut sqlite(file).await)
+                .await
+                .unwrap(),
+            Database::Postgres(url) => sqlx::query_scalar(sql)
+                .fetch_one(&mut postgres(url).await)
+                .await
+                .unwrap(),
+        }
+    }
+
+    /// The texts that `sql` (the same for both backends) gives, one a row.
+    pub async fn sql_texts(&self, sql: &str) -> Vec<String> {
+        match &self.database {
+            Database::Sqlite(file) => sqlx::query_scalar(sql)
+                .fetch_all(&mut sqlite(file).await)
+                .await
+                .unwrap(),
+            Database::Postgres(url) => sqlx::query_scalar(sql)
+                .fetch_all(&mut postgres(url).await)
+                .await
+                .unwrap(),
+        }
+    }
+
+    /// The columns of `table`, in order, as the database has them.
+    pub async fn columns(&self, table: &str) -> Vec<String> {
+        self.sql_texts(&match self.database {
+            Database::Sqlite(_) => format!("SELECT name FROM pragma_table_info('{table}')"),
+            Database::Postgres(_) => format!(
+                "SELECT CAST(column_name AS TEXT) FROM information_schema.columns \
+                 WHERE table_name = '{table}' ORDER BY ordinal_position"
+            ),
+        })
+        .await
     }
 
     pub async fn sign_in(&self, password: &str) -> reqwest::Response {
@@ -381,4 +473,17 @@ pub async fn approve(server: &TestServer, coordinator: &Device, device: &Device,
     );
     let (status, _) = error_of(server.post(coordinator, &path, &approve).await).await;
     assert_eq!(status, StatusCode::CONFLICT, "approving twice is refused");
+}
+
+async fn sqlite(file: &std::path::Path) -> sqlx::SqliteConnection {
+    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(file);
+    <sqlx::SqliteConnection as sqlx::Connection>::connect_with(&options)
+        .await
+        .unwrap()
+}
+
+async fn postgres(url: &str) -> sqlx::PgConnection {
+    <sqlx::PgConnection as sqlx::Connection>::connect(url)
+        .await
+        .unwrap()
 }
