@@ -5,19 +5,20 @@
 //! Every attempt counts until it succeeds: a flood of parallel guesses is counted as it
 //! arrives, not after its hashes finish. A success forgets the account's count (its owner
 //! is back) but not the address's, so one good account cannot be used to reset the count of
-//! an address that guesses at others. The counters live in memory: a restart forgets them,
-//! which costs an attacker a restart per window, and the server holds no state to migrate.
+//! an address that guesses at others. The counters are in the database
+//! ([`Store::count_sign_in`]): several servers on one database count together, and a
+//! restart forgets nothing. Windows that have ended are deleted at the next sign-in, so the
+//! table holds one window's attempts at most.
 
-use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr};
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::HeaderName;
 
-use crate::AppState;
+use crate::db::{Store, StoreResult};
+use crate::{now_ms, AppState};
 
 /// How many sign-in attempts an account and an address get per window.
 #[derive(Clone, Copy, Debug)]
@@ -74,112 +75,73 @@ fn from_header(parts: &Parts, name: &HeaderName) -> Option<ClientAddress> {
     last.parse().ok().map(ClientAddress)
 }
 
-#[derive(Clone, PartialEq, Eq, Hash)]
-enum Key {
-    Account(String),
-    Address(IpAddr),
-}
-
-struct Window {
-    started: Instant,
-    attempts: u32,
-}
-
-/// The counters. Bounded: past [`Throttle::MAX_TRACKED`] keys, windows that have ended are
-/// dropped, then the oldest.
+/// The limits, and the keys attempts are counted under.
 pub struct Throttle {
     limits: SignInLimits,
-    windows: Mutex<HashMap<Key, Window>>,
 }
 
 /// An admitted attempt; tell the throttle if it succeeded.
-pub struct Attempt<'a> {
-    throttle: &'a Throttle,
-    account: Key,
-    address: Key,
+pub struct Attempt {
+    account: String,
+    address: String,
 }
 
 impl Throttle {
-    const MAX_TRACKED: usize = 100_000;
     /// Usernames are counted by their first characters: the key stays small whatever is sent.
     const KEY_CHARS: usize = 64;
 
     pub fn new(limits: SignInLimits) -> Throttle {
-        Throttle {
-            limits,
-            windows: Mutex::new(HashMap::new()),
-        }
+        Throttle { limits }
     }
 
     /// Counts an attempt on `username` from `address`, or says how long to wait.
-    pub fn admit(&self, username: &str, address: ClientAddress) -> Result<Attempt<'_>, Duration> {
-        let now = Instant::now();
-        let account = Key::Account(username.chars().take(Self::KEY_CHARS).collect());
-        let address = Key::Address(address.0);
-        let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
-        let mut wait = Duration::ZERO;
-        for (key, limit) in [
-            (&account, self.limits.per_account),
-            (&address, self.limits.per_address),
-        ] {
-            if let Some(w) = windows.get(key) {
-                let ends = w.started + self.limits.window;
-                if ends > now && w.attempts >= limit {
-                    wait = wait.max(ends - now);
-                }
-            }
-        }
-        if !wait.is_zero() {
-            return Err(wait);
-        }
-        if windows.len() + 2 > Self::MAX_TRACKED {
-            self.make_room(&mut windows, now);
-        }
-        for key in [&account, &address] {
-            let w = windows.entry(key.clone()).or_insert(Window {
-                started: now,
-                attempts: 0,
-            });
-            if w.started + self.limits.window <= now {
-                *w = Window {
-                    started: now,
-                    attempts: 0,
-                };
-            }
-            w.attempts += 1;
-        }
-        Ok(Attempt {
-            throttle: self,
-            account,
-            address,
-        })
-    }
-
-    fn make_room(&self, windows: &mut HashMap<Key, Window>, now: Instant) {
-        windows.retain(|_, w| w.started + self.limits.window > now);
-        if windows.len() + 2 > Self::MAX_TRACKED {
-            let mut starts: Vec<Instant> = windows.values().map(|w| w.started).collect();
-            starts.sort_unstable();
-            let cut = starts[starts.len() / 2];
-            windows.retain(|_, w| w.started > cut);
-        }
+    pub async fn admit(
+        &self,
+        store: &dyn Store,
+        username: &str,
+        address: ClientAddress,
+    ) -> StoreResult<Result<Attempt, Duration>> {
+        let attempt = Attempt {
+            account: format!(
+                "a:{}",
+                username.chars().take(Self::KEY_CHARS).collect::<String>()
+            ),
+            address: format!("i:{}", address.0),
+        };
+        let window_ms = i64::try_from(self.limits.window.as_millis()).unwrap_or(i64::MAX);
+        let keys = [
+            (attempt.account.as_str(), self.limits.per_account),
+            (attempt.address.as_str(), self.limits.per_address),
+        ];
+        Ok(
+            match store.count_sign_in(&keys, window_ms, now_ms()).await? {
+                None => Ok(attempt),
+                Some(wait_ms) => Err(Duration::from_millis(wait_ms.max(1) as u64)),
+            },
+        )
     }
 }
 
-impl Attempt<'_> {
+impl Attempt {
     /// The password was right: the account's count starts again, and this attempt no longer
     /// counts against the address.
-    pub fn succeeded(self) {
-        let mut windows = self
-            .throttle
-            .windows
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        windows.remove(&self.account);
-        if let Some(w) = windows.get_mut(&self.address) {
-            w.attempts = w.attempts.saturating_sub(1);
-        }
+    pub async fn succeeded(self, store: &dyn Store) -> StoreResult<()> {
+        store.sign_in_succeeded(&self.account, &self.address).await
     }
+}
+
+/// How long, in ms, until an attempt may be counted: 0 if none of `windows` (each its start,
+/// attempts and limit) is live and at its limit, else until the latest of those ends.
+pub(crate) fn wait_ms(windows: &[(i64, i64, u32)], window_ms: i64, now_ms: i64) -> i64 {
+    windows
+        .iter()
+        .filter(|(started, attempts, limit)| {
+            started.saturating_add(window_ms) > now_ms && *attempts >= i64::from(*limit)
+        })
+        .map(|(started, _, _)| started.saturating_add(window_ms) - now_ms)
+        .max()
+        .unwrap_or(0)
+        .max(0)
 }
 
 #[cfg(test)]
@@ -190,78 +152,16 @@ mod tests {
         ClientAddress(IpAddr::V4(Ipv4Addr::new(10, 0, 0, last)))
     }
 
-    fn limits(per_account: u32, per_address: u32) -> SignInLimits {
-        SignInLimits {
-            window: Duration::from_secs(60),
-            per_account,
-            per_address,
-        }
-    }
-
     #[test]
-    fn an_account_is_refused_after_its_limit_from_any_address() {
-        let throttle = Throttle::new(limits(3, 100));
-        for i in 0..3 {
-            assert!(throttle.admit("eva", at(i)).is_ok());
-        }
-        let wait = throttle.admit("eva", at(9)).err().expect("refused");
-        assert!(wait > Duration::from_secs(58) && wait <= Duration::from_secs(60));
-        assert!(
-            throttle.admit("other", at(9)).is_ok(),
-            "others still get in"
+    fn the_wait_is_until_the_latest_full_window_ends() {
+        assert_eq!(wait_ms(&[], 60_000, 1_000), 0);
+        assert_eq!(wait_ms(&[(0, 9, 10), (0, 49, 50)], 60_000, 1_000), 0);
+        assert_eq!(wait_ms(&[(0, 10, 10), (0, 49, 50)], 60_000, 1_000), 59_000);
+        assert_eq!(
+            wait_ms(&[(0, 10, 10), (30_000, 50, 50)], 60_000, 1_000),
+            89_000
         );
-    }
-
-    #[test]
-    fn an_address_is_refused_after_its_limit_on_any_account() {
-        let throttle = Throttle::new(limits(100, 3));
-        for name in ["a", "b", "c"] {
-            assert!(throttle.admit(name, at(1)).is_ok());
-        }
-        assert!(throttle.admit("d", at(1)).is_err());
-        assert!(throttle.admit("d", at(2)).is_ok());
-    }
-
-    #[test]
-    fn a_success_clears_the_account_but_not_the_address() {
-        let throttle = Throttle::new(limits(2, 3));
-        throttle.admit("eva", at(1)).unwrap();
-        throttle.admit("eva", at(1)).unwrap().succeeded();
-        // The account starts again; the address has one attempt counted.
-        throttle.admit("eva", at(1)).unwrap();
-        throttle.admit("eva", at(1)).unwrap();
-        assert!(
-            throttle.admit("eva", at(2)).is_err(),
-            "account at its limit"
-        );
-        assert!(throttle.admit("bo", at(1)).is_err(), "address at its limit");
-    }
-
-    #[test]
-    fn a_window_that_has_ended_counts_from_zero() {
-        let throttle = Throttle::new(SignInLimits {
-            window: Duration::from_millis(30),
-            per_account: 1,
-            per_address: 1,
-        });
-        throttle.admit("eva", at(1)).unwrap();
-        assert!(throttle.admit("eva", at(1)).is_err());
-        std::thread::sleep(Duration::from_millis(40));
-        assert!(throttle.admit("eva", at(1)).is_ok());
-    }
-
-    #[test]
-    fn the_counters_stay_bounded_whatever_is_sent() {
-        let throttle = Throttle::new(limits(5, u32::MAX));
-        for i in 0..(Throttle::MAX_TRACKED + 10) {
-            let _ = throttle.admit(&format!("name-{i}-{}", "x".repeat(500)), at(1));
-        }
-        let windows = throttle.windows.lock().unwrap();
-        assert!(windows.len() <= Throttle::MAX_TRACKED);
-        assert!(windows.keys().all(|k| match k {
-            Key::Account(name) => name.chars().count() <= Throttle::KEY_CHARS,
-            Key::Address(_) => true,
-        }));
+        assert_eq!(wait_ms(&[(0, 10, 10)], 60_000, 60_000), 0, "ended");
     }
 
     #[test]

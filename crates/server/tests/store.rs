@@ -117,3 +117,140 @@ async fn a_puller_during_concurrent_pushes_gets_every_envelope_once_in_order() {
     let seqs = stores[1].push_envelopes(team, &again, now).await.unwrap();
     assert_eq!(seqs, (1..=BATCH as i64).collect::<Vec<_>>());
 }
+
+mod sign_in_limits {
+    use std::net::{IpAddr, Ipv4Addr};
+    use std::time::Duration;
+
+    use faltlogg_server::config::SignInLimits;
+    use faltlogg_server::throttle::{ClientAddress, Throttle};
+
+    use super::*;
+
+    fn at(last: u8) -> ClientAddress {
+        ClientAddress(IpAddr::V4(Ipv4Addr::new(10, 0, 0, last)))
+    }
+
+    fn limits(per_account: u32, per_address: u32) -> SignInLimits {
+        SignInLimits {
+            window: Duration::from_secs(60),
+            per_account,
+            per_address,
+        }
+    }
+
+    /// Two stores of one fresh database: two servers' worth on PostgreSQL.
+    async fn two_stores() -> (tempfile::TempDir, Arc<dyn Store>, Arc<dyn Store>) {
+        let dir = tempfile::tempdir().unwrap();
+        let database = support::database_for(dir.path()).await;
+        let one = database.open(2).await.unwrap();
+        let two = match database {
+            Database::Postgres(_) => database.open(2).await.unwrap(),
+            Database::Sqlite(_) => one.clone(),
+        };
+        (dir, one, two)
+    }
+
+    async fn admitted(
+        t: &Throttle,
+        store: &Arc<dyn Store>,
+        name: &str,
+        from: ClientAddress,
+    ) -> bool {
+        t.admit(store.as_ref(), name, from).await.unwrap().is_ok()
+    }
+
+    #[tokio::test]
+    async fn an_account_is_refused_after_its_limit_from_any_address_on_any_server() {
+        let (_dir, one, two) = two_stores().await;
+        let throttle = Throttle::new(limits(3, 100));
+        for (i, store) in [&one, &two, &one].into_iter().enumerate() {
+            assert!(admitted(&throttle, store, "eva", at(i as u8)).await);
+        }
+        let wait = throttle
+            .admit(two.as_ref(), "eva", at(9))
+            .await
+            .unwrap()
+            .err()
+            .expect("refused");
+        assert!(wait > Duration::from_secs(58) && wait <= Duration::from_secs(60));
+        assert!(
+            admitted(&throttle, &two, "other", at(9)).await,
+            "others still get in"
+        );
+    }
+
+    #[tokio::test]
+    async fn an_address_is_refused_after_its_limit_on_any_account() {
+        let (_dir, one, two) = two_stores().await;
+        let throttle = Throttle::new(limits(100, 3));
+        for (name, store) in [("a", &one), ("b", &two), ("c", &one)] {
+            assert!(admitted(&throttle, store, name, at(1)).await);
+        }
+        assert!(!admitted(&throttle, &two, "d", at(1)).await);
+        assert!(admitted(&throttle, &two, "d", at(2)).await);
+    }
+
+    #[tokio::test]
+    async fn a_success_clears_the_account_but_not_the_address() {
+        let (_dir, one, two) = two_stores().await;
+        let throttle = Throttle::new(limits(2, 3));
+        assert!(admitted(&throttle, &one, "eva", at(1)).await);
+        let attempt = throttle.admit(one.as_ref(), "eva", at(1)).await.unwrap();
+        attempt.ok().unwrap().succeeded(two.as_ref()).await.unwrap();
+        // The account starts again; the address has one attempt counted.
+        assert!(admitted(&throttle, &two, "eva", at(1)).await);
+        assert!(admitted(&throttle, &one, "eva", at(1)).await);
+        assert!(
+            !admitted(&throttle, &two, "eva", at(2)).await,
+            "account at its limit"
+        );
+        assert!(
+            !admitted(&throttle, &one, "bo", at(1)).await,
+            "address at its limit"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_window_that_has_ended_counts_from_zero_and_a_long_name_counts_as_its_start() {
+        let (_dir, one, two) = two_stores().await;
+        let throttle = Throttle::new(SignInLimits {
+            window: Duration::from_millis(300),
+            per_account: 1,
+            per_address: 10,
+        });
+        let long = "x".repeat(500);
+        assert!(admitted(&throttle, &one, &long, at(1)).await);
+        let other_tail = format!("{}y", "x".repeat(499));
+        assert!(
+            !admitted(&throttle, &two, &other_tail, at(1)).await,
+            "counted by the first 64 characters"
+        );
+        tokio::time::sleep(Duration::from_millis(350)).await;
+        assert!(admitted(&throttle, &two, &long, at(1)).await);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn parallel_guesses_on_two_servers_get_no_more_than_the_limit() {
+        let (_dir, one, two) = two_stores().await;
+        let throttle = Arc::new(Throttle::new(limits(10, 1000)));
+        let guesses: Vec<_> = (0..40)
+            .map(|i| {
+                let store = if i % 2 == 0 { one.clone() } else { two.clone() };
+                let throttle = throttle.clone();
+                tokio::spawn(async move {
+                    throttle
+                        .admit(store.as_ref(), "eva", at(i as u8))
+                        .await
+                        .unwrap()
+                        .is_ok()
+                })
+            })
+            .collect();
+        let mut admitted = 0;
+        for guess in guesses {
+            admitted += usize::from(guess.await.unwrap());
+        }
+        assert_eq!(admitted, 10);
+    }
+}

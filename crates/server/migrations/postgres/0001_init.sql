@@ -143,3 +143,13 @@ CREATE TABLE server_keys (
     name   text PRIMARY KEY,
     secret bytea NOT NULL
 );
+
+-- Sign-in attempts in the current window of each account (`a:` and the username's first 64
+-- characters) and client address (`i:` and the address): in the database, so that every
+-- server counts together. A window that has ended is deleted at the next sign-in.
+CREATE TABLE sign_in_windows (
+    key        text PRIMARY KEY,
+    started_at bigint NOT NULL,
+    attempts   bigint NOT NULL
+);
+CREATE INDEX sign_in_windows_started ON sign_in_windows (started_at);

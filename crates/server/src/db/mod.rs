@@ -313,6 +313,19 @@ pub trait Store: Send + Sync + 'static {
     /// The server's secret `name`: the one kept, or, the first time, `fresh`, now kept.
     async fn server_secret(&self, name: &str, fresh: Vec<u8>) -> StoreResult<Vec<u8>>;
 
+    /// Counts a sign-in attempt under each of `keys` (a name and its limit) in windows of
+    /// `window_ms`, unless one of them is at its limit: then nothing is counted and the wait
+    /// in ms until that window ends is returned. Windows that have ended are deleted. Atomic
+    /// across servers on one database.
+    async fn count_sign_in(
+        &self,
+        keys: &[(&str, u32)],
+        window_ms: i64,
+        now_ms: i64,
+    ) -> StoreResult<Option<i64>>;
+    /// A sign-in succeeded: `account`'s window is deleted and `address`'s count is one less.
+    async fn sign_in_succeeded(&self, account: &str, address: &str) -> StoreResult<()>;
+
     async fn record_event(&self, event: &NewAuditEvent) -> StoreResult<()>;
     /// Up to `limit` of the team's events older than `before` (an event id), newest first.
     async fn team_events(

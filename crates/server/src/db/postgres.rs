@@ -802,6 +802,84 @@ impl Store for PostgresStore {
         )
     }
 
+    async fn count_sign_in(
+        &self,
+        keys: &[(&str, u32)],
+        window_ms: i64,
+        now_ms: i64,
+    ) -> StoreResult<Option<i64>> {
+        let mut tx = self.pool.begin().await?;
+        // Rows another server holds are left for the next sign-in: waiting for them could
+        // deadlock with its own cleanup.
+        let ended = now_ms.saturating_sub(window_ms);
+        sqlx::query(
+            "DELETE FROM sign_in_windows WHERE key IN (SELECT key FROM sign_in_windows \
+             WHERE started_at <= $1 FOR UPDATE SKIP LOCKED)",
+        )
+        .bind(ended)
+        .execute(&mut *tx)
+        .await?;
+        let names: Vec<&str> = keys.iter().map(|(k, _)| *k).collect();
+        // Locked to commit, in one order, whether or not the row exists yet: another
+        // server's attempt on the same account or address waits for this one's count, and
+        // counts on from it.
+        sqlx::query(
+            "SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) \
+             FROM UNNEST($1::text[]) AS k ORDER BY k",
+        )
+        .bind(&names)
+        .execute(&mut *tx)
+        .await?;
+        let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+            "SELECT key, started_at, attempts FROM sign_in_windows WHERE key = ANY($1)",
+        )
+        .bind(&names)
+        .fetch_all(&mut *tx)
+        .await?;
+        let windows: Vec<(i64, i64, u32)> = rows
+            .iter()
+            .filter_map(|(key, started, attempts)| {
+                let limit = keys.iter().find(|(k, _)| k == key)?.1;
+                Some((*started, *attempts, limit))
+            })
+            .collect();
+        let wait = crate::throttle::wait_ms(&windows, window_ms, now_ms);
+        if wait == 0 {
+            sqlx::query(
+                "INSERT INTO sign_in_windows (key, started_at, attempts) \
+                 SELECT k, $2, 1 FROM UNNEST($1::text[]) AS k ORDER BY k \
+                 ON CONFLICT (key) DO UPDATE SET \
+                 attempts = CASE WHEN sign_in_windows.started_at <= $3 THEN 1 \
+                 ELSE sign_in_windows.attempts + 1 END, \
+                 started_at = CASE WHEN sign_in_windows.started_at <= $3 THEN $2 \
+                 ELSE sign_in_windows.started_at END",
+            )
+            .bind(&names)
+            .bind(now_ms)
+            .bind(ended)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok((wait > 0).then_some(wait))
+    }
+
+    async fn sign_in_succeeded(&self, account: &str, address: &str) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM sign_in_windows WHERE key = $1")
+            .bind(account)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE sign_in_windows SET attempts = attempts - 1 WHERE key = $1 AND attempts > 0",
+        )
+        .bind(address)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn record_event(&self, event: &NewAuditEvent) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO audit_events (team_id, at, kind, user_id, device_id, target_device) \

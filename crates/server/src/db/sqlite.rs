@@ -347,6 +347,63 @@ impl Store for SqliteStore {
         Ok(row.try_get("secret")?)
     }
 
+    async fn count_sign_in(
+        &self,
+        keys: &[(&str, u32)],
+        window_ms: i64,
+        now_ms: i64,
+    ) -> StoreResult<Option<i64>> {
+        let _w = self.write.lock().await;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM sign_in_windows WHERE started_at <= ?")
+            .bind(now_ms.saturating_sub(window_ms))
+            .execute(&mut *tx)
+            .await?;
+        let mut windows = Vec::with_capacity(keys.len());
+        for (key, limit) in keys {
+            let window: Option<(i64, i64)> =
+                sqlx::query_as("SELECT started_at, attempts FROM sign_in_windows WHERE key = ?")
+                    .bind(key)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if let Some((started, attempts)) = window {
+                windows.push((started, attempts, *limit));
+            }
+        }
+        let wait = crate::throttle::wait_ms(&windows, window_ms, now_ms);
+        if wait == 0 {
+            for (key, _) in keys {
+                sqlx::query(
+                    "INSERT INTO sign_in_windows (key, started_at, attempts) VALUES (?, ?, 1) \
+                     ON CONFLICT (key) DO UPDATE SET attempts = attempts + 1",
+                )
+                .bind(key)
+                .bind(now_ms)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok((wait > 0).then_some(wait))
+    }
+
+    async fn sign_in_succeeded(&self, account: &str, address: &str) -> StoreResult<()> {
+        let _w = self.write.lock().await;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM sign_in_windows WHERE key = ?")
+            .bind(account)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE sign_in_windows SET attempts = attempts - 1 WHERE key = ? AND attempts > 0",
+        )
+        .bind(address)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn record_event(&self, event: &NewAuditEvent) -> StoreResult<()> {
         let _w = self.write.lock().await;
         let id = |u: Option<Uuid>| u.map(|u| u.to_string());

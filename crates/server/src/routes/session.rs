@@ -19,10 +19,14 @@ pub async fn sign_in(
     Body(request): Body<SignInRequest>,
 ) -> ApiResult<Reply<SignInResponse>> {
     let username = request.username.trim();
-    let attempt = state.throttle.admit(username, address).map_err(|wait| {
-        tracing::warn!(address = %address.0, "sign-in refused: too many attempts");
-        HttpError::too_many(wait)
-    })?;
+    let attempt = state
+        .throttle
+        .admit(state.store.as_ref(), username, address)
+        .await?
+        .map_err(|wait| {
+            tracing::warn!(address = %address.0, "sign-in refused: too many attempts");
+            HttpError::too_many(wait)
+        })?;
     let credentials = state.store.user_credentials(username).await?;
     let hash = credentials.as_ref().map(|c| c.password_hash.clone());
     let valid = passwords::verify(request.password, hash).await;
@@ -45,7 +49,7 @@ pub async fn sign_in(
             "wrong username or password",
         ));
     };
-    attempt.succeeded();
+    attempt.succeeded(state.store.as_ref()).await?;
     let (token, hash) = new_token();
     let now = now_ms();
     let expires_at_ms = now + state.config.session_ttl_ms;
