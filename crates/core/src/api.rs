@@ -524,7 +524,27 @@ pub struct PushResult {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PushResponse {
+    /// The envelopes stored (or stored before), in request order; `seq` 0 for one dropped
+    /// because its person was erased.
     pub results: Vec<PushResult>,
+    /// Asked for with `?partial=true` ([`PUSH_PARTIAL`]): the envelopes refused, each by its
+    /// place in the request, while the others are stored. Without it a bad envelope refuses
+    /// the whole batch (an error reply naming its `index`). Last, so that postcard readers
+    /// from before it, which stop after `results`, still read the reply.
+    #[serde(default)]
+    pub refused: Vec<Refusal>,
+}
+
+/// The query that asks a push to store the good envelopes of a batch and name the bad ones.
+pub const PUSH_PARTIAL: &str = "partial=true";
+/// The query that asks a pull to leave out the calling device's own envelopes.
+pub const PULL_SKIP_OWN: &str = "skip_own=true";
+
+/// One envelope of a push that was not stored, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refusal {
+    pub index: u32,
+    pub error: ErrorCode,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -536,8 +556,12 @@ pub struct PulledEnvelope {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PullResponse {
     pub envelopes: Vec<PulledEnvelope>,
-    /// More are waiting after the last one returned.
+    /// More are waiting after this page.
     pub more: bool,
+    /// The last sequence number this page covers, the caller's own envelopes left out with
+    /// [`PULL_SKIP_OWN`] included: where the next pull starts. Last, for older readers.
+    #[serde(default)]
+    pub last: i64,
 }
 
 /// What happened, in a team's security events. Never what was typed or written.
@@ -625,6 +649,9 @@ pub enum ErrorCode {
     TargetTooLong,
     /// The team already has another identity (`409`).
     IdentityConflict,
+    /// The server cannot store or read now (its database is unreachable, full or read-only):
+    /// nothing was changed; try again after `Retry-After` (`503`).
+    Unavailable,
 }
 
 /// The body of every error reply (the server's `HttpError`; the PWA reads it into its

@@ -117,9 +117,53 @@ impl From<StoreError> for HttpError {
                 ErrorCode::Forbidden,
                 "the device is no longer pending",
             ),
+            StoreError::Database(e) if unavailable(&e) => {
+                tracing::error!(error = %e, "database unavailable");
+                HttpError {
+                    retry_after_s: Some(UNAVAILABLE_RETRY_S),
+                    ..HttpError::new(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        ErrorCode::Unavailable,
+                        "the server cannot store or read now: try again later",
+                    )
+                }
+            }
             StoreError::Database(e) => HttpError::internal("database error", &e),
         }
     }
 }
 
 pub type ApiResult<T> = Result<T, HttpError>;
+
+/// Seconds a client waits before trying again when the database is unavailable.
+const UNAVAILABLE_RETRY_S: u64 = 5;
+
+/// Whether a database error is the database being out of reach or unable to write (not a
+/// fault of the request or of ours): the client is to try again later, and nothing was
+/// half-written (every change is one transaction).
+fn unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(d) => {
+            let code = d.code().unwrap_or_default();
+            if d.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                // Busy, locked, read-only, I/O error, disk full, cannot open: primary codes,
+                // and extended ones by their low byte.
+                code.parse::<i32>()
+                    .is_ok_and(|c| matches!(c & 0xff, 5 | 6 | 8 | 10 | 13 | 14))
+            } else {
+                // PostgreSQL: disk full, out of memory, too many connections, read-only
+                // transaction, shutting down, cannot connect now.
+                matches!(
+                    code.as_ref(),
+                    "53100" | "53200" | "53300" | "25006" | "57P01" | "57P03"
+                )
+            }
+        }
+        _ => false,
+    }
+}

@@ -90,6 +90,167 @@ async fn a_push_is_stored_once_and_repeating_it_changes_nothing() {
 }
 
 #[tokio::test]
+async fn a_partial_push_stores_the_good_envelopes_and_names_each_bad_one() {
+    let server = TestServer::start(Config::DEFAULT_SESSION_TTL_MS).await;
+    let mut first = server.device().await;
+    let team = found_team(&server, &first).await;
+    let key = team.key.clone();
+    let stored = first.contact_envelope(&key, "stored before");
+    server
+        .post(
+            &first,
+            "/api/envelopes",
+            &PushRequest {
+                envelopes: vec![wire(&stored)],
+            },
+        )
+        .await;
+    let good = first.contact_envelope(&key, "good");
+    let mut forged = first.contact_envelope(&key, "forged");
+    forged.signature[0] ^= 1;
+    // Another envelope under the stored one's id: a conflict, found by the store.
+    let conflict = first.envelope_with_id(&key, "other bytes", stored.header.id);
+    let ahead = first.envelope_stamped(
+        &key,
+        "tomorrow",
+        ids::new_v7(1_700_000_000_000, &mut OsRng),
+        Hlc {
+            wall_ms: faltlogg_server::now_ms() as u64 + 2 * 24 * 60 * 60 * 1000,
+            counter: 0,
+        },
+    );
+    let also_good = first.contact_envelope(&key, "also good");
+    let mut envelopes: Vec<WireEnvelope> = [&good, &forged, &conflict, &ahead, &also_good]
+        .map(wire)
+        .to_vec();
+    envelopes.insert(2, WireEnvelope(b"not an envelope".to_vec()));
+    let push = PushRequest { envelopes };
+    // Without asking: the first bad one refuses the batch, and nothing is stored.
+    let (status, body) = error_of(server.post(&first, "/api/envelopes", &push).await).await;
+    assert_eq!(
+        (status, body.error, body.index),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::BadSignature,
+            Some(1)
+        )
+    );
+    assert_eq!(server.pull(&first, 0).await.envelopes.len(), 1);
+    // Asked: the good ones stored in order, each bad one named once, by its place.
+    let response = server
+        .post(&first, &format!("/api/envelopes?{PUSH_PARTIAL}"), &push)
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let pushed: PushResponse = response.json().await.unwrap();
+    assert_eq!(
+        pushed.results,
+        [
+            PushResult {
+                id: good.header.id,
+                seq: 2
+            },
+            PushResult {
+                id: also_good.header.id,
+                seq: 3
+            },
+        ]
+    );
+    assert_eq!(
+        pushed.refused,
+        [
+            Refusal {
+                index: 1,
+                error: ErrorCode::BadSignature
+            },
+            Refusal {
+                index: 2,
+                error: ErrorCode::BadEnvelope
+            },
+            Refusal {
+                index: 3,
+                error: ErrorCode::EnvelopeConflict
+            },
+            Refusal {
+                index: 4,
+                error: ErrorCode::ClockAhead
+            },
+        ]
+    );
+    let pulled = server.pull(&first, 0).await;
+    assert_eq!(pulled.envelopes.len(), 3);
+    assert_eq!(
+        pulled.envelopes[0].envelope.0,
+        wire(&stored).0,
+        "the stored one kept as it was"
+    );
+    // All refused: no error, nothing stored.
+    let push = PushRequest {
+        envelopes: vec![wire(&forged)],
+    };
+    let pushed: PushResponse = server
+        .post(&first, &format!("/api/envelopes?{PUSH_PARTIAL}"), &push)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(pushed.results.is_empty());
+    assert_eq!(pushed.refused.len(), 1);
+}
+
+#[tokio::test]
+async fn a_pull_can_leave_out_the_caller_s_own_envelopes_and_a_future_cursor_gets_nothing() {
+    let server = TestServer::start(Config::DEFAULT_SESSION_TTL_MS).await;
+    let mut first = server.device().await;
+    let team = found_team(&server, &first).await;
+    let mut second = server.device().await;
+    approve(&server, &first, &second, &team).await;
+    let key = team.key.clone();
+    let push = |device: &mut Device, note: &str| PushRequest {
+        envelopes: vec![wire(&device.contact_envelope(&key, note))],
+    };
+    let mine = push(&mut first, "mine");
+    let theirs = push(&mut second, "theirs");
+    let mine_again = push(&mut first, "mine again");
+    server.post(&first, "/api/envelopes", &mine).await;
+    server.post(&second, "/api/envelopes", &theirs).await;
+    server.post(&first, "/api/envelopes", &mine_again).await;
+    let page: PullResponse = server
+        .get(&first, &format!("/api/envelopes?after=0&{PULL_SKIP_OWN}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page.envelopes.len(), 1);
+    assert_eq!(page.envelopes[0].seq, 2);
+    assert_eq!(page.envelopes[0].envelope, theirs.envelopes[0]);
+    assert_eq!(
+        page.last, 3,
+        "the cursor moves past the caller's own, at the end too"
+    );
+    assert!(!page.more);
+    // Paged: a page of only its own envelopes is empty, and moves on.
+    let page: PullResponse = server
+        .get(
+            &first,
+            &format!("/api/envelopes?after=0&limit=1&{PULL_SKIP_OWN}"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(page.envelopes.is_empty());
+    assert_eq!((page.last, page.more), (1, true));
+    // Without asking, everything, as before.
+    let page = server.pull(&first, 0).await;
+    assert_eq!(page.envelopes.len(), 3);
+    assert_eq!(page.last, 3);
+    // A cursor from the future: nothing, and the cursor stays where the device had it.
+    let page = server.pull(&second, 1_000).await;
+    assert!(page.envelopes.is_empty() && !page.more);
+    assert_eq!(page.last, 1_000);
+}
+
+#[tokio::test]
 async fn a_device_waiting_for_approval_can_neither_push_nor_pull() {
     let server = TestServer::start(Config::DEFAULT_SESSION_TTL_MS).await;
     let first = server.device().await;

@@ -82,11 +82,11 @@ async fn a_puller_during_concurrent_pushes_gets_every_envelope_once_in_order() {
         async move {
             let (mut cursor, mut seen) = (0, Vec::new());
             while seen.len() < total {
-                let page = store.pull_envelopes(team, cursor, 50).await.unwrap();
+                let page = store.pull_envelopes(team, cursor, 50, None).await.unwrap();
                 for (seq, bytes) in page {
                     assert!(seq > cursor, "numbers only grow");
                     cursor = seq;
-                    seen.push(Uuid::from_slice(&bytes).unwrap());
+                    seen.push(Uuid::from_slice(&bytes.unwrap()).unwrap());
                 }
                 tokio::task::yield_now().await;
             }

@@ -346,13 +346,16 @@ pub trait Store: Send + Sync + 'static {
         batch: &[NewEnvelope],
         now_ms: i64,
     ) -> StoreResult<Vec<i64>>;
-    /// Up to `limit` envelopes of the team with a sequence number above `after`, in order.
+    /// Up to `limit` envelopes of the team with a sequence number above `after`, in order:
+    /// each number with the envelope's bytes, or `None` for one of `skip_device`'s (its
+    /// bytes are not read).
     async fn pull_envelopes(
         &self,
         team: Uuid,
         after: i64,
         limit: usize,
-    ) -> StoreResult<Vec<(i64, Vec<u8>)>>;
+        skip_device: Option<Uuid>,
+    ) -> StoreResult<Vec<(i64, Option<Vec<u8>>)>>;
 }
 
 /// What a pushed batch does, worked out before a row is written, the same for every backend:

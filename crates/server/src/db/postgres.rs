@@ -1027,11 +1027,13 @@ impl Store for PostgresStore {
         team: Uuid,
         after: i64,
         limit: usize,
-    ) -> StoreResult<Vec<(i64, Vec<u8>)>> {
+        skip_device: Option<Uuid>,
+    ) -> StoreResult<Vec<(i64, Option<Vec<u8>>)>> {
         Ok(sqlx::query_as(
-            "SELECT seq, bytes FROM envelopes WHERE team_id = $1 AND seq > $2 \
-             ORDER BY seq LIMIT $3",
+            "SELECT seq, CASE WHEN device_id = $1 THEN NULL ELSE bytes END FROM envelopes \
+             WHERE team_id = $2 AND seq > $3 ORDER BY seq LIMIT $4",
         )
+        .bind(skip_device)
         .bind(team)
         .bind(after)
         .bind(limit as i64)

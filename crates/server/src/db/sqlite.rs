@@ -1025,18 +1025,18 @@ impl Store for SqliteStore {
         team: Uuid,
         after: i64,
         limit: usize,
-    ) -> StoreResult<Vec<(i64, Vec<u8>)>> {
-        let rows = sqlx::query(
-            "SELECT seq, bytes FROM envelopes WHERE team_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+        skip_device: Option<Uuid>,
+    ) -> StoreResult<Vec<(i64, Option<Vec<u8>>)>> {
+        Ok(sqlx::query_as(
+            "SELECT seq, CASE WHEN device_id = ? THEN NULL ELSE bytes END FROM envelopes \
+             WHERE team_id = ? AND seq > ? ORDER BY seq LIMIT ?",
         )
+        .bind(skip_device.map(|d| d.to_string()))
         .bind(team.to_string())
         .bind(after)
         .bind(limit as i64)
         .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get("seq")?, r.try_get("bytes")?)))
-            .collect()
+        .await?)
     }
 }
 

@@ -3,7 +3,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use faltlogg_core::api::{
     AuditKind, DeviceStatus, ErrorCode, PullResponse, PulledEnvelope, PushRequest, PushResponse,
-    PushResult, WireEnvelope, MAX_PULL_BATCH, MAX_PUSH_BATCH,
+    PushResult, Refusal, WireEnvelope, MAX_PULL_BATCH, MAX_PUSH_BATCH,
 };
 use faltlogg_core::envelope::{Envelope, EnvelopeError, Scope};
 use faltlogg_core::hlc::MAX_SKEW_MS;
@@ -11,22 +11,35 @@ use serde::Deserialize;
 
 use crate::audit::{self, Event};
 use crate::auth::Session;
-use crate::db::NewEnvelope;
+use crate::db::{NewEnvelope, StoreError};
 use crate::error::{ApiResult, HttpError};
 use crate::wire::{ok, Body, Reply};
 use crate::{now_ms, AppState};
 
-/// Stores a batch of envelopes from the calling device: all of them or none. Each must name
-/// this team and this device, be of a known epoch, carry this device's valid signature, and be
-/// stamped no further ahead of the server's clock than `MAX_SKEW_MS`. An erasure deletes its
-/// person key's envelopes as it is stored (`Store::push_envelopes`); any approved device may
-/// send one: who holds a case is inside the records, which the server cannot read.
-/// On the first bad one the reply names its `index`, so the client can set it aside.
+#[derive(Deserialize)]
+pub struct PushQuery {
+    /// Store the good envelopes and name the bad ones (`api::PUSH_PARTIAL`), rather than
+    /// refusing the batch at the first bad one.
+    #[serde(default)]
+    partial: bool,
+}
+
+/// Stores a batch of envelopes from the calling device. Each must name this team and this
+/// device, be of a known epoch, carry this device's valid signature, and be stamped no further
+/// ahead of the server's clock than `MAX_SKEW_MS`. An erasure deletes its person key's
+/// envelopes as it is stored (`Store::push_envelopes`); any approved device may send one: who
+/// holds a case is inside the records, which the server cannot read.
+///
+/// By default all or none: on the first bad one the reply names its `index`, so the client
+/// can set it aside. With `?partial=true` the good ones are stored, in one transaction, and
+/// the reply names each bad one and why (`PushResponse::refused`).
 pub async fn push(
     State(state): State<AppState>,
     session: Session,
+    query: Result<Query<PushQuery>, QueryRejection>,
     Body(request): Body<PushRequest>,
 ) -> ApiResult<Reply<PushResponse>> {
+    let Query(query) = query.map_err(|r| HttpError::malformed(r.body_text()))?;
     // A revoked device may still hand over what it stamped before its revocation.
     let device = session.device_any_status(&state).await?;
     let revoked_at = match (device.info.status, device.info.revocation) {
@@ -45,34 +58,47 @@ pub async fn push(
     let epoch = state.store.team_epoch(session.user.team).await?;
     let now = now_ms();
     let mut batch = Vec::with_capacity(request.envelopes.len());
+    // Each stored envelope's place in the request.
+    let mut places = Vec::with_capacity(request.envelopes.len());
+    let mut refused = Vec::new();
     for (index, wire) in request.envelopes.iter().enumerate() {
-        let envelope = wire.decode().map_err(|_| {
-            HttpError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                ErrorCode::BadEnvelope,
-                "envelope is malformed",
-            )
-            .at(index)
-        })?;
-        // Before the clock bound: a revoked device's hand-over ends at its revocation, which
-        // is never far ahead, so its clock cannot hold back what came before.
-        if revoked_at.is_some_and(|at| envelope.header.hlc.wall_ms > at) {
-            return Err(HttpError::revoked().at(index));
+        let checked = accept(wire, &session, &device.info, revoked_at, epoch, now);
+        match checked {
+            Ok(envelope) => {
+                batch.push(envelope);
+                places.push(index);
+            }
+            Err(e) if query.partial => refused.push(Refusal {
+                index: index as u32,
+                error: e.body.error,
+            }),
+            Err(e) => return Err(e.at(index)),
         }
-        check(&envelope, &session, &device.info, epoch, now).map_err(|f| f.at(index))?;
-        batch.push(NewEnvelope {
-            id: envelope.header.id,
-            device: device.info.id,
-            bytes: envelope.to_bytes(),
-            scope: envelope.header.scope,
-        });
     }
-    let seqs = state
-        .store
-        .push_envelopes(session.user.team, &batch, now)
-        .await?;
-    tracing::info!(device = %device.info.id, count = batch.len(), "envelopes pushed");
-    if revoked_at.is_some() {
+    let seqs = loop {
+        match state
+            .store
+            .push_envelopes(session.user.team, &batch, now)
+            .await
+        {
+            Ok(seqs) => break seqs,
+            // Found before anything is written: the rest go again without it.
+            Err(StoreError::EnvelopeConflict { index }) if query.partial => {
+                refused.push(Refusal {
+                    index: places.remove(index) as u32,
+                    error: ErrorCode::EnvelopeConflict,
+                });
+                batch.remove(index);
+            }
+            Err(StoreError::EnvelopeConflict { index }) => {
+                return Err(StoreError::EnvelopeConflict { index }.into())
+            }
+            Err(e) => return Err(e.into()),
+        }
+    };
+    refused.sort_by_key(|r| r.index);
+    tracing::info!(device = %device.info.id, count = batch.len(), refused = refused.len(), "envelopes pushed");
+    if revoked_at.is_some() && !batch.is_empty() {
         let event = Event::new(session.user.team, AuditKind::HandedOver)
             .by(session.user.id, Some(device.info.id));
         audit::record(state.store.as_ref(), event).await;
@@ -88,7 +114,37 @@ pub async fn push(
         .zip(seqs)
         .map(|(e, seq)| PushResult { id: e.id, seq })
         .collect();
-    Ok(ok(PushResponse { results }))
+    Ok(ok(PushResponse { results, refused }))
+}
+
+/// One envelope of a push, decoded and checked, ready to store.
+fn accept(
+    wire: &WireEnvelope,
+    session: &Session,
+    device: &faltlogg_core::api::DeviceInfo,
+    revoked_at: Option<u64>,
+    team_epoch: u32,
+    now_ms: i64,
+) -> Result<NewEnvelope, HttpError> {
+    let envelope = wire.decode().map_err(|_| {
+        HttpError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::BadEnvelope,
+            "envelope is malformed",
+        )
+    })?;
+    // Before the clock bound: a revoked device's hand-over ends at its revocation, which
+    // is never far ahead, so its clock cannot hold back what came before.
+    if revoked_at.is_some_and(|at| envelope.header.hlc.wall_ms > at) {
+        return Err(HttpError::revoked());
+    }
+    check(&envelope, session, device, team_epoch, now_ms)?;
+    Ok(NewEnvelope {
+        id: envelope.header.id,
+        device: device.id,
+        bytes: envelope.to_bytes(),
+        scope: envelope.header.scope,
+    })
 }
 
 fn check(
@@ -134,6 +190,9 @@ pub struct PullQuery {
     #[serde(default)]
     after: i64,
     limit: Option<usize>,
+    /// Leave out the caller's own envelopes (`api::PULL_SKIP_OWN`): it holds them already.
+    #[serde(default)]
+    skip_own: bool,
 }
 
 /// The team's envelopes after sequence number `after`, oldest first.
@@ -143,23 +202,33 @@ pub async fn pull(
     query: Result<Query<PullQuery>, QueryRejection>,
 ) -> ApiResult<Reply<PullResponse>> {
     let Query(query) = query.map_err(|r| HttpError::malformed(r.body_text()))?;
-    session.approved_device(&state).await?;
+    let device = session.approved_device(&state).await?;
     let limit = query
         .limit
         .unwrap_or(MAX_PULL_BATCH)
         .clamp(1, MAX_PULL_BATCH);
+    let skip = query.skip_own.then_some(device.info.id);
     let mut rows = state
         .store
-        .pull_envelopes(session.user.team, query.after, limit + 1)
+        .pull_envelopes(session.user.team, query.after, limit + 1, skip)
         .await?;
     let more = rows.len() > limit;
     rows.truncate(limit);
+    // A cursor from the future (another server's, a restored database's) gets nothing and
+    // stays where it is: the device's own cursor is never moved back.
+    let last = rows.last().map_or(query.after, |(seq, _)| *seq);
     let envelopes = rows
         .into_iter()
-        .map(|(seq, bytes)| PulledEnvelope {
-            seq,
-            envelope: WireEnvelope(bytes),
+        .filter_map(|(seq, bytes)| {
+            Some(PulledEnvelope {
+                seq,
+                envelope: WireEnvelope(bytes?),
+            })
         })
         .collect();
-    Ok(ok(PullResponse { envelopes, more }))
+    Ok(ok(PullResponse {
+        envelopes,
+        more,
+        last,
+    }))
 }
