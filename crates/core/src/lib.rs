@@ -17,6 +17,7 @@ pub mod ids;
 pub mod local;
 pub mod record;
 pub mod report;
+pub mod sync;
 
 pub use rand_core::{CryptoRng, RngCore};
 

@@ -2,13 +2,14 @@
 
 use faltlogg_core::api::UserInfo;
 
-use crate::db::{Store, StoreResult};
+use crate::db::{Store, StoreError, StoreResult};
 use crate::{now_ms, passwords};
 
 pub const ADMIN_USERNAME: &str = "admin";
 pub const DEMO_TEAM: &str = "Demo";
 
-/// Creates the admin account if there are no users. Returns the account and its password
+/// Creates the admin account if there are no users (once, however many servers start at
+/// once on one database). Returns the account and its password
 /// (the given one, or a new random one) when it did, so the operator can be told once.
 pub async fn ensure_admin(
     store: &dyn Store,
@@ -24,8 +25,13 @@ pub async fn ensure_admin(
             .await
             .expect("hashing does not panic")
     };
-    let user = store
+    match store
         .create_team_with_coordinator(DEMO_TEAM, ADMIN_USERNAME, &hash, now_ms())
-        .await?;
-    Ok(Some((user, password)))
+        .await
+    {
+        Ok(user) => Ok(Some((user, password))),
+        // Another server on the same database made it first (several started at once).
+        Err(StoreError::Exists) => Ok(None),
+        Err(e) => Err(e),
+    }
 }

@@ -487,3 +487,62 @@ async fn postgres(url: &str) -> sqlx::PgConnection {
         .await
         .unwrap()
 }
+
+/// A `faltlogg-server` process, as an operator starts it: on a free port, on `database`
+/// (SQLite's file in `dir`, or a PostgreSQL URL), the first start's account `admin` with
+/// [`PASSWORD`]. Killed (SIGKILL) when dropped.
+pub struct ServerProcess {
+    pub url: String,
+    child: std::process::Child,
+}
+
+impl ServerProcess {
+    pub async fn start(dir: &std::path::Path, database: &Database) -> ServerProcess {
+        use std::io::BufRead as _;
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_faltlogg-server"));
+        command
+            .args(["--port", "0", "--data-dir"])
+            .arg(dir)
+            .arg("--dist-dir")
+            .arg(dir.join("no-dist"))
+            .env("FALTLOGG_ADMIN_PASSWORD", PASSWORD)
+            .env("FALTLOGG_LOG", "error")
+            .env("NO_COLOR", "1")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null());
+        if let Database::Postgres(url) = database {
+            command.env("FALTLOGG_DATABASE_URL", url);
+        }
+        let mut child = command.spawn().expect("the server binary starts");
+        let stdout = child.stdout.take().unwrap();
+        // Its first lines name the URL; the rest is read and dropped, so it never blocks.
+        let url = tokio::task::spawn_blocking(move || {
+            let mut lines = std::io::BufReader::new(stdout).lines();
+            let url = lines.by_ref().map_while(Result::ok).find_map(|l| {
+                l.strip_prefix("Fältlogg is running at ")
+                    .map(|rest| rest.split_whitespace().next().unwrap_or("").to_string())
+            });
+            std::thread::spawn(move || lines.for_each(drop));
+            url
+        })
+        .await
+        .unwrap()
+        .expect("the server says where it listens");
+        ServerProcess {
+            url: url.trim_end_matches('/').to_string(),
+            child,
+        }
+    }
+
+    /// SIGKILL, as a crash or the OOM killer would: no shutdown of any kind.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}

@@ -1,0 +1,132 @@
+//! Taking in one pulled envelope: from a device the team admitted, not from this one, of a
+//! key held here, verified, opened.
+
+use uuid::Uuid;
+
+use crate::api::DeviceInfo;
+use crate::change::Change;
+use crate::crypto::device::DevicePublicKeys;
+use crate::crypto::identity::TeamIdentityKey;
+use crate::crypto::person::Keyring;
+use crate::crypto::TeamKey;
+use crate::envelope::{Envelope, EnvelopeHeader};
+use crate::hlc::DEVICE_MAX_SKEW_MS;
+
+/// What this device trusts and holds.
+pub struct Trust<'a> {
+    pub team: Uuid,
+    /// This device, once enrolled: its own envelopes are passed over.
+    pub me: Option<Uuid>,
+    /// The team identity pinned at enrolment; `None` for a team from before identities.
+    pub identity: Option<TeamIdentityKey>,
+    pub team_keys: &'a [TeamKey],
+    /// This device's clock.
+    pub now_ms: u64,
+}
+
+/// The team's devices as last fetched, kept between pulls.
+#[derive(Debug, Clone, Default)]
+pub struct Senders {
+    devices: Vec<DeviceInfo>,
+}
+
+impl Senders {
+    pub fn new(devices: Vec<DeviceInfo>) -> Self {
+        Senders { devices }
+    }
+
+    pub fn knows(&self, device: Uuid) -> bool {
+        self.devices.iter().any(|d| d.id == device)
+    }
+
+    /// The keys of `device` for a change it stamped at `hlc_ms`, if that change counts: the
+    /// team identity this device trusts admitted it with these keys (the server's list alone
+    /// is not enough), and did not sign its revocation before the stamp.
+    fn keys_for(&self, trust: &Trust<'_>, device: Uuid, hlc_ms: u64) -> Option<&DevicePublicKeys> {
+        let info = self.devices.iter().find(|d| d.id == device)?;
+        let admitted = match trust.identity {
+            Some(identity) => info.admission.is_some_and(|signature| {
+                identity
+                    .verify_admission(trust.team, info.id, &info.keys, &signature)
+                    .is_ok()
+            }),
+            None => true,
+        };
+        let revoked_before = info.revocation.is_some_and(|r| {
+            trust.identity.is_some_and(|identity| {
+                identity
+                    .verify_revocation(trust.team, info.id, r.at_ms, &r.signature)
+                    .is_ok()
+            }) && hlc_ms > r.at_ms.max(0) as u64
+        });
+        (admitted && !revoked_before).then_some(&info.keys)
+    }
+}
+
+/// What became of a pulled envelope.
+#[derive(Debug)]
+pub enum Received {
+    /// Verified and opened: keep it, apply the change.
+    Opened(EnvelopeHeader, Change),
+    /// This device's own: it holds it already.
+    Own,
+    /// Of a person erased here: dropped unread.
+    Erased,
+    /// Of a key epoch not held here yet: stop before it, collect the key, pull again.
+    NeedsKey,
+    /// Does not decode, verify or open, or comes from a device that does not count: kept
+    /// aside in quarantine, and the pull goes on.
+    SetAside,
+}
+
+/// Takes in one envelope (`None`: it did not decode), bringing `keyring` up to date with the
+/// person keys and erasures it carries.
+pub fn receive(
+    trust: &Trust<'_>,
+    senders: &Senders,
+    keyring: &mut Keyring,
+    envelope: Option<Envelope>,
+) -> Received {
+    let Some(envelope) = envelope else {
+        return Received::SetAside;
+    };
+    let header = &envelope.header;
+    if Some(header.device) == trust.me {
+        return Received::Own;
+    }
+    let newest_held = trust.team_keys.iter().map(|k| k.epoch).max().unwrap_or(0);
+    if header.epoch > newest_held {
+        return Received::NeedsKey;
+    }
+    if header
+        .scope
+        .erasable_key()
+        .is_some_and(|k| keyring.is_erased(k))
+    {
+        return Received::Erased;
+    }
+    // A stamp from far ahead would order after every later edit: the server refuses such
+    // pushes, so one here came past it.
+    let counts =
+        header.team == trust.team && !header.hlc.is_ahead_of(trust.now_ms, DEVICE_MAX_SKEW_MS);
+    let opened = senders
+        .keys_for(trust, header.device, header.hlc.wall_ms)
+        .filter(|_| counts)
+        .and_then(|keys| envelope.verify(keys).ok())
+        .and_then(|()| {
+            envelope
+                .open(trust.team_keys, keyring.for_envelope(&envelope.header))
+                .ok()
+        });
+    match opened {
+        Some(change) => {
+            match &change {
+                Change::PersonKey(key) => keyring.insert(key.clone()),
+                Change::Erase { key, .. } => keyring.erase(*key),
+                _ => {}
+            }
+            Received::Opened(envelope.header, change)
+        }
+        None => Received::SetAside,
+    }
+}
