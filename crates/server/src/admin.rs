@@ -27,6 +27,12 @@ pub enum AdminCommand {
     Account(AccountCommand),
     /// Every enrolled device, team by team: status, owner and fingerprint.
     Devices,
+    /// Writes a consistent backup of the whole database to FILE, while the servers serve.
+    /// It holds what the database holds: keep it as safe.
+    Backup { file: PathBuf },
+    /// Restores a backup onto this database, which must be empty (of either backend: a
+    /// SQLite backup restores onto PostgreSQL, and the other way round).
+    Restore { file: PathBuf },
 }
 
 #[derive(Subcommand, Debug)]
@@ -289,6 +295,14 @@ pub async fn run(
                 .map_err(w)?;
             }
             Ok(())
+        }
+        AdminCommand::Backup { file } => {
+            let rows = crate::backup_file::backup(store, &file, now_ms()).await?;
+            writeln!(out, "Backed up {rows} rows to {}.", file.display()).map_err(w)
+        }
+        AdminCommand::Restore { file } => {
+            let (rows, _) = crate::backup_file::restore(store, &file).await?;
+            writeln!(out, "Restored {rows} rows from {}.", file.display()).map_err(w)
         }
         AdminCommand::Devices => {
             for team in store.teams().await.map_err(|e| failed(e, "teams"))? {

@@ -109,9 +109,11 @@ impl From<StoreError> for HttpError {
                 "this session already has a device",
             ),
             // The operator's commands only; no route makes these.
-            e @ (StoreError::Exists | StoreError::NotFound | StoreError::Unusable(_)) => {
-                HttpError::internal("unexpected store error", &e)
-            }
+            e @ (StoreError::Exists
+            | StoreError::NotFound
+            | StoreError::Unusable(_)
+            | StoreError::NotEmpty
+            | StoreError::Backup(_)) => HttpError::internal("unexpected store error", &e),
             StoreError::StateChanged => HttpError::new(
                 StatusCode::CONFLICT,
                 ErrorCode::Forbidden,

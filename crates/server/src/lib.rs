@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod backup_file;
 pub mod bootstrap;
 pub mod config;
 pub mod db;

@@ -43,7 +43,9 @@ CREATE TABLE devices (
     exchange_key bytea NOT NULL,
     status       text NOT NULL CHECK (status IN ('pending', 'approved', 'revoked')),
     enrolled_at  bigint NOT NULL,
-    approved_by  uuid REFERENCES devices (id),
+    -- Deferrable: a restore inserts devices in id order, an approver maybe after the
+    -- devices it approved.
+    approved_by  uuid REFERENCES devices (id) DEFERRABLE,
     approved_at  bigint,
     -- The team identity's signature admitting the device with its keys.
     admission    bytea,

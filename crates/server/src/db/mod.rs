@@ -2,6 +2,7 @@
 //! its own migrations: SQLite (one file, the default) and PostgreSQL (chosen by a database
 //! URL; several servers may share one). One test suite runs against both (`scripts/test.sh`).
 
+pub mod backup;
 pub mod postgres;
 pub mod sqlite;
 
@@ -32,6 +33,10 @@ pub enum StoreError {
     Exists,
     /// No such account or team.
     NotFound,
+    /// A restore onto a database that holds something: it would mix two servers' data.
+    NotEmpty,
+    /// A backup file that cannot be written or read.
+    Backup(backup::BackupError),
     /// Something the server keeps or needs cannot be used (its Web Push key, the client
     /// that posts pushes).
     Unusable(&'static str),
@@ -46,6 +51,10 @@ impl std::fmt::Display for StoreError {
             StoreError::AlreadyEnrolled => f.write_str("the session has another device"),
             StoreError::Exists => f.write_str("the name is taken"),
             StoreError::NotFound => f.write_str("no such account or team"),
+            StoreError::NotEmpty => f.write_str(
+                "the database is not empty: a backup is restored onto an empty database only",
+            ),
+            StoreError::Backup(e) => write!(f, "{e}"),
             StoreError::Unusable(what) => write!(f, "{what} cannot be used"),
             StoreError::Database(e) => write!(f, "database: {e}"),
         }
@@ -60,7 +69,26 @@ impl From<sqlx::Error> for StoreError {
     }
 }
 
+impl From<backup::BackupError> for StoreError {
+    fn from(e: backup::BackupError) -> Self {
+        StoreError::Backup(e)
+    }
+}
+
 pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Where a backup's rows go: the counts first (from the same snapshot), then every row of
+/// [`backup::TABLES`], table by table.
+pub trait BackupSink: Send {
+    fn begin(&mut self, counts: Vec<u64>) -> Result<(), backup::BackupError>;
+    fn row(&mut self, table: usize, row: Vec<backup::Value>) -> Result<(), backup::BackupError>;
+}
+
+/// Where a restore's rows come from: frames of one table's rows, in table order; `None`
+/// once the whole file is read and checked.
+pub trait BackupSource: Send {
+    fn next_rows(&mut self) -> Result<Option<backup::TableRows>, backup::BackupError>;
+}
 
 /// A security event to record: who (`user`), with which device, on which device (`target`).
 pub struct NewAuditEvent {
@@ -346,6 +374,14 @@ pub trait Store: Send + Sync + 'static {
         batch: &[NewEnvelope],
         now_ms: i64,
     ) -> StoreResult<Vec<i64>>;
+    /// Writes every table to `sink` from one snapshot: consistent while servers go on
+    /// writing.
+    async fn backup(&self, sink: &mut dyn BackupSink) -> StoreResult<()>;
+    /// Restores a backup onto this database, which must be empty ([`StoreError::NotEmpty`]),
+    /// in one transaction: a source that fails half-way (cut short, changed) leaves the
+    /// database as empty as it was.
+    async fn restore(&self, source: &mut dyn BackupSource) -> StoreResult<()>;
+
     /// Up to `limit` envelopes of the team with a sequence number above `after`, in order:
     /// each number with the envelope's bytes, or `None` for one of `skip_device`'s (its
     /// bytes are not read).

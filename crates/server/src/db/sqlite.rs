@@ -1020,6 +1020,75 @@ impl Store for SqliteStore {
         Ok(plan.seqs)
     }
 
+    async fn backup(&self, sink: &mut dyn BackupSink) -> StoreResult<()> {
+        use futures_util::TryStreamExt as _;
+        // One read transaction: WAL mode gives it a snapshot, and writers go on meanwhile.
+        let mut tx = self.pool.begin().await?;
+        let mut counts = Vec::with_capacity(backup::TABLES.len());
+        for table in backup::TABLES {
+            let count: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {}", table.name))
+                .fetch_one(&mut *tx)
+                .await?;
+            counts.push(count as u64);
+        }
+        sink.begin(counts)?;
+        for (t, table) in backup::TABLES.iter().enumerate() {
+            let sql = table.select(|column, _| column.to_string());
+            let mut rows = sqlx::query(&sql).fetch(&mut *tx);
+            while let Some(row) = rows.try_next().await? {
+                let values = table
+                    .columns
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (_, kind))| read_value(&row, i, *kind))
+                    .collect::<StoreResult<_>>()?;
+                sink.row(t, values)?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn restore(&self, source: &mut dyn BackupSource) -> StoreResult<()> {
+        let _w = self.write.lock().await;
+        let mut tx = self.pool.begin().await?;
+        // An approver may come after the devices it approved: checked at commit instead.
+        sqlx::query("PRAGMA defer_foreign_keys = ON")
+            .execute(&mut *tx)
+            .await?;
+        for table in backup::TABLES {
+            let any: Option<i64> =
+                sqlx::query_scalar(&format!("SELECT 1 FROM {} LIMIT 1", table.name))
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if any.is_some() {
+                return Err(StoreError::NotEmpty);
+            }
+        }
+        while let Some((t, rows)) = source.next_rows()? {
+            let table = &backup::TABLES[t];
+            let mut insert = sqlx::QueryBuilder::new(format!(
+                "INSERT INTO {} ({}) ",
+                table.name,
+                table.column_names()
+            ));
+            insert.push_values(rows, |mut b, row| {
+                for value in row {
+                    match value {
+                        backup::Value::Null => b.push_bind(None::<String>),
+                        backup::Value::Uuid(u) => b.push_bind(u.to_string()),
+                        backup::Value::Int(i) => b.push_bind(i),
+                        backup::Value::Text(s) => b.push_bind(s),
+                        backup::Value::Bytes(v) => b.push_bind(v),
+                        backup::Value::Bool(v) => b.push_bind(i64::from(v)),
+                    };
+                }
+            });
+            insert.build().execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn pull_envelopes(
         &self,
         team: Uuid,
@@ -1114,4 +1183,27 @@ async fn bind_session(
         .execute(&mut **tx)
         .await?;
     Ok(())
+}
+
+/// Column `i` of a backup's row, as its kind is stored here (ids as text, flags as 0 or 1).
+fn read_value(row: &SqliteRow, i: usize, kind: backup::Kind) -> StoreResult<backup::Value> {
+    use backup::{Kind, Value};
+    Ok(match kind {
+        Kind::Uuid => match row.try_get::<Option<String>, _>(i)? {
+            Some(text) => Value::Uuid(Uuid::from_str(&text).map_err(|_| bad_data("an id"))?),
+            None => Value::Null,
+        },
+        Kind::Int => row
+            .try_get::<Option<i64>, _>(i)?
+            .map_or(Value::Null, Value::Int),
+        Kind::Text => row
+            .try_get::<Option<String>, _>(i)?
+            .map_or(Value::Null, Value::Text),
+        Kind::Bytes => row
+            .try_get::<Option<Vec<u8>>, _>(i)?
+            .map_or(Value::Null, Value::Bytes),
+        Kind::Bool => row
+            .try_get::<Option<i64>, _>(i)?
+            .map_or(Value::Null, |v| Value::Bool(v != 0)),
+    })
 }

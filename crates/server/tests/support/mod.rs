@@ -510,9 +510,7 @@ impl ServerProcess {
             .env("NO_COLOR", "1")
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null());
-        if let Database::Postgres(url) = database {
-            command.env("FALTLOGG_DATABASE_URL", url);
-        }
+        command.env("FALTLOGG_DATABASE_URL", database_url(database));
         let mut child = command.spawn().expect("the server binary starts");
         let stdout = child.stdout.take().unwrap();
         // Its first lines name the URL; the rest is read and dropped, so it never blocks.
@@ -544,5 +542,32 @@ impl ServerProcess {
 impl Drop for ServerProcess {
     fn drop(&mut self) {
         self.kill();
+    }
+}
+
+/// Runs `faltlogg-server admin <args>` on `database`, as an operator would.
+pub fn admin_command(
+    dir: &std::path::Path,
+    database: &Database,
+    args: &[&str],
+) -> std::process::Output {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_faltlogg-server"));
+    command
+        .env("FALTLOGG_DATABASE_URL", database_url(database))
+        .arg("--data-dir")
+        .arg(dir)
+        .arg("admin")
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env("FALTLOGG_LOG", "error")
+        .output()
+        .unwrap()
+}
+
+/// `FALTLOGG_DATABASE_URL` for `database`.
+fn database_url(database: &Database) -> String {
+    match database {
+        Database::Sqlite(file) => format!("sqlite:{}", file.display()),
+        Database::Postgres(url) => url.clone(),
     }
 }
