@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::change::Change;
-use crate::crypto::device::{DevicePublicKeys, DeviceSecrets};
+use crate::crypto::device::{DevicePublicKeys, DeviceSecrets, Verifier};
 use crate::crypto::person::PersonKey;
 use crate::crypto::{aead_open, aead_seal, random_nonce, SymmetricKey, TeamKey, NONCE_LEN};
 use crate::hlc::Hlc;
@@ -284,8 +284,18 @@ impl Envelope {
 
     /// Verifies the shape and the signature against the sending device's public keys.
     pub fn verify(&self, device: &DevicePublicKeys) -> Result<(), EnvelopeError> {
+        self.verify_by(&device.verifier().map_err(|_| EnvelopeError::Signature)?)
+    }
+
+    /// The bytes the sender signed: the header and the ciphertext, in context.
+    pub fn signed_bytes(&self) -> Vec<u8> {
+        signing_bytes(&self.header, &self.ciphertext)
+    }
+
+    /// [`Envelope::verify`] with the sender's key made ready once for a batch.
+    pub fn verify_by(&self, verifier: &Verifier) -> Result<(), EnvelopeError> {
         self.check_shape()?;
-        device
+        verifier
             .verify(
                 &signing_bytes(&self.header, &self.ciphertext),
                 &self.signature,

@@ -75,6 +75,26 @@ impl DeviceSecrets {
     }
 }
 
+/// A device's signing key, decompressed: checking many of its signatures decompresses it
+/// once.
+#[derive(Clone, Copy, Debug)]
+pub struct Verifier(VerifyingKey);
+
+impl Verifier {
+    /// The key itself, for checking many signatures at once (the server's batches).
+    pub fn key(&self) -> &VerifyingKey {
+        &self.0
+    }
+
+    /// Verifies an Ed25519 signature strictly (no malleable signatures, no small-order
+    /// points).
+    pub fn verify(&self, message: &[u8], signature: &[u8; 64]) -> Result<(), CryptoError> {
+        self.0
+            .verify_strict(message, &Signature::from_bytes(signature))
+            .map_err(|_| CryptoError::Signature)
+    }
+}
+
 impl DevicePublicKeys {
     /// Whether both keys can be used: the signing key is a valid point of non-small order, and
     /// the exchange key is not one of the low-order points that would force a known secret.
@@ -86,8 +106,13 @@ impl DevicePublicKeys {
 
     /// Verifies an Ed25519 signature (strictly: no malleable or small-order keys).
     pub fn verify(&self, message: &[u8], signature: &[u8; 64]) -> Result<(), CryptoError> {
-        let key = VerifyingKey::from_bytes(&self.signing).map_err(|_| CryptoError::Signature)?;
-        key.verify_strict(message, &Signature::from_bytes(signature))
+        self.verifier()?.verify(message, signature)
+    }
+
+    /// The signing key made ready once for many signatures (a batch of one device's).
+    pub fn verifier(&self) -> Result<Verifier, CryptoError> {
+        VerifyingKey::from_bytes(&self.signing)
+            .map(Verifier)
             .map_err(|_| CryptoError::Signature)
     }
 

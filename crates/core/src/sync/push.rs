@@ -157,7 +157,11 @@ mod tests {
 
     #[test]
     fn batches_keep_to_the_server_s_count_and_size() {
-        let mut queue = PushQueue::new((0..250).map(|k| queued(k, 100)).collect());
+        let mut queue = PushQueue::new(
+            (0..2 * MAX_PUSH_BATCH as u32 + 50)
+                .map(|k| queued(k, 100))
+                .collect(),
+        );
         let sizes: Vec<usize> =
             std::iter::from_fn(|| queue.next_batch().map(|b| b.len())).collect();
         assert_eq!(sizes, [MAX_PUSH_BATCH, MAX_PUSH_BATCH, 50]);
@@ -201,16 +205,19 @@ mod tests {
 
     #[test]
     fn a_clock_ahead_or_a_revocation_stops_the_push_and_keeps_what_is_left() {
-        let mut queue = PushQueue::new((0..150).map(|k| queued(k, 10)).collect());
+        let mut queue = PushQueue::new((0..300).map(|k| queued(k, 10)).collect());
         let batch = queue.next_batch().unwrap();
+        assert_eq!(batch.len(), MAX_PUSH_BATCH);
         let settled = queue.settle(
             batch,
             PushResponse {
                 results: (0..99).map(|s| result(s + 1)).collect(),
-                refused: vec![Refusal {
-                    index: 99,
-                    error: ErrorCode::ClockAhead,
-                }],
+                refused: (99..MAX_PUSH_BATCH as u32)
+                    .map(|index| Refusal {
+                        index,
+                        error: ErrorCode::ClockAhead,
+                    })
+                    .collect(),
             },
         );
         assert_eq!(settled.sent.len(), 99);

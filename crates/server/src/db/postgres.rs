@@ -939,26 +939,32 @@ impl Store for PostgresStore {
         let (_, last_seq) = lock_team(&mut tx, team)
             .await?
             .ok_or(StoreError::NotFound)?;
-        let erased: HashSet<Uuid> = sqlx::query_scalar(
-            "SELECT key_id FROM erasures WHERE team_id = $1 AND key_id = ANY($2)",
+        // One trip for both: which of the batch's person keys are erased, and which of its
+        // ids are stored (the lock is held meanwhile; every trip counts).
+        let ids: Vec<Uuid> = batch.iter().map(|e| e.id).collect();
+        let rows: Vec<(bool, Uuid, i64, Option<Vec<u8>>)> = sqlx::query_as(
+            "SELECT true, key_id, 0::bigint, NULL::bytea FROM erasures \
+             WHERE team_id = $1 AND key_id = ANY($2) \
+             UNION ALL SELECT false, id, seq, bytes FROM envelopes \
+             WHERE team_id = $1 AND id = ANY($3)",
         )
         .bind(team)
         .bind(batch_keys(batch))
+        .bind(&ids)
         .fetch_all(&mut *tx)
-        .await?
-        .into_iter()
-        .collect();
-        let ids: Vec<Uuid> = batch.iter().map(|e| e.id).collect();
-        let rows =
-            sqlx::query("SELECT id, seq, bytes FROM envelopes WHERE team_id = $1 AND id = ANY($2)")
-                .bind(team)
-                .bind(&ids)
-                .fetch_all(&mut *tx)
-                .await?;
-        let existing: HashMap<Uuid, (i64, Vec<u8>)> = rows
-            .iter()
-            .map(|r| Ok((r.try_get("id")?, (r.try_get("seq")?, r.try_get("bytes")?))))
-            .collect::<StoreResult<_>>()?;
+        .await?;
+        let mut erased = HashSet::new();
+        let mut existing = HashMap::new();
+        for (is_erasure, id, seq, bytes) in rows {
+            match bytes {
+                Some(bytes) if !is_erasure => {
+                    existing.insert(id, (seq, bytes));
+                }
+                _ => {
+                    erased.insert(id);
+                }
+            }
+        }
         let plan = plan_push(batch, last_seq, &erased, &existing)?;
         if !plan.inserts.is_empty() {
             let column = |f: &dyn Fn(&NewEnvelope) -> Uuid| -> Vec<Uuid> {
@@ -975,11 +981,14 @@ impl Store for PostgresStore {
                 .iter()
                 .map(|(i, _)| batch[*i].scope.erasable_key())
                 .collect();
+            // The rows and the team's last number in one statement.
             sqlx::query(
-                "INSERT INTO envelopes (team_id, seq, id, device_id, bytes, received_at, scope_key) \
+                "WITH stored AS (INSERT INTO envelopes \
+                 (team_id, seq, id, device_id, bytes, received_at, scope_key) \
                  SELECT $1, s, i, d, b, $2, k \
                  FROM UNNEST($3::bigint[], $4::uuid[], $5::uuid[], $6::bytea[], $7::uuid[]) \
-                 AS batch (s, i, d, b, k)",
+                 AS batch (s, i, d, b, k)) \
+                 UPDATE teams SET last_seq = $8 WHERE id = $1",
             )
             .bind(team)
             .bind(now_ms)
@@ -988,6 +997,7 @@ impl Store for PostgresStore {
             .bind(column(&|e| e.device))
             .bind(&bytes)
             .bind(&scopes)
+            .bind(plan.last_seq)
             .execute(&mut *tx)
             .await?;
         }
@@ -1011,7 +1021,8 @@ impl Store for PostgresStore {
             .execute(&mut *tx)
             .await?;
         }
-        if plan.last_seq != last_seq {
+        if plan.inserts.is_empty() && plan.last_seq != last_seq {
+            // Everything numbered was erased in the same batch: the numbers stay taken.
             sqlx::query("UPDATE teams SET last_seq = $1 WHERE id = $2")
                 .bind(plan.last_seq)
                 .bind(team)

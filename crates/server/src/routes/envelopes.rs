@@ -5,9 +5,11 @@ use faltlogg_core::api::{
     AuditKind, DeviceStatus, ErrorCode, PullResponse, PulledEnvelope, PushRequest, PushResponse,
     PushResult, Refusal, WireEnvelope, MAX_PULL_BATCH, MAX_PUSH_BATCH,
 };
-use faltlogg_core::envelope::{Envelope, EnvelopeError, Scope};
+use faltlogg_core::crypto::device::Verifier;
+use faltlogg_core::envelope::{Envelope, Scope};
 use faltlogg_core::hlc::MAX_SKEW_MS;
 use serde::Deserialize;
+use uuid::Uuid;
 
 use crate::audit::{self, Event};
 use crate::auth::Session;
@@ -57,12 +59,27 @@ pub async fn push(
     }
     let epoch = state.store.team_epoch(session.user.team).await?;
     let now = now_ms();
-    let mut batch = Vec::with_capacity(request.envelopes.len());
+    let verifier = device
+        .info
+        .keys
+        .verifier()
+        .map_err(|_| HttpError::internal("a device's stored key", &"not an Ed25519 key"))?;
+    let gate = Gate {
+        team: session.user.team,
+        device: device.info.id,
+        verifier,
+        revoked_at,
+        epoch,
+        now_ms: now,
+    };
+    let checked = tokio::task::spawn_blocking(move || gate.check_all(&request.envelopes))
+        .await
+        .map_err(|e| HttpError::internal("checking a push", &e))?;
+    let mut batch = Vec::with_capacity(checked.len());
     // Each stored envelope's place in the request.
-    let mut places = Vec::with_capacity(request.envelopes.len());
+    let mut places = Vec::with_capacity(checked.len());
     let mut refused = Vec::new();
-    for (index, wire) in request.envelopes.iter().enumerate() {
-        let checked = accept(wire, &session, &device.info, revoked_at, epoch, now);
+    for (index, checked) in checked.into_iter().enumerate() {
         match checked {
             Ok(envelope) => {
                 batch.push(envelope);
@@ -117,72 +134,142 @@ pub async fn push(
     Ok(ok(PushResponse { results, refused }))
 }
 
-/// One envelope of a push, decoded and checked, ready to store.
-fn accept(
-    wire: &WireEnvelope,
-    session: &Session,
-    device: &faltlogg_core::api::DeviceInfo,
+/// What a pushed envelope must match: its team, its device and the device's key, the
+/// team's epoch, and the server's clock.
+#[derive(Clone, Copy)]
+struct Gate {
+    team: Uuid,
+    device: Uuid,
+    verifier: Verifier,
+    /// For a revoked device: when, in its clock's milliseconds.
     revoked_at: Option<u64>,
-    team_epoch: u32,
+    epoch: u32,
     now_ms: i64,
-) -> Result<NewEnvelope, HttpError> {
-    let envelope = wire.decode().map_err(|_| {
-        HttpError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            ErrorCode::BadEnvelope,
-            "envelope is malformed",
-        )
-    })?;
-    // Before the clock bound: a revoked device's hand-over ends at its revocation, which
-    // is never far ahead, so its clock cannot hold back what came before.
-    if revoked_at.is_some_and(|at| envelope.header.hlc.wall_ms > at) {
-        return Err(HttpError::revoked());
-    }
-    check(&envelope, session, device, team_epoch, now_ms)?;
-    Ok(NewEnvelope {
-        id: envelope.header.id,
-        device: device.id,
-        bytes: envelope.to_bytes(),
-        scope: envelope.header.scope,
-    })
 }
 
-fn check(
-    envelope: &Envelope,
-    session: &Session,
-    device: &faltlogg_core::api::DeviceInfo,
-    team_epoch: u32,
-    now_ms: i64,
-) -> Result<(), HttpError> {
-    let unprocessable =
-        |code, message: &str| HttpError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message);
-    if envelope.header.team != session.user.team || envelope.header.device != device.id {
-        return Err(HttpError::forbidden(
-            ErrorCode::WrongOrigin,
-            "envelope names another team or device",
-        ));
-    }
-    if envelope.header.epoch == 0 || envelope.header.epoch > team_epoch {
-        return Err(unprocessable(ErrorCode::BadEnvelope, "unknown key epoch"));
-    }
-    envelope.verify(&device.keys).map_err(|e| match e {
-        EnvelopeError::Signature => {
-            unprocessable(ErrorCode::BadSignature, "signature does not verify")
+/// Envelopes a thread checks at least: fewer are not worth another thread.
+const PER_THREAD: usize = 16;
+
+impl Gate {
+    /// Each envelope decoded and checked, in order. The signatures are most of a push's
+    /// work: a batch is shared among the machine's cores, and each share's signatures are
+    /// checked together.
+    fn check_all(&self, envelopes: &[WireEnvelope]) -> Vec<Result<NewEnvelope, HttpError>> {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let threads = cores.min(envelopes.len() / PER_THREAD).max(1);
+        if threads == 1 {
+            return self.check_part(envelopes);
         }
-        _ => unprocessable(ErrorCode::BadEnvelope, "envelope is malformed"),
-    })?;
-    // After the signature: only the device itself can have stamped it so.
-    if envelope
-        .header
-        .hlc
-        .is_ahead_of(now_ms.max(0) as u64, MAX_SKEW_MS)
-    {
-        return Err(unprocessable(
-            ErrorCode::ClockAhead,
-            "stamped too far ahead of the server's clock",
-        ));
+        let chunk = envelopes.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let parts: Vec<_> = envelopes
+                .chunks(chunk)
+                .map(|part| scope.spawn(move || self.check_part(part)))
+                .collect();
+            parts
+                .into_iter()
+                .flat_map(|part| part.join().expect("checking does not panic"))
+                .collect()
+        })
     }
-    Ok(())
+
+    /// Checks a share of a batch: each envelope's shape and header, then the signatures of
+    /// those that pass all at once (a batch verification, about twice as fast as one by one);
+    /// only if that fails, one by one, strictly, to name the bad ones. Then the clock.
+    ///
+    /// A batch verification is not the strict one the devices use (it takes a signature
+    /// whose `R` is of small order, which only the key's holder can make): the server
+    /// checks origin, that only this device could have signed; devices check strictly and
+    /// set aside what fails.
+    fn check_part(&self, part: &[WireEnvelope]) -> Vec<Result<NewEnvelope, HttpError>> {
+        let mut checked: Vec<Result<Envelope, HttpError>> =
+            part.iter().map(|w| self.check_header(w)).collect();
+        let signed: Vec<(usize, Vec<u8>, ed25519_dalek::Signature)> = checked
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| {
+                let e = e.as_ref().ok()?;
+                Some((
+                    i,
+                    e.signed_bytes(),
+                    ed25519_dalek::Signature::from_bytes(&e.signature),
+                ))
+            })
+            .collect();
+        let messages: Vec<&[u8]> = signed.iter().map(|(_, m, _)| m.as_slice()).collect();
+        let signatures: Vec<_> = signed.iter().map(|(_, _, s)| *s).collect();
+        let keys = vec![*self.verifier.key(); signed.len()];
+        if ed25519_dalek::verify_batch(&messages, &signatures, &keys).is_err() {
+            for (i, _, _) in &signed {
+                if let Ok(envelope) = &checked[*i] {
+                    if envelope.verify_by(&self.verifier).is_err() {
+                        checked[*i] = Err(HttpError::new(
+                            StatusCode::UNPROCESSABLE_ENTITY,
+                            ErrorCode::BadSignature,
+                            "signature does not verify",
+                        ));
+                    }
+                }
+            }
+        }
+        checked
+            .into_iter()
+            .map(|envelope| self.accept(envelope?))
+            .collect()
+    }
+
+    /// An envelope decoded, of this team, device and a known epoch, well formed, and (for a
+    /// revoked device) stamped before its revocation.
+    fn check_header(&self, wire: &WireEnvelope) -> Result<Envelope, HttpError> {
+        let unprocessable =
+            |code, message: &str| HttpError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message);
+        let envelope = wire
+            .decode()
+            .map_err(|_| unprocessable(ErrorCode::BadEnvelope, "envelope is malformed"))?;
+        // Before the clock bound: a revoked device's hand-over ends at its revocation, which
+        // is never far ahead, so its clock cannot hold back what came before.
+        if self
+            .revoked_at
+            .is_some_and(|at| envelope.header.hlc.wall_ms > at)
+        {
+            return Err(HttpError::revoked());
+        }
+        if envelope.header.team != self.team || envelope.header.device != self.device {
+            return Err(HttpError::forbidden(
+                ErrorCode::WrongOrigin,
+                "envelope names another team or device",
+            ));
+        }
+        if envelope.header.epoch == 0 || envelope.header.epoch > self.epoch {
+            return Err(unprocessable(ErrorCode::BadEnvelope, "unknown key epoch"));
+        }
+        envelope
+            .check_shape()
+            .map_err(|_| unprocessable(ErrorCode::BadEnvelope, "envelope is malformed"))?;
+        Ok(envelope)
+    }
+
+    /// A signed envelope, once the clock allows it: ready to store.
+    fn accept(&self, envelope: Envelope) -> Result<NewEnvelope, HttpError> {
+        // After the signature: only the device itself can have stamped it so.
+        if envelope
+            .header
+            .hlc
+            .is_ahead_of(self.now_ms.max(0) as u64, MAX_SKEW_MS)
+        {
+            return Err(HttpError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::ClockAhead,
+                "stamped too far ahead of the server's clock",
+            ));
+        }
+        Ok(NewEnvelope {
+            id: envelope.header.id,
+            device: self.device,
+            bytes: envelope.to_bytes(),
+            scope: envelope.header.scope,
+        })
+    }
 }
 
 #[derive(Deserialize)]
