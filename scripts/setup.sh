@@ -74,6 +74,20 @@ ensure_browser() {
   apt_install chromium chromium-driver
 }
 
+# cargo-fuzz needs nightly Rust (for libFuzzer's instrumentation and the sanitizers): one
+# nightly, pinned, so that CI does not change with each night's build.
+FUZZ_TOOLCHAIN="nightly-2026-05-20"
+ensure_fuzz() {
+  if ! rustup toolchain list | grep -q "^$FUZZ_TOOLCHAIN"; then
+    log "rustup toolchain install $FUZZ_TOOLCHAIN (for cargo-fuzz)"
+    rustup toolchain install "$FUZZ_TOOLCHAIN" --profile minimal
+  fi
+  if ! command -v cargo-fuzz >/dev/null; then
+    log "cargo install cargo-fuzz"
+    cargo install cargo-fuzz --locked --quiet
+  fi
+}
+
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   ensure_base
   [ "${1:-}" = "--browser" ] && ensure_browser

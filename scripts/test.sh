@@ -8,6 +8,7 @@ cd "$ROOT"
 source scripts/setup.sh
 ensure_base
 ensure_browser
+ensure_fuzz
 # shellcheck source=scripts/postgres.sh
 source scripts/postgres.sh
 ensure_postgres
@@ -39,4 +40,14 @@ step "in-browser tests (wasm-bindgen-test in headless Chromium)"
 export CHROMEDRIVER=/usr/bin/chromedriver
 cargo test --locked --target wasm32-unknown-unknown -p faltlogg-core --test wasm
 cargo test --locked --target wasm32-unknown-unknown -p faltlogg --test web
+step "fuzzing: ${FUZZ_SECONDS:-30} s a target (the long run: README)"
+for target in envelope api_request; do
+  fuzz_log=$(mktemp)
+  if ! (cd fuzz && cargo "+$FUZZ_TOOLCHAIN" fuzz run "$target" -- \
+      -max_total_time="${FUZZ_SECONDS:-30}") >"$fuzz_log" 2>&1; then
+    cat "$fuzz_log" >&2
+    exit 1
+  fi
+  tail -n 1 "$fuzz_log" >&2
+done
 step "all green in $(( $(date +%s) - start )) s"

@@ -6,8 +6,10 @@
 //!
 //! Two runs:
 //! - `ingest`: one device pushes N envelopes in the largest batches; envelopes per second.
-//! - `load`: T teams of D devices in all, each pushing C changes in small syncs and pulling
-//!   its team's; every team then checked by one full pull.
+//! - `load`: T teams of D devices in all, each pushing C changes in syncs of ten and pulling
+//!   its team's, the syncs spread evenly over `--seconds` (60) from a random start, as
+//!   phones sync when their workers save; every team then checked by one full pull. With
+//!   `--seconds 0` every device syncs as fast as it can: the servers' saturation.
 //!
 //! Simulated devices pull without opening what they pull: verifying and decrypting is the
 //! phones' work, not the server's, and on the machine that runs the server it would take the
@@ -33,12 +35,14 @@ struct Args {
     devices: usize,
     changes: usize,
     envelopes: usize,
+    /// Over how long a load run's devices spread their syncs.
+    seconds: f64,
     server_pids: Vec<u32>,
 }
 
 const USAGE: &str =
     "usage: faltlogg-load ingest|load --url URL[,URL…] --account NAME… --password-file FILE \
-[--devices N] [--changes N] [--envelopes N] [--server-pid PID…]";
+[--devices N] [--changes N] [--seconds N] [--envelopes N] [--server-pid PID…]";
 
 fn args() -> Result<Args, String> {
     let mut argv = std::env::args().skip(1);
@@ -51,6 +55,7 @@ fn args() -> Result<Args, String> {
         devices: 500,
         changes: 200,
         envelopes: 10_000,
+        seconds: 60.0,
         server_pids: Vec::new(),
     };
     let mut password_file: Option<PathBuf> = None;
@@ -73,6 +78,7 @@ fn args() -> Result<Args, String> {
             "--devices" => args.devices = number(&value)?,
             "--changes" => args.changes = number(&value)?,
             "--envelopes" => args.envelopes = number(&value)?,
+            "--seconds" => args.seconds = number(&value)? as f64,
             "--server-pid" => args.server_pids.push(
                 value
                     .parse()
@@ -256,7 +262,13 @@ async fn load(args: &Args) -> Result<(), String> {
         .map(|(n, mut device)| {
             let urls = urls.clone();
             let changes = args.changes;
+            let syncs = changes.div_ceil(per_sync).max(1);
+            let every = Duration::from_secs_f64(args.seconds / syncs as f64);
+            let start = every.mul_f64(rand_fraction());
             tokio::spawn(async move {
+                tokio::time::sleep(start).await;
+                let mut ticks = tokio::time::interval(every.max(Duration::from_micros(1)));
+                ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
                 let mut timed = Timed {
                     api: device.api.clone(),
                     pushes: Vec::new(),
@@ -267,6 +279,9 @@ async fn load(args: &Args) -> Result<(), String> {
                     .into_iter()
                     .collect();
                 for (round, chunk) in all.chunks(per_sync).enumerate() {
+                    if !every.is_zero() {
+                        ticks.tick().await;
+                    }
                     // Devices move between the servers, as behind a load balancer.
                     timed.api.url = urls[(n + round) % urls.len()].clone();
                     device.storage.outbox.extend(chunk.iter().cloned());
@@ -340,6 +355,7 @@ async fn load(args: &Args) -> Result<(), String> {
     figure("load_servers", args.urls.len() as f64, "servers");
     figure("load_acknowledged", acknowledged as f64, "envelopes");
     figure("load_lost", lost as f64, "envelopes");
+    figure("load_spread_s", args.seconds, "s");
     figure("load_seconds", round(seconds, 2), "s");
     figure(
         "load_push_per_s",
@@ -359,6 +375,12 @@ async fn load(args: &Args) -> Result<(), String> {
         figure("load_server_rss_mb", round(peak as f64 / 1024.0, 1), "MB");
     }
     Ok(())
+}
+
+/// A number in [0, 1) from the system's randomness.
+fn rand_fraction() -> f64 {
+    use rand_core::RngCore as _;
+    (rand_core::OsRng.next_u32() as f64) / (u32::MAX as f64 + 1.0)
 }
 
 /// A process's peak resident memory (VmHWM), in KB.
