@@ -15,5 +15,11 @@ fi
 cargo fetch --locked --quiet
 trunk_log=$(mktemp)
 trunk build --locked >"$trunk_log" 2>&1 || { cat "$trunk_log" >&2; exit 1; }
-cargo build --locked --release -p faltlogg-server --quiet
-FALTLOGG_SERVER_BIN="$ROOT/target/release/faltlogg-server" cargo run --locked --quiet --example bench
+cargo build --locked --release -p faltlogg-server -p faltlogg-client --quiet
+# shellcheck source=scripts/postgres.sh
+source scripts/postgres.sh
+start_postgres
+FALTLOGG_SERVER_BIN="$ROOT/target/release/faltlogg-server" \
+  FALTLOGG_LOAD_BIN="$ROOT/target/release/faltlogg-load" \
+  FALTLOGG_TEST_POSTGRES="$FALTLOGG_TEST_POSTGRES" \
+  cargo run --locked --quiet --example bench
