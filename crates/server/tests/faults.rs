@@ -260,6 +260,9 @@ async fn a_database_out_of_reach_answers_503_and_the_device_syncs_once_it_is_bac
         }
         None => None,
     };
+    // The cable's watch closes the open connections within 20 ms: wait for it, so that the
+    // push itself finds the database gone (not only the pull after it).
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     match device.sync(now()).await {
         Err(SyncError::Server(Failure::Refused(body))) => {
             assert_eq!(body.error, ErrorCode::Unavailable)

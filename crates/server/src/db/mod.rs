@@ -4,6 +4,7 @@
 
 pub mod backup;
 pub mod postgres;
+mod rows;
 pub mod sqlite;
 
 use async_trait::async_trait;

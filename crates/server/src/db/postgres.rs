@@ -20,6 +20,7 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use sqlx::{Postgres, Row, Transaction};
 use uuid::Uuid;
 
+use super::rows::*;
 use super::*;
 
 pub struct PostgresStore {
@@ -44,66 +45,6 @@ impl PostgresStore {
             .map_err(|e| StoreError::Database(e.into()))?;
         Ok(PostgresStore { pool })
     }
-}
-
-fn key32(row: &PgRow, col: &str) -> StoreResult<[u8; 32]> {
-    let bytes: Vec<u8> = row.try_get(col)?;
-    bytes
-        .try_into()
-        .map_err(|_| bad_data("key is not 32 bytes"))
-}
-
-fn user_info(row: &PgRow) -> StoreResult<UserInfo> {
-    Ok(UserInfo {
-        id: row.try_get("user_id")?,
-        username: row.try_get("username")?,
-        role: parse_role(row.try_get("role")?).ok_or_else(|| bad_data("unknown role"))?,
-        team: row.try_get("team_id")?,
-        team_name: row.try_get("team_name")?,
-    })
-}
-
-fn account_row(row: &PgRow) -> StoreResult<AccountRow> {
-    Ok(AccountRow {
-        user: user_info(row)?,
-        disabled: row.try_get::<Option<i64>, _>("disabled_at")?.is_some(),
-    })
-}
-
-/// What `user_info` reads, from `users u` joined with `teams t`.
-const USER_COLUMNS: &str =
-    "u.id AS user_id, u.username, u.role, u.password_hash, t.id AS team_id, t.name AS team_name";
-
-const DEVICE_SELECT: &str = "SELECT d.id, d.team_id, d.user_id, d.signing_key, d.exchange_key, \
-     d.status, d.enrolled_at, d.admission, d.revoked_at, d.revocation, u.username, u.role \
-     FROM devices d \
-     JOIN users u ON u.id = d.user_id";
-
-fn device_row(row: &PgRow) -> StoreResult<DeviceRow> {
-    Ok(DeviceRow {
-        team: row.try_get("team_id")?,
-        user: row.try_get("user_id")?,
-        info: DeviceInfo {
-            id: row.try_get("id")?,
-            username: row.try_get("username")?,
-            role: parse_role(row.try_get("role")?).ok_or_else(|| bad_data("unknown role"))?,
-            status: parse_status(row.try_get("status")?)
-                .ok_or_else(|| bad_data("unknown device status"))?,
-            keys: DevicePublicKeys {
-                signing: key32(row, "signing_key")?,
-                exchange: key32(row, "exchange_key")?,
-            },
-            enrolled_at_ms: row.try_get("enrolled_at")?,
-            admission: signature(row.try_get("admission")?)?,
-            revocation: match (
-                row.try_get::<Option<i64>, _>("revoked_at")?,
-                signature(row.try_get("revocation")?)?,
-            ) {
-                (Some(at_ms), Some(signature)) => Some(Revocation { at_ms, signature }),
-                _ => None,
-            },
-        },
-    })
 }
 
 /// Locks the team's row to the end of the transaction and gives its key epoch and last
@@ -185,15 +126,7 @@ impl Store for PostgresStore {
         let rows = sqlx::query("SELECT id, name, key_epoch FROM teams ORDER BY name")
             .fetch_all(&self.pool)
             .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(TeamRow {
-                    id: r.try_get("id")?,
-                    name: r.try_get("name")?,
-                    key_epoch: r.try_get::<i64, _>("key_epoch")? as u32,
-                })
-            })
-            .collect()
+        rows.iter().map(team_row).collect()
     }
 
     async fn account(&self, username: &str) -> StoreResult<Option<AccountRow>> {
@@ -551,17 +484,7 @@ impl Store for PostgresStore {
         .bind(device)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(SealedTeamKey {
-                    epoch: r.try_get::<i64, _>("epoch")? as u32,
-                    sealed: sealed_box(Some(r.try_get("sealed")?))?
-                        .ok_or_else(|| bad_data("sealed key"))?,
-                    identity: sealed_box(r.try_get("identity")?)?,
-                    signature: signature(r.try_get("signature")?)?,
-                })
-            })
-            .collect()
+        rows.iter().map(sealed_team_key).collect()
     }
 
     async fn approve_device(
@@ -700,18 +623,7 @@ impl Store for PostgresStore {
         .bind(team)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                let until_ms: i64 = r.try_get("until_at")?;
-                Ok(CheckIn {
-                    device: r.try_get("device_id")?,
-                    username: r.try_get("username")?,
-                    started_ms: r.try_get("started_at")?,
-                    until_ms,
-                    overdue: until_ms < now_ms,
-                })
-            })
-            .collect()
+        rows.iter().map(|r| check_in(r, now_ms)).collect()
     }
 
     async fn take_overdue_check_ins(&self, now_ms: i64) -> StoreResult<Vec<Uuid>> {
@@ -771,18 +683,7 @@ impl Store for PostgresStore {
         .bind(team)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok((
-                    r.try_get("device_id")?,
-                    PushSubscription {
-                        endpoint: r.try_get("endpoint")?,
-                        p256dh: r.try_get("p256dh")?,
-                        auth: r.try_get("auth")?,
-                    },
-                ))
-            })
-            .collect()
+        rows.iter().map(push_subscription).collect()
     }
 
     async fn server_secret(&self, name: &str, fresh: Vec<u8>) -> StoreResult<Vec<u8>> {
@@ -912,19 +813,7 @@ impl Store for PostgresStore {
         .bind(limit as i64)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(AuditEvent {
-                    id: r.try_get("id")?,
-                    at_ms: r.try_get("at")?,
-                    kind: parse_audit_kind(r.try_get("kind")?)
-                        .ok_or_else(|| bad_data("unknown event kind"))?,
-                    username: r.try_get("username")?,
-                    device: r.try_get("device_id")?,
-                    target: r.try_get("target_device")?,
-                })
-            })
-            .collect()
+        rows.iter().map(audit_event).collect()
     }
 
     async fn push_envelopes(

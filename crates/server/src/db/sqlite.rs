@@ -19,6 +19,7 @@ use sqlx::Row;
 use tokio::sync::Mutex;
 use uuid::Uuid;
 
+use super::rows::*;
 use super::*;
 
 pub struct SqliteStore {
@@ -51,72 +52,6 @@ impl SqliteStore {
             write: Mutex::new(()),
         })
     }
-}
-
-fn uuid(row: &SqliteRow, col: &str) -> StoreResult<Uuid> {
-    let text: String = row.try_get(col)?;
-    Uuid::from_str(&text).map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))
-}
-
-fn key32(row: &SqliteRow, col: &str) -> StoreResult<[u8; 32]> {
-    let bytes: Vec<u8> = row.try_get(col)?;
-    bytes
-        .try_into()
-        .map_err(|_| bad_data("key is not 32 bytes"))
-}
-
-fn user_info(row: &SqliteRow) -> StoreResult<UserInfo> {
-    Ok(UserInfo {
-        id: uuid(row, "user_id")?,
-        username: row.try_get("username")?,
-        role: parse_role(row.try_get("role")?).ok_or_else(|| bad_data("unknown role"))?,
-        team: uuid(row, "team_id")?,
-        team_name: row.try_get("team_name")?,
-    })
-}
-
-/// An account: what `user_info` reads, and `u.disabled_at`.
-fn account_row(row: &SqliteRow) -> StoreResult<AccountRow> {
-    Ok(AccountRow {
-        user: user_info(row)?,
-        disabled: row.try_get::<Option<i64>, _>("disabled_at")?.is_some(),
-    })
-}
-
-/// What `user_info` reads, from `users u` joined with `teams t`.
-const USER_COLUMNS: &str =
-    "u.id AS user_id, u.username, u.role, u.password_hash, t.id AS team_id, t.name AS team_name";
-
-const DEVICE_SELECT: &str = "SELECT d.id, d.team_id, d.user_id, d.signing_key, d.exchange_key, \
-     d.status, d.enrolled_at, d.admission, d.revoked_at, d.revocation, u.username, u.role \
-     FROM devices d \
-     JOIN users u ON u.id = d.user_id";
-
-fn device_row(row: &SqliteRow) -> StoreResult<DeviceRow> {
-    Ok(DeviceRow {
-        team: uuid(row, "team_id")?,
-        user: uuid(row, "user_id")?,
-        info: DeviceInfo {
-            id: uuid(row, "id")?,
-            username: row.try_get("username")?,
-            role: parse_role(row.try_get("role")?).ok_or_else(|| bad_data("unknown role"))?,
-            status: parse_status(row.try_get("status")?)
-                .ok_or_else(|| bad_data("unknown device status"))?,
-            keys: DevicePublicKeys {
-                signing: key32(row, "signing_key")?,
-                exchange: key32(row, "exchange_key")?,
-            },
-            enrolled_at_ms: row.try_get("enrolled_at")?,
-            admission: signature(row.try_get("admission")?)?,
-            revocation: match (
-                row.try_get::<Option<i64>, _>("revoked_at")?,
-                signature(row.try_get("revocation")?)?,
-            ) {
-                (Some(at_ms), Some(signature)) => Some(Revocation { at_ms, signature }),
-                _ => None,
-            },
-        },
-    })
 }
 
 #[async_trait]
@@ -185,15 +120,7 @@ impl Store for SqliteStore {
         let rows = sqlx::query("SELECT id, name, key_epoch FROM teams ORDER BY name")
             .fetch_all(&self.pool)
             .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(TeamRow {
-                    id: uuid(r, "id")?,
-                    name: r.try_get("name")?,
-                    key_epoch: r.try_get::<i64, _>("key_epoch")? as u32,
-                })
-            })
-            .collect()
+        rows.iter().map(team_row).collect()
     }
 
     async fn account(&self, username: &str) -> StoreResult<Option<AccountRow>> {
@@ -246,18 +173,7 @@ impl Store for SqliteStore {
         .bind(team.to_string())
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                let until_ms: i64 = r.try_get("until_at")?;
-                Ok(CheckIn {
-                    device: uuid(r, "device_id")?,
-                    username: r.try_get("username")?,
-                    started_ms: r.try_get("started_at")?,
-                    until_ms,
-                    overdue: until_ms < now_ms,
-                })
-            })
-            .collect()
+        rows.iter().map(|r| check_in(r, now_ms)).collect()
     }
 
     async fn take_overdue_check_ins(&self, now_ms: i64) -> StoreResult<Vec<Uuid>> {
@@ -269,7 +185,7 @@ impl Store for SqliteStore {
         .bind(now_ms)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(|r| uuid(r, "team_id")).collect()
+        rows.iter().map(|r| r.uuid("team_id")).collect()
     }
 
     async fn set_push_subscription(
@@ -319,18 +235,7 @@ impl Store for SqliteStore {
         .bind(team.to_string())
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok((
-                    uuid(r, "device_id")?,
-                    PushSubscription {
-                        endpoint: r.try_get("endpoint")?,
-                        p256dh: r.try_get("p256dh")?,
-                        auth: r.try_get("auth")?,
-                    },
-                ))
-            })
-            .collect()
+        rows.iter().map(push_subscription).collect()
     }
 
     async fn server_secret(&self, name: &str, fresh: Vec<u8>) -> StoreResult<Vec<u8>> {
@@ -438,25 +343,7 @@ impl Store for SqliteStore {
         .bind(limit as i64)
         .fetch_all(&self.pool)
         .await?;
-        let optional_uuid = |r: &SqliteRow, col: &str| -> StoreResult<Option<Uuid>> {
-            match r.try_get::<Option<String>, _>(col)? {
-                Some(_) => uuid(r, col).map(Some),
-                None => Ok(None),
-            }
-        };
-        rows.iter()
-            .map(|r| {
-                Ok(AuditEvent {
-                    id: r.try_get("id")?,
-                    at_ms: r.try_get("at")?,
-                    kind: parse_audit_kind(r.try_get("kind")?)
-                        .ok_or_else(|| bad_data("unknown event kind"))?,
-                    username: r.try_get("username")?,
-                    device: optional_uuid(r, "device_id")?,
-                    target: optional_uuid(r, "target_device")?,
-                })
-            })
-            .collect()
+        rows.iter().map(audit_event).collect()
     }
 
     async fn accounts(&self) -> StoreResult<Vec<AccountRow>> {
@@ -567,7 +454,7 @@ impl Store for SqliteStore {
         .await?;
         let Some(row) = row else { return Ok(None) };
         let device = match row.try_get::<Option<String>, _>("session_device")? {
-            Some(_) => Some(uuid(&row, "session_device")?),
+            Some(_) => Some(row.uuid("session_device")?),
             None => None,
         };
         Ok(Some(SessionRow {
@@ -812,19 +699,7 @@ impl Store for SqliteStore {
         .bind(device.to_string())
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                let bytes: Vec<u8> = r.try_get("sealed")?;
-                let sealed = serde_json::from_slice(&bytes)
-                    .map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))?;
-                Ok(SealedTeamKey {
-                    epoch: r.try_get::<i64, _>("epoch")? as u32,
-                    sealed,
-                    identity: sealed_box(r.try_get("identity")?)?,
-                    signature: signature(r.try_get("signature")?)?,
-                })
-            })
-            .collect()
+        rows.iter().map(sealed_team_key).collect()
     }
 
     async fn approve_device(
@@ -975,7 +850,7 @@ impl Store for SqliteStore {
         .await?;
         let existing = rows
             .iter()
-            .map(|r| Ok((uuid(r, "id")?, (r.try_get("seq")?, r.try_get("bytes")?))))
+            .map(|r| Ok((r.uuid("id")?, (r.try_get("seq")?, r.try_get("bytes")?))))
             .collect::<StoreResult<_>>()?;
         let plan = plan_push(batch, last_seq, &erased, &existing)?;
         if !plan.inserts.is_empty() {
