@@ -35,17 +35,6 @@ impl From<StorageError> for SyncError {
     }
 }
 
-/// Codes by which the server refuses one envelope, rather than the request as a whole.
-fn names_one_envelope(code: ErrorCode) -> bool {
-    matches!(
-        code,
-        ErrorCode::BadSignature
-            | ErrorCode::BadEnvelope
-            | ErrorCode::WrongOrigin
-            | ErrorCode::EnvelopeConflict
-    )
-}
-
 /// Moves an envelope the server refused from the outbox to quarantine, in one transaction.
 async fn set_aside(id: &str, bytes: &[u8]) -> Result<(), StorageError> {
     let tx = idb::transaction(&[OUTBOX, QUARANTINE], true).await?;
@@ -97,7 +86,8 @@ pub async fn push(vault: &VaultContents) -> Result<Pushed, SyncError> {
                 idb::committed(&tx).await?;
             }
             Err(CallError::Rejected(e))
-                if names_one_envelope(e.error) && e.index.is_some_and(|i| i < batch.len()) =>
+                if faltlogg_core::sync::refuses_for_good(e.error)
+                    && e.index.is_some_and(|i| i < batch.len()) =>
             {
                 let (id, bad) = batch.remove(e.index.expect("checked"));
                 set_aside(&id, &bad).await?;

@@ -18,7 +18,7 @@ mod push;
 
 pub use backoff::Backoff;
 pub use pull::{receive, Received, Senders, Trust};
-pub use push::{Batch, PushQueue, Queued, Settled};
+pub use push::{refuses_for_good, Batch, PushQueue, Queued, Settled};
 
 use crate::api::{DeviceInfo, ErrorBody, PullResponse, PushRequest, PushResponse};
 use crate::change::Change;

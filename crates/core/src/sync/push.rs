@@ -59,8 +59,9 @@ pub struct Settled<K> {
     pub revoked: bool,
 }
 
-/// Codes by which the server refuses one envelope for itself, whoever sends it again.
-fn refuses_for_good(code: ErrorCode) -> bool {
+/// Codes by which the server refuses one envelope for itself, whoever sends it again: it
+/// goes to quarantine, and the rest of its batch is sent on.
+pub fn refuses_for_good(code: ErrorCode) -> bool {
     matches!(
         code,
         ErrorCode::BadSignature
