@@ -96,6 +96,12 @@ mod bench {
             server_scale(work.path()).iter().for_each(print);
             return;
         }
+        // `FALTLOGG_BENCH_ONLY=sync`: the two phones' sync of 10,000 changes alone, printed.
+        if std::env::var("FALTLOGG_BENCH_ONLY").as_deref() == Ok("sync") {
+            let work = tempfile::tempdir().unwrap();
+            sync_10k(work.path()).await.iter().for_each(print);
+            return;
+        }
         let mut figures = Vec::new();
         let sizes = size::brotli_sizes(&root().join("dist"));
         report(
@@ -179,8 +185,11 @@ mod bench {
             report(&mut figures, f);
         }
 
-        // `FALTLOGG_BENCH_SCALE=0` skips the 50k figures (they take minutes).
+        // `FALTLOGG_BENCH_SCALE=0` skips the 10k and 50k figures (they take minutes).
         if std::env::var("FALTLOGG_BENCH_SCALE").as_deref() != Ok("0") {
+            for f in sync_10k(work.path()).await {
+                report(&mut figures, f);
+            }
             for f in scale(work.path()).await {
                 report(&mut figures, f);
             }
@@ -729,6 +738,185 @@ mod bench {
     }
 
     /// The figures with about 50,000 records on the phone.
+    /// A phone that was offline with 10,000 changes comes back: they are pushed and
+    /// acknowledged, then a second phone pulls them, both in headless Chromium on loopback.
+    async fn sync_10k(work: &Path) -> Vec<Figure> {
+        const CHANGES: usize = 10_000;
+        let dir = work.join("sync");
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut server = Server::start(&dir, None, "bench-password").await;
+        let url = format!("http://127.0.0.1:{}/", server.port);
+        // The team's key comes from a native device, which approves the two phones.
+        let mut keeper = super::support::Device::enrol(&url, "admin", "bench-password").await;
+        assert!(keeper.hold_team_key().await, "a fresh team");
+        let chromedriver = Chromedriver::start().await;
+        let mut phones = Vec::new();
+        for name in ["sender", "receiver"] {
+            let phone = Browser::open(&chromedriver, &dir.join(name), "sv").await;
+            phone.goto(&url).await;
+            phone.sign_in("admin", "bench-password").await;
+            phone.choose_passphrase("bench passphrase").await;
+            phone.click("codes-match").await;
+            let asked = std::time::Instant::now();
+            while keeper.approve_pending().await == 0 {
+                assert!(asked.elapsed().as_secs() < 60, "the phone never enrolled");
+                tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            }
+            phone
+                .wait_long(
+                    "Number((document.getElementById('sync-state')||{}).dataset?.syncs) >= 1",
+                    "the first sync",
+                    60,
+                )
+                .await;
+            phone
+                .driver()
+                .update_timeouts(thirtyfour::TimeoutConfiguration::new(
+                    Some(std::time::Duration::from_secs(900)),
+                    None,
+                    None,
+                ))
+                .await
+                .unwrap();
+            phones.push(phone);
+        }
+        let (sender, receiver) = (&phones[0], &phones[1]);
+        let offline = |off: bool| serde_json::json!({ "offline": off, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1 });
+        let cdp = sender.driver().cdp();
+        cdp.send_raw("Network.emulateNetworkConditions", offline(true))
+            .await
+            .unwrap();
+        // 10,000 contacts through the form, as a worker would, dated two months back (Today
+        // lists today's): each is one change, saved and queued.
+        let queued = std::time::Instant::now();
+        let script = r#"
+            const [from, to, done] = [arguments[0], arguments[1], arguments[arguments.length - 1]];
+            const until = (ready) => new Promise((resolve) => {
+                if (ready()) return resolve();
+                const observer = new MutationObserver(() => {
+                    if (ready()) { observer.disconnect(); resolve(); }
+                });
+                observer.observe(document.body, { childList: true, subtree: true, attributes: true });
+            });
+            const set = (id, value) => {
+                const input = document.getElementById(id);
+                input.value = value;
+                input.dispatchEvent(new Event('input', { bubbles: true }));
+                input.dispatchEvent(new Event('change', { bubbles: true }));
+            };
+            const day = new Date(Date.now() - 60 * 86400000).toISOString().slice(0, 10);
+            (async () => {
+                for (let i = from; i < to; i++) {
+                    document.getElementById('new-contact').click();
+                    await until(() => document.getElementById('save-contact'));
+                    set('occurred-date', day);
+                    set('kind', 'street');
+                    set('area', 'Centrum');
+                    set('note', 'bench change ' + i);
+                    document.getElementById('save-contact').click();
+                    await until(() => !document.getElementById('save-contact') && document.getElementById('new-contact'));
+                }
+                done(Number(document.getElementById('sync-state').dataset.waiting));
+            })();
+        "#;
+        sender.goto_in_app("/").await;
+        for from in (0..CHANGES).step_by(1000) {
+            let waiting = sender
+                .driver()
+                .execute_async(
+                    script,
+                    vec![serde_json::json!(from), serde_json::json!(from + 1000)],
+                )
+                .await
+                .unwrap();
+            eprintln!(
+                "sync: {} changes queued, {:?} s",
+                waiting.json(),
+                queued.elapsed().as_secs()
+            );
+        }
+        sender
+            .wait_long(
+                &format!(
+                    "Number(document.getElementById('sync-state').dataset.waiting) === {CHANGES}"
+                ),
+                "every change waiting",
+                60,
+            )
+            .await;
+        // Back online: the phone's `online` listener starts the sync. Timed by the page's own
+        // clock, from that event to the sync done with nothing waiting.
+        sender
+            .driver()
+            .execute(
+                "window.addEventListener('online', () => { window.benchOnlineAt = performance.now(); }, { once: true });
+                 const state = document.getElementById('sync-state');
+                 const syncs = Number(state.dataset.syncs);
+                 new MutationObserver((_, observer) => {
+                     if (Number(state.dataset.syncs) > syncs && state.dataset.waiting === '0') {
+                         window.benchSyncedAt = performance.now();
+                         observer.disconnect();
+                     }
+                 }).observe(state, { attributes: true });
+                 return true;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        cdp.send_raw("Network.emulateNetworkConditions", offline(false))
+            .await
+            .unwrap();
+        sender
+            .wait_long("window.benchSyncedAt > 0", "the 10,000 changes pushed", 300)
+            .await;
+        let took = sender
+            .driver()
+            .execute("return window.benchSyncedAt - window.benchOnlineAt", vec![])
+            .await
+            .unwrap();
+        let push_s = took.json().as_f64().expect("a duration") / 1000.0;
+        eprintln!("sync: pushed in {push_s:.2} s");
+
+        // The second phone asks for them (its Sync now button), from the tap to the sync done.
+        receiver.goto_in_app("/more").await;
+        receiver
+            .wait(
+                "document.getElementById('sync-now')?.disabled === false",
+                "the sync button ready",
+            )
+            .await;
+        let script = format!(
+            "{WHEN_READY} const state = document.getElementById('sync-state');
+             const syncs = Number(state.dataset.syncs);
+             const ready = () => Number(state.dataset.syncs) > syncs;
+             document.getElementById('sync-now').click();"
+        );
+        let pull_s = timed(receiver, &script, vec![]).await / 1000.0;
+        eprintln!("sync: pulled in {pull_s:.2} s");
+        receiver.goto_in_app("/").await;
+        for phone in phones {
+            phone.quit().await;
+        }
+        server.stop();
+        let round = |v: f64| (v * 100.0).round() / 100.0;
+        vec![
+            Figure {
+                name: "sync_10k_push_s",
+                value: round(push_s),
+                unit: "s",
+                budget: Some(3.0),
+                what: "a phone back online with 10,000 changes queued: the online event → every one pushed, acknowledged and out of the outbox, headless Chromium, loopback",
+            },
+            Figure {
+                name: "sync_10k_pull_s",
+                value: round(pull_s),
+                unit: "s",
+                budget: Some(3.0),
+                what: "a second phone, Sync now tapped → the 10,000 pulled, verified, opened, stored and applied",
+            },
+        ]
+    }
+
     async fn scale(work: &Path) -> Vec<Figure> {
         use super::support::seed::{synthetic, Counts};
         use faltlogg_core::record::date::Date;

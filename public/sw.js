@@ -55,6 +55,15 @@ self.addEventListener('notificationclick', function (event) {
   }));
 });
 
+// Background Sync (boot.js's faltloggSyncLater): the network is back, so every open window of
+// the app is told to sync. The envelopes are sealed with keys only an unlocked app holds.
+self.addEventListener('sync', function (event) {
+  if (event.tag !== 'faltlogg-sync') return;
+  event.waitUntil(self.clients.matchAll({ type: 'window' }).then(function (open) {
+    open.forEach(function (client) { client.postMessage('faltlogg-sync'); });
+  }));
+});
+
 self.addEventListener('fetch', function (event) {
   const request = event.request;
   const url = new URL(request.url);

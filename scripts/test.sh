@@ -13,8 +13,9 @@ ensure_fuzz
 source scripts/postgres.sh
 ensure_postgres
 
-step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
 start=$(date +%s)
+# Each step with the seconds since the start: where a slow run spends its time.
+step() { printf '\n\033[1m== [%4d s] %s\033[0m\n' "$(( $(date +%s) - start ))" "$*" >&2; }
 
 step "fetch crates"
 cargo fetch --locked --quiet

@@ -83,6 +83,8 @@ fn watch_the_world(ctx: AppCtx) {
     on_window("pointerdown", Box::new(touch));
     on_window("keydown", Box::new(touch));
     on_window("online", Box::new(move || state::spawn_sync(ctx)));
+    // The service worker's Background Sync: the network is back (boot.js passes it on).
+    on_window("faltlogg-sync", Box::new(move || state::spawn_sync(ctx)));
     // Idle for longer than the team allows (`guard`): lock. Checked every tick, and at once
     // when the page shows again, before it is uncovered: a phone taken out of a pocket after
     // an hour shows the unlock screen, never a record.
@@ -110,7 +112,7 @@ fn watch_the_world(ctx: AppCtx) {
             if idle_too_long() {
                 state::lock(ctx);
             } else if !document().hidden() {
-                state::spawn_sync(ctx);
+                state::spawn_sync_when_due(ctx);
             }
         },
         std::time::Duration::from_millis(SYNC_EVERY_MS),
@@ -124,6 +126,15 @@ fn watch_the_world(ctx: AppCtx) {
         "faltlogg-update",
         Box::new(move || ctx.set_update_ready(true)),
     );
+}
+
+/// Calls one of boot.js's functions, if it is there (no service worker, no function).
+pub fn call_boot(name: &str) {
+    if let Ok(f) = js_sys::Reflect::get(&window(), &name.into()) {
+        if let Some(f) = wasm_bindgen::JsCast::dyn_ref::<js_sys::Function>(&f) {
+            let _ = f.call0(&wasm_bindgen::JsValue::NULL);
+        }
+    }
 }
 
 /// A listener for the app's whole life. One boxed closure type for all of them keeps the
@@ -162,11 +173,7 @@ fn Layout() -> impl IntoView {
         use_i18n().t(Msg::UpdateNow),
         "secondary",
         |_: FormState| {
-            if let Ok(f) = js_sys::Reflect::get(&window(), &"faltloggApplyUpdate".into()) {
-                if let Some(f) = wasm_bindgen::JsCast::dyn_ref::<js_sys::Function>(&f) {
-                    let _ = f.call0(&wasm_bindgen::JsValue::NULL);
-                }
-            }
+            call_boot("faltloggApplyUpdate");
         },
     );
     let waiting = Signal::derive(move || !ctx.update_ready().get());

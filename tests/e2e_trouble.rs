@@ -143,7 +143,7 @@ async fn each_trouble_on_the_phone_gets_its_message_and_loses_nothing() {
     phone
         .driver()
         .execute(
-            "const real = Date.now; Date.now = () => real.call(Date) + 3600000;",
+            "const real = Date.now; window.realNow = real; Date.now = () => real.call(Date) + 3600000;",
             vec![],
         )
         .await
@@ -194,8 +194,31 @@ async fn each_trouble_on_the_phone_gets_its_message_and_loses_nothing() {
         .wait(&shows_contact("first-note-kept"), "the contacts, offline")
         .await;
 
+    // The server back: the phone tries again by itself (its backoff's retry or its periodic
+    // sync), with no tap, and the no-connection message goes.
+    let syncs = phone.driver().execute(SYNCS, vec![]).await.unwrap();
+    let syncs = syncs.json().as_f64().unwrap();
+    let port = server.port;
+    let _server = Server::start(work.path(), Some(port), PASSWORD).await;
+    phone
+        .wait_long(
+            &format!("{} > {syncs}", SYNCS.trim_start_matches("return ")),
+            "a sync by itself once the server is back",
+            40,
+        )
+        .await;
+    phone.click_css("nav a[href='/more']").await;
+    phone
+        .wait(
+            "!document.body.innerText.includes('Ingen anslutning')",
+            "the no-connection message gone",
+        )
+        .await;
+
     phone.quit().await;
 }
+
+const SYNCS: &str = "return Number(document.getElementById('sync-state').dataset.syncs)";
 
 /// A server that lies (its database in an attacker's hands): it lists a team device with keys
 /// the team never admitted and relays a change signed with them, then grants the phone a key

@@ -27,7 +27,7 @@ pub use enrol::{approve_device, confirm_pairing, ensure_enrolled, revoke_device,
 pub use erasure::{erasure, may_erase};
 pub use errors::storage_msg;
 pub use session::{choose_passphrase, erase_device, lock, quick_exit, set_duress, sign_in, unlock};
-pub use syncing::{spawn_sync, sync_task};
+pub use syncing::{spawn_sync, spawn_sync_when_due, sync_task};
 pub use team::{save_team_settings, team_events};
 
 /// After this many changes folded in since the last snapshot, a new one is written.
@@ -108,6 +108,11 @@ struct JournalState {
     /// The envelopes folded into `records`, and how many came since the last snapshot.
     covered: BTreeSet<Uuid>,
     since_snapshot: usize,
+    /// The team's devices as the last sync fetched them (`faltlogg_core::sync::Senders`).
+    senders: faltlogg_core::sync::Senders,
+    /// Syncs failed in a row for want of the server, and when the next try is due.
+    backoff: faltlogg_core::sync::Backoff,
+    retry_at_ms: i64,
 }
 
 pub fn use_app() -> AppCtx {

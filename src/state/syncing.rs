@@ -1,18 +1,19 @@
 //! The background sync, and the counts the top bar shows.
 
-use faltlogg_core::api::{CheckInList, Revocation};
+use faltlogg_core::api::{CheckInList, ErrorCode, Revocation};
 use faltlogg_core::local::Snapshot;
+use faltlogg_core::sync::Backoff;
 use leptos::prelude::*;
-use rand_core::OsRng;
+use rand_core::{OsRng, RngCore};
 use wasm_bindgen::JsValue;
 
 use super::errors::{storage_msg, sync_msg};
 use super::AppCtx;
-use crate::api;
+use crate::api::{self, CallError};
 use crate::i18n::Msg;
 use crate::idb::{self, META, OUTBOX, QUARANTINE};
 use crate::journal;
-use crate::sync::{self, Pushed, SyncError};
+use crate::sync::{self, SyncError};
 use crate::time::now_ms;
 
 /// Starts a sync in the background.
@@ -25,6 +26,49 @@ pub fn spawn_sync(ctx: AppCtx) {
 /// elsewhere, with one copy of its state machine in the wasm.
 pub fn sync_task(ctx: AppCtx) -> super::Task<()> {
     Box::pin(sync_now(ctx))
+}
+
+/// The periodic sync: skipped while a failed one waits for its retry ([`retry_later`]).
+pub fn spawn_sync_when_due(ctx: AppCtx) {
+    if ctx.journal.with_value(|j| now_ms() >= j.retry_at_ms) {
+        spawn_sync(ctx);
+    }
+}
+
+/// Whether a failed sync may go through later by itself: the server was not reached, or was
+/// busy or failing. Not a refusal that needs the worker (signed out, revoked, clock ahead).
+fn passes_by_itself(e: &SyncError) -> bool {
+    match e {
+        SyncError::Api(CallError::Offline | CallError::Unexpected) => true,
+        SyncError::Api(CallError::Rejected(body)) => matches!(
+            body.error,
+            ErrorCode::Unavailable | ErrorCode::Internal | ErrorCode::TooManyRequests
+        ),
+        _ => false,
+    }
+}
+
+/// After a sync that failed for want of the server: another try after an exponential backoff
+/// with full jitter (`faltlogg_core::sync::Backoff`: a team's phones back after the same outage
+/// do not all call at once), and, where the browser has Background Sync, a wake-up from the
+/// service worker once the network is back (boot.js's `faltloggSyncLater`: the worker holds no
+/// keys, so it wakes the open app rather than syncing itself). The server's `Retry-After` is
+/// not read here: the backoff's waits are as long or longer after the first two tries.
+fn retry_later(ctx: AppCtx) {
+    let wait = ctx
+        .journal
+        .try_update_value(|j| {
+            let wait = j.backoff.failed(OsRng.next_u64(), None);
+            j.retry_at_ms = now_ms() + wait as i64;
+            wait
+        })
+        .unwrap_or(Backoff::MAX_MS);
+    crate::app::call_boot("faltloggSyncLater");
+    leptos::task::spawn_local(async move {
+        crate::time::sleep(wait as i32).await;
+        // A later failure moved the retry on: its own timer will fire.
+        spawn_sync_when_due(ctx);
+    });
 }
 
 /// Starts a sync in a task of its own, once what is queued now (the next screen drawing after
@@ -127,23 +171,30 @@ async fn sync_now(ctx: AppCtx) {
     ctx.sync.update(|s| s.running = true);
     let mut sweep = false;
     let mut keyring = ctx.records.with_untracked(|f| f.keyring().clone());
+    // The team's devices as last fetched: fetched again only for a sender not seen yet.
+    let mut senders = ctx.journal.with_value(|j| j.senders.clone());
     let result = async {
-        let pushed = sync::push(&contents).await?;
-        let pulled = sync::pull(&contents, &mut keyring).await?;
+        let report = sync::sync(&contents, &mut senders, &mut keyring).await?;
         // The team's check-ins ride along: a failure here is a failure to reach the server.
         let check_ins: CheckInList = api::get("/api/check-ins", &contents.token).await?;
-        Ok::<_, SyncError>((pushed, pulled, check_ins.check_ins))
+        Ok::<_, SyncError>((report, check_ins.check_ins))
     }
     .await;
+    ctx.journal.update_value(|j| {
+        j.senders = senders;
+        if result.is_ok() {
+            j.backoff.succeeded();
+        }
+    });
     match result {
-        Ok((pushed, pulled, check_ins)) => {
+        Ok((report, check_ins)) => {
             // Person keys this pull stored envelopes under: if this phone erased one while
             // the pull ran (its keyring was copied before), those envelopes go again below.
-            let mut erased = pulled.erased;
-            if !pulled.changes.is_empty() {
-                covered(ctx, pulled.changes.iter().map(|(h, _)| h.id));
+            let mut erased = report.erased;
+            if !report.changes.is_empty() {
+                covered(ctx, report.changes.iter().map(|(h, _)| h.id));
                 ctx.records.update(|fold| {
-                    for (header, change) in pulled.changes {
+                    for (header, change) in report.changes {
                         let key = header.scope.erasable_key();
                         fold.apply_envelope(&header, change);
                         if let Some(k) = key.filter(|&k| fold.keyring().is_erased(k)) {
@@ -158,8 +209,8 @@ async fn sync_now(ctx: AppCtx) {
             } else {
                 super::erasure::drop_local(ctx, erased).await
             };
-            let held = pushed == Pushed::HeldByClock;
-            sweep = !held && !pulled.needs_key;
+            let held = report.held_by_clock;
+            sweep = !held && !report.needs_key;
             if !held {
                 let now = now_ms();
                 let stamp = async {
@@ -174,7 +225,7 @@ async fn sync_now(ctx: AppCtx) {
                     Some(Msg::ClockAhead)
                 } else if let Err(msg) = dropped {
                     Some(msg)
-                } else if pulled.set_aside > 0 {
+                } else if report.set_aside > 0 {
                     Some(Msg::BadEnvelopes)
                 } else {
                     None
@@ -182,7 +233,7 @@ async fn sync_now(ctx: AppCtx) {
                 s.completed += 1;
                 s.check_ins = check_ins;
             });
-            if pulled.needs_key {
+            if report.needs_key {
                 // The team key was rotated: collect the new one (its enrolment call starts
                 // the next sync, which pulls on from where this one stopped).
                 refresh_counts(ctx).await;
@@ -196,7 +247,12 @@ async fn sync_now(ctx: AppCtx) {
             removed_from_team(ctx).await;
             return;
         }
-        Err(e) => ctx.sync.update(|s| s.problem = Some(sync_msg(&e))),
+        Err(e) => {
+            if passes_by_itself(&e) {
+                retry_later(ctx);
+            }
+            ctx.sync.update(|s| s.problem = Some(sync_msg(&e)))
+        }
     }
     refresh_counts(ctx).await;
     ctx.sync.update(|s| s.running = false);
@@ -215,12 +271,12 @@ pub async fn removed_from_team(ctx: AppCtx) {
     // Wiped only once everything stamped before the revocation is handed over: the outbox
     // sent, or the server refusing what comes after.
     match sync::push(&contents).await {
-        Ok(Pushed::All) => {}
-        Err(e) if sync_msg(&e) == Msg::DeviceRevoked => {}
-        Ok(Pushed::HeldByClock) => {
+        Ok(report) if report.held_by_clock => {
             ctx.sync.update(|s| s.problem = Some(Msg::ClockAhead));
             return;
         }
+        Ok(_) => {}
+        Err(e) if sync_msg(&e) == Msg::DeviceRevoked => {}
         Err(e) => {
             ctx.sync.update(|s| s.problem = Some(sync_msg(&e)));
             return;
