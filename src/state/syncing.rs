@@ -168,6 +168,14 @@ async fn sync_now(ctx: AppCtx) {
     let Some(contents) = ctx.contents() else {
         return;
     };
+    // The browser knows it is offline: nothing to try (reading a long outbox only to fail
+    // would slow every save made offline), and the `online` event or Background Sync starts
+    // the next one.
+    if !leptos::prelude::window().navigator().on_line() {
+        ctx.sync.update(|s| s.problem = Some(Msg::Offline));
+        crate::app::call_boot("faltloggSyncLater");
+        return;
+    }
     ctx.sync.update(|s| s.running = true);
     let mut sweep = false;
     let mut keyring = ctx.records.with_untracked(|f| f.keyring().clone());
