@@ -773,15 +773,7 @@ mod bench {
                     60,
                 )
                 .await;
-            phone
-                .driver()
-                .update_timeouts(thirtyfour::TimeoutConfiguration::new(
-                    Some(std::time::Duration::from_secs(900)),
-                    None,
-                    None,
-                ))
-                .await
-                .unwrap();
+            let_scripts_run(&phone, 900).await;
             phones.push(phone);
         }
         let (sender, receiver) = (&phones[0], &phones[1]);
@@ -860,9 +852,9 @@ mod bench {
         // Each phone back online in turn: its `online` listener starts the sync. Timed by the
         // page's own clock, from that event to the sync done with nothing waiting: the first
         // pushes the 10,000, the second pulls them (verified, opened, stored and applied).
-        let push_s = online_sync_s(sender).await;
+        let push_s = online_sync_s(sender, "push").await;
         eprintln!("sync: pushed in {push_s:.2} s");
-        let pull_s = online_sync_s(receiver).await;
+        let pull_s = online_sync_s(receiver, "pull").await;
         eprintln!("sync: pulled in {pull_s:.2} s");
         for phone in phones {
             phone.quit().await;
@@ -887,9 +879,34 @@ mod bench {
         ]
     }
 
+    /// Lets each script `browser` runs take up to `seconds` (WebDriver's default is 30).
+    async fn let_scripts_run(browser: &Browser, seconds: u64) {
+        browser
+            .driver()
+            .update_timeouts(thirtyfour::TimeoutConfiguration::new(
+                Some(std::time::Duration::from_secs(seconds)),
+                None,
+                None,
+            ))
+            .await
+            .unwrap();
+    }
+
     /// Brings `phone` back online and gives the seconds from its `online` event to its sync
-    /// done with nothing left waiting.
-    async fn online_sync_s(phone: &Browser) -> f64 {
+    /// done with nothing left waiting. `FALTLOGG_BENCH_PROFILE=prefix`: the phone's CPU
+    /// profile of it in `prefix.<what>.cpuprofile` (DevTools' format; a wasm built with its
+    /// names, `-g` to wasm-opt in scripts/postbuild.sh, names its functions).
+    async fn online_sync_s(phone: &Browser, what: &str) -> f64 {
+        let profile = std::env::var("FALTLOGG_BENCH_PROFILE").ok();
+        let cdp = phone.driver().cdp();
+        if profile.is_some() {
+            cdp.send_raw("Profiler.enable", serde_json::json!({}))
+                .await
+                .unwrap();
+            cdp.send_raw("Profiler.start", serde_json::json!({}))
+                .await
+                .unwrap();
+        }
         phone
             .driver()
             .execute(
@@ -916,6 +933,14 @@ mod bench {
             .execute("return window.benchSyncedAt - window.benchOnlineAt", vec![])
             .await
             .unwrap();
+        if let Some(prefix) = profile {
+            let taken = cdp
+                .send_raw("Profiler.stop", serde_json::json!({}))
+                .await
+                .unwrap();
+            let path = format!("{prefix}.{what}.cpuprofile");
+            std::fs::write(path, taken["profile"].to_string()).unwrap();
+        }
         took.json().as_f64().expect("a duration") / 1000.0
     }
 
@@ -965,15 +990,7 @@ mod bench {
         // Give the snapshot written after the sync time to land.
         tokio::time::sleep(std::time::Duration::from_secs(5)).await;
         // A slow figure is a figure: let each measured script run for minutes.
-        browser
-            .driver()
-            .update_timeouts(thirtyfour::TimeoutConfiguration::new(
-                Some(std::time::Duration::from_secs(300)),
-                None,
-                None,
-            ))
-            .await
-            .unwrap();
+        let_scripts_run(&browser, 300).await;
 
         // A reload reopens the screen it was on: start from Today, where the timing ends.
         browser.goto_in_app("/").await;

@@ -69,18 +69,17 @@
       });
     }).catch(function () { return 'failed'; });
   };
-  // Background Sync, where the browser has it: after a sync failed for want of the network,
-  // the app asks to be woken once it is back (the worker's 'sync' event), which reaches an open
-  // app even when its page missed the 'online' event. The worker holds no keys: it cannot sync
-  // for a closed app, only wake an open one.
-  // Only while the browser is offline: online, the event would fire at once, and a server that
-  // is down would be called in a loop (the app's backoff covers that case).
-  window.faltloggSyncLater = function () {
-    if (navigator.onLine) return;
+  // Background Sync, where the browser has it: when the network goes, the app asks to be woken
+  // once it is back (the worker's 'sync' event), which reaches an open app even when its page
+  // missed the 'online' event. Asked once a time the network goes, never from a failed sync:
+  // the event fires at once where the browser thinks it is online, and a server that is down
+  // would then be called in a loop (the app's own backoff covers that case). The worker holds
+  // no keys: it cannot sync for a closed app, only wake an open one.
+  window.addEventListener('offline', function () {
     navigator.serviceWorker.ready.then(function (reg) {
       if (reg.sync) return reg.sync.register('faltlogg-sync');
     }).catch(function () { /* Not allowed here: the app's own retries remain. */ });
-  };
+  });
   navigator.serviceWorker.addEventListener('message', function (event) {
     if (event.data === 'faltlogg-sync') window.dispatchEvent(new Event('faltlogg-sync'));
   });

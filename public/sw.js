@@ -55,7 +55,7 @@ self.addEventListener('notificationclick', function (event) {
   }));
 });
 
-// Background Sync (boot.js's faltloggSyncLater): the network is back, so every open window of
+// Background Sync (boot.js asks for it when the network goes): it is back, so every open window of
 // the app is told to sync. The envelopes are sealed with keys only an unlocked app holds.
 self.addEventListener('sync', function (event) {
   if (event.tag !== 'faltlogg-sync') return;

@@ -15,35 +15,13 @@
 # Usage: short-imports.pl app_bg.wasm app.js (both rewritten in place).
 use strict;
 use warnings;
+use FindBin;
+use lib $FindBin::Bin;
+use WasmBytes qw(slurp spew uleb put_uleb);
 
 my ($wasm_path, $js_path) = @ARGV;
 die "usage: $0 WASM JS\n" unless $wasm_path && $js_path;
 
-sub slurp { my ($p) = @_; open(my $f, '<:raw', $p) or die "$p: $!"; local $/; my $d = <$f>; close $f; $d }
-sub spew { my ($p, $d) = @_; open(my $f, '>:raw', $p) or die "$p: $!"; print $f $d; close $f }
-
-# LEB128, unsigned: read at a position (value, new position), and write.
-sub uleb {
-    my ($buf, $pos) = @_;
-    my ($value, $shift) = (0, 0);
-    while (1) {
-        my $byte = ord(substr($$buf, $pos++, 1));
-        $value |= ($byte & 0x7f) << $shift;
-        $shift += 7;
-        return ($value, $pos) if $byte < 0x80;
-    }
-}
-sub put_uleb {
-    my ($value) = @_;
-    my $out = '';
-    do {
-        my $byte = $value & 0x7f;
-        $value >>= 7;
-        $byte |= 0x80 if $value;
-        $out .= chr($byte);
-    } while ($value);
-    $out
-}
 sub name_at {
     my ($buf, $pos) = @_;
     my ($len, $p) = uleb($buf, $pos);

@@ -129,7 +129,7 @@ fn watch_the_world(ctx: AppCtx) {
 }
 
 /// Calls one of boot.js's functions, if it is there (no service worker, no function).
-pub fn call_boot(name: &str) {
+fn call_boot(name: &str) {
     if let Ok(f) = js_sys::Reflect::get(&window(), &name.into()) {
         if let Some(f) = wasm_bindgen::JsCast::dyn_ref::<js_sys::Function>(&f) {
             let _ = f.call0(&wasm_bindgen::JsValue::NULL);

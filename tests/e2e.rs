@@ -63,6 +63,23 @@ async fn a_contact_recorded_offline_reaches_a_second_device_and_nothing_leaks() 
         "the service worker to be ready with its cache",
     )
     .await;
+    // Background Sync: when the network goes, the app asks to be woken once it is back, and
+    // the service worker's sync event reaches the page. (Chromium's own network stays up under
+    // the emulation, so the event fires at once.)
+    a.driver()
+        .execute(
+            "window.addEventListener('faltlogg-sync', () => { window.woken = true; }); return true;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    a.set_offline(true).await;
+    a.wait(
+        "window.woken === true",
+        "the service worker's Background Sync event in the page",
+    )
+    .await;
+    a.set_offline(false).await;
     // The page is in Swedish: the browser prefers it.
     a.wait("document.documentElement.lang === 'sv'", "Swedish")
         .await;

@@ -50,10 +50,8 @@ fn passes_by_itself(e: &SyncError) -> bool {
 
 /// After a sync that failed for want of the server: another try after an exponential backoff
 /// with full jitter (`faltlogg_core::sync::Backoff`: a team's phones back after the same outage
-/// do not all call at once), and, where the browser has Background Sync, a wake-up from the
-/// service worker once the network is back (boot.js's `faltloggSyncLater`: the worker holds no
-/// keys, so it wakes the open app rather than syncing itself). The server's `Retry-After` is
-/// not read here: the backoff's waits are as long or longer after the first two tries.
+/// do not all call at once). The server's `Retry-After` is not read here: the backoff's waits
+/// are as long or longer after the first two tries.
 fn retry_later(ctx: AppCtx) {
     let wait = ctx
         .journal
@@ -63,7 +61,6 @@ fn retry_later(ctx: AppCtx) {
             wait
         })
         .unwrap_or(Backoff::MAX_MS);
-    crate::app::call_boot("faltloggSyncLater");
     leptos::task::spawn_local(async move {
         crate::time::sleep(wait as i32).await;
         // A later failure moved the retry on: its own timer will fire.
@@ -169,11 +166,10 @@ async fn sync_now(ctx: AppCtx) {
         return;
     };
     // The browser knows it is offline: nothing to try (reading a long outbox only to fail
-    // would slow every save made offline), and the `online` event or Background Sync starts
-    // the next one.
+    // would slow every save made offline), and the `online` event or Background Sync (boot.js)
+    // starts the next one.
     if !leptos::prelude::window().navigator().on_line() {
         ctx.sync.update(|s| s.problem = Some(Msg::Offline));
-        crate::app::call_boot("faltloggSyncLater");
         return;
     }
     ctx.sync.update(|s| s.running = true);

@@ -110,7 +110,10 @@ pub async fn sync<T: Transport, L: Local>(
     Ok(report)
 }
 
-/// Sends the outbox, oldest first, in batches under the server's limits.
+/// Sends the outbox, oldest first, in batches under the server's limits. A batch's outcome is
+/// stored before the next batch is sent; a `Local` may let its commit run on meanwhile, as the
+/// PWA's does (a device that stops in between sends those again, and the server answers an
+/// envelope it holds with the number it has).
 pub async fn push_all<T: Transport, L: Local>(
     transport: &mut T,
     local: &mut L,
@@ -153,9 +156,10 @@ pub async fn pull_all<T: Transport, L: Local>(
         let unknown = envelopes
             .iter()
             .flatten()
-            .any(|e| !senders.knows(e.header.device) && Some(e.header.device) != trust.me);
+            .any(|e| !senders.knows(trust, e.header.device) && Some(e.header.device) != trust.me);
         if unknown {
-            *senders = Senders::new(transport.devices().await.map_err(SyncError::Server)?);
+            let devices = transport.devices().await.map_err(SyncError::Server)?;
+            *senders = Senders::new(devices, trust);
         }
         let mut taken = Vec::with_capacity(envelopes.len());
         // Where this page leaves the cursor: past everything it covers, own envelopes left

@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use crate::api::DeviceInfo;
 use crate::change::Change;
-use crate::crypto::device::DevicePublicKeys;
+use crate::crypto::device::Verifier;
 use crate::crypto::identity::TeamIdentityKey;
 use crate::crypto::person::Keyring;
 use crate::crypto::TeamKey;
@@ -24,42 +24,74 @@ pub struct Trust<'a> {
     pub now_ms: u64,
 }
 
-/// The team's devices as last fetched, kept between pulls.
+/// The team's devices as last fetched, kept between pulls, each judged once when the list came:
+/// the identity's signatures on its admission and revocation are checked then, and its signing
+/// key made ready, not again for every envelope it sent (that doubled a pull's cost).
 #[derive(Debug, Clone, Default)]
 pub struct Senders {
-    devices: Vec<DeviceInfo>,
+    devices: Vec<Sender>,
+    /// The identity they were judged by: another (a team that has since pinned one) judges anew.
+    judged_by: Option<TeamIdentityKey>,
+}
+
+/// One of the team's devices, as this device judged it.
+#[derive(Debug, Clone)]
+struct Sender {
+    id: Uuid,
+    /// Its signing key; `None` when the team identity this device trusts did not admit it with
+    /// these keys (the server's list alone is not enough), or the key is unusable.
+    verifier: Option<Verifier>,
+    /// When its revocation says it was revoked, if the identity signed that revocation.
+    revoked_at: Option<u64>,
 }
 
 impl Senders {
-    pub fn new(devices: Vec<DeviceInfo>) -> Self {
-        Senders { devices }
+    /// `devices` as the server lists them, judged by what `trust` pins.
+    pub fn new(devices: Vec<DeviceInfo>, trust: &Trust<'_>) -> Self {
+        let devices = devices
+            .into_iter()
+            .map(|info| {
+                let admitted = match trust.identity {
+                    Some(identity) => info.admission.is_some_and(|signature| {
+                        identity
+                            .verify_admission(trust.team, info.id, &info.keys, &signature)
+                            .is_ok()
+                    }),
+                    None => true,
+                };
+                let revoked_at = info.revocation.and_then(|r| {
+                    let identity = trust.identity?;
+                    identity
+                        .verify_revocation(trust.team, info.id, r.at_ms, &r.signature)
+                        .is_ok()
+                        .then_some(r.at_ms.max(0) as u64)
+                });
+                Sender {
+                    id: info.id,
+                    verifier: admitted.then(|| info.keys.verifier().ok()).flatten(),
+                    revoked_at,
+                }
+            })
+            .collect();
+        Senders {
+            devices,
+            judged_by: trust.identity,
+        }
     }
 
-    pub fn knows(&self, device: Uuid) -> bool {
-        self.devices.iter().any(|d| d.id == device)
+    /// Whether `device` is in the list, judged by the identity `trust` pins.
+    pub fn knows(&self, trust: &Trust<'_>, device: Uuid) -> bool {
+        self.judged_by == trust.identity && self.devices.iter().any(|d| d.id == device)
     }
 
-    /// The keys of `device` for a change it stamped at `hlc_ms`, if that change counts: the
-    /// team identity this device trusts admitted it with these keys (the server's list alone
-    /// is not enough), and did not sign its revocation before the stamp.
-    fn keys_for(&self, trust: &Trust<'_>, device: Uuid, hlc_ms: u64) -> Option<&DevicePublicKeys> {
-        let info = self.devices.iter().find(|d| d.id == device)?;
-        let admitted = match trust.identity {
-            Some(identity) => info.admission.is_some_and(|signature| {
-                identity
-                    .verify_admission(trust.team, info.id, &info.keys, &signature)
-                    .is_ok()
-            }),
-            None => true,
-        };
-        let revoked_before = info.revocation.is_some_and(|r| {
-            trust.identity.is_some_and(|identity| {
-                identity
-                    .verify_revocation(trust.team, info.id, r.at_ms, &r.signature)
-                    .is_ok()
-            }) && hlc_ms > r.at_ms.max(0) as u64
-        });
-        (admitted && !revoked_before).then_some(&info.keys)
+    /// The signing key of `device` for a change it stamped at `hlc_ms`, if that change counts:
+    /// the device was admitted, and not revoked before the stamp.
+    fn key_for(&self, device: Uuid, hlc_ms: u64) -> Option<&Verifier> {
+        let sender = self.devices.iter().find(|d| d.id == device)?;
+        if sender.revoked_at.is_some_and(|at| hlc_ms > at) {
+            return None;
+        }
+        sender.verifier.as_ref()
     }
 }
 
@@ -110,9 +142,9 @@ pub fn receive(
     let counts =
         header.team == trust.team && !header.hlc.is_ahead_of(trust.now_ms, DEVICE_MAX_SKEW_MS);
     let opened = senders
-        .keys_for(trust, header.device, header.hlc.wall_ms)
+        .key_for(header.device, header.hlc.wall_ms)
         .filter(|_| counts)
-        .and_then(|keys| envelope.verify(keys).ok())
+        .and_then(|key| envelope.verify_by(key).ok())
         .and_then(|()| {
             envelope
                 .open(trust.team_keys, keyring.for_envelope(&envelope.header))
