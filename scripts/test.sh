@@ -34,7 +34,15 @@ step "native tests: core, server, size budget, end to end in Chromium"
 cargo test --locked --workspace
 step "the server's tests again, on PostgreSQL (a throwaway cluster on a free port)"
 start_postgres
-FALTLOGG_TEST_POSTGRES="$FALTLOGG_TEST_POSTGRES" cargo test --locked -p faltlogg-server
+# The test binaries the workspace run just built, run again: `cargo test -p faltlogg-server`
+# would resolve features for the server alone and build every one of them a second time
+# (gigabytes of disk and minutes of a clean run). Cargo runs tests in the package's folder.
+mapfile -t server_tests < <(cargo test --locked --workspace --no-run --message-format=json 2>/dev/null |
+  perl -ne 'print "$1\n" if /#faltlogg-server@.*"profile":\{[^}]*"test":true.*"executable":"([^"]+)"/')
+[ "${#server_tests[@]}" -gt 0 ] || { echo "no server test binaries found" >&2; exit 1; }
+for test_binary in "${server_tests[@]}"; do
+  (cd crates/server && FALTLOGG_TEST_POSTGRES="$FALTLOGG_TEST_POSTGRES" "$test_binary")
+done
 stop_postgres
 unset FALTLOGG_TEST_POSTGRES
 step "in-browser tests (wasm-bindgen-test in headless Chromium)"
