@@ -5,6 +5,7 @@
 use faltlogg_core::change::Change;
 use std::collections::BTreeSet;
 
+use crate::rng::PhoneRng;
 use faltlogg_core::crypto::person::PersonKey;
 use faltlogg_core::crypto::{SymmetricKey, TeamKey};
 use faltlogg_core::envelope::{Envelope, EnvelopeError, Origin};
@@ -12,7 +13,6 @@ use faltlogg_core::fold::Fold;
 use faltlogg_core::hlc::Hlc;
 use faltlogg_core::ids;
 use faltlogg_core::local::{Snapshot, SnapshotHead};
-use rand_core::OsRng;
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
@@ -78,11 +78,11 @@ pub async fn save(
     };
     let envelope = Envelope::seal(
         change,
-        ids::for_stamp(next.hlc, &mut OsRng),
+        ids::for_stamp(next.hlc, &mut PhoneRng),
         origin,
         (key, person),
         &vault.secrets,
-        &mut OsRng,
+        &mut PhoneRng,
     )
     .map_err(|_| SaveError::Storage(StorageError::Failed))?;
     let id = envelope.header.id.to_string();

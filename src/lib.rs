@@ -13,6 +13,7 @@ pub mod guard;
 pub mod i18n;
 pub mod idb;
 pub mod journal;
+pub mod rng;
 pub mod screens;
 pub mod state;
 pub mod sync;

@@ -2,13 +2,13 @@
 //! under the worker's passphrase (see `faltlogg_core::crypto::vault`). Only the sealed form is
 //! ever written; the open form lives in memory while the app is unlocked.
 
+use crate::rng::PhoneRng;
 use faltlogg_core::api::UserInfo;
 use faltlogg_core::crypto::device::DeviceSecrets;
 use faltlogg_core::crypto::identity::{TeamIdentity, TeamIdentityKey};
 use faltlogg_core::crypto::vault::{derive_kek, new_salt, KdfParams, SealedVault, SALT_LEN};
 use faltlogg_core::crypto::{CryptoError, SymmetricKey, TeamKey};
 use gloo_storage::{LocalStorage, Storage};
-use rand_core::OsRng;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -168,7 +168,7 @@ fn legacy_json(text: &str) -> Option<SealedVault> {
 impl OpenVault {
     /// Makes a new vault for `contents` under `passphrase` and stores it.
     pub fn create(passphrase: &str, contents: VaultContents) -> Result<OpenVault, VaultError> {
-        let salt = new_salt(&mut OsRng);
+        let salt = new_salt(&mut PhoneRng);
         let kdf = KdfParams::default();
         let kek = derive_kek(passphrase, &salt, kdf)
             .map_err(|_| VaultError::Storage(StorageError::Failed))?;
@@ -210,7 +210,7 @@ impl OpenVault {
             postcard::to_allocvec(&self.contents)
                 .map_err(|_| VaultError::Storage(StorageError::Failed))?,
         );
-        let sealed = SealedVault::seal(&self.kek, self.salt, self.kdf, &plaintext, &mut OsRng);
+        let sealed = SealedVault::seal(&self.kek, self.salt, self.kdf, &plaintext, &mut PhoneRng);
         LocalStorage::raw()
             .set_item(VAULT_KEY, &sealed.to_text())
             .map_err(|e| VaultError::Storage(StorageError::from_js(&e)))
@@ -231,11 +231,11 @@ const DURESS_MARK: &[u8] = b"faltlogg-duress-v1";
 
 /// Sets (or replaces) the duress passphrase.
 pub fn set_duress(passphrase: &str) -> Result<(), VaultError> {
-    let salt = new_salt(&mut OsRng);
+    let salt = new_salt(&mut PhoneRng);
     let kdf = KdfParams::default();
     let kek = derive_kek(passphrase, &salt, kdf)
         .map_err(|_| VaultError::Storage(StorageError::Failed))?;
-    let sealed = SealedVault::seal(&kek, salt, kdf, DURESS_MARK, &mut OsRng);
+    let sealed = SealedVault::seal(&kek, salt, kdf, DURESS_MARK, &mut PhoneRng);
     LocalStorage::raw()
         .set_item(DURESS_KEY, &sealed.to_text())
         .map_err(|e| VaultError::Storage(StorageError::from_js(&e)))

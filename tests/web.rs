@@ -6,6 +6,7 @@
 
 use faltlogg::idb::{self, StorageError, ENVELOPES, META, OUTBOX};
 use faltlogg::journal;
+use faltlogg::rng::PhoneRng;
 use faltlogg::vault::{self, OpenVault, VaultContents, VaultError};
 use faltlogg_core::api::{Role, UserInfo};
 use faltlogg_core::crypto::device::DeviceSecrets;
@@ -14,7 +15,6 @@ use faltlogg_core::fold;
 use faltlogg_core::hlc::Hlc;
 use faltlogg_core::local::Snapshot;
 use faltlogg_core::record::contact::{Contact, ContactKind};
-use rand_core::OsRng;
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
@@ -32,10 +32,10 @@ fn contents() -> VaultContents {
         },
         token: "token".into(),
         device: Some(Uuid::from_u128(3)),
-        secrets: DeviceSecrets::generate(&mut OsRng),
+        secrets: DeviceSecrets::generate(&mut PhoneRng),
         team_keys: vec![TeamKey {
             epoch: 1,
-            key: SymmetricKey::generate(&mut OsRng),
+            key: SymmetricKey::generate(&mut PhoneRng),
         }],
         team_identity: None,
         identity_secret: None,
@@ -103,11 +103,11 @@ async fn the_vault_opens_only_with_its_passphrase_and_is_ciphertext_at_rest() {
 async fn a_vault_stored_as_json_by_an_earlier_version_still_opens() {
     use faltlogg_core::crypto::vault::{derive_kek, new_salt, KdfParams, SealedVault};
     vault::erase();
-    let salt = new_salt(&mut OsRng);
+    let salt = new_salt(&mut PhoneRng);
     let kdf = KdfParams::default();
     let kek = derive_kek("en lång lösenfras", &salt, kdf).unwrap();
     let plaintext = postcard::to_allocvec(&contents()).unwrap();
-    let legacy = SealedVault::seal(&kek, salt, kdf, &plaintext, &mut OsRng);
+    let legacy = SealedVault::seal(&kek, salt, kdf, &plaintext, &mut PhoneRng);
     let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
     let json = serde_json::to_string(&legacy).unwrap();
     assert!(json.starts_with('{'));
@@ -144,7 +144,7 @@ async fn a_vault_stored_as_json_by_an_earlier_version_still_opens() {
 async fn a_vault_from_before_team_identities_still_opens() {
     use faltlogg_core::crypto::vault::{derive_kek, new_salt, KdfParams, SealedVault};
     vault::erase();
-    let salt = new_salt(&mut OsRng);
+    let salt = new_salt(&mut PhoneRng);
     let kdf = KdfParams::default();
     let kek = derive_kek("en lång lösenfras", &salt, kdf).unwrap();
     let now = contents();
@@ -156,7 +156,7 @@ async fn a_vault_from_before_team_identities_still_opens() {
         &now.team_keys,
     );
     let plaintext = postcard::to_allocvec(&before).unwrap();
-    let sealed = SealedVault::seal(&kek, salt, kdf, &plaintext, &mut OsRng);
+    let sealed = SealedVault::seal(&kek, salt, kdf, &plaintext, &mut PhoneRng);
     let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
     storage
         .set_item(vault::VAULT_KEY, &sealed.to_text())
@@ -248,7 +248,7 @@ async fn an_erased_persons_envelopes_and_the_snapshot_are_dropped_from_the_devic
     let vault = contents();
     let storage = vault.secrets.storage_key();
     let person = Uuid::from_u128(77);
-    let key = PersonKey::generate(person, &mut rand_core::OsRng);
+    let key = PersonKey::generate(person, &mut PhoneRng);
     let mut fold = fold::Fold::default();
     let mut counters = journal::counters().await.unwrap();
     let marker = "erased-alias-9c1";
@@ -301,7 +301,7 @@ async fn an_erased_persons_envelopes_and_the_snapshot_are_dropped_from_the_devic
         fold: loaded.fold,
         covered: loaded.covered,
     }
-    .seal(&storage, 1, &mut rand_core::OsRng);
+    .seal(&storage, 1, &mut PhoneRng);
     journal::store_snapshot(head, chunks, 0).await.unwrap();
 
     journal::drop_erased(&[key.id]).await.unwrap();
@@ -356,7 +356,7 @@ async fn the_snapshot_spares_reading_what_it_holds_and_a_bad_one_is_ignored() {
         &first.covered,
         &storage,
         generation,
-        &mut OsRng,
+        &mut PhoneRng,
     );
     journal::store_snapshot(head, chunks, old).await.unwrap();
     let after = Contact::simple(Uuid::from_u128(200), 1, "Norr", ContactKind::Phone, "after");
@@ -373,7 +373,7 @@ async fn the_snapshot_spares_reading_what_it_holds_and_a_bad_one_is_ignored() {
     assert_eq!(second.fresh, 1, "only the envelope after the snapshot");
     assert_eq!(second.fold.count(faltlogg_core::record::Kind::Contact), 6);
     // Another device's storage key cannot open it: all six are read from the envelopes.
-    let stranger = DeviceSecrets::generate(&mut OsRng).storage_key();
+    let stranger = DeviceSecrets::generate(&mut PhoneRng).storage_key();
     let third = journal::load(&vault.team_keys, &stranger).await.unwrap();
     assert_eq!(third.fresh, 6);
     assert_eq!(third.fold, second.fold);

@@ -4,6 +4,7 @@
 //! picker), a recent person, *Save*. The same form edits a saved contact: only the fields
 //! that changed are written, so an edit on another phone to other fields is kept.
 
+use crate::rng::PhoneRng;
 use faltlogg_core::fold::Fold;
 use faltlogg_core::ids;
 use faltlogg_core::record::contact::{self, Contact, ContactDraft, ContactKind, Message};
@@ -12,7 +13,6 @@ use faltlogg_core::record::follow_up::FollowUpDraft;
 use faltlogg_core::record::person::Person;
 use faltlogg_core::record::{Agency, Coded, FieldError, Problem};
 use leptos::prelude::*;
-use rand_core::OsRng;
 use uuid::Uuid;
 
 use super::Screen;
@@ -97,7 +97,7 @@ pub fn ContactForm(id: Option<Uuid>) -> impl IntoView {
             note: note.get_untracked(),
         };
         let exists = |id| records.with_untracked(|f| f.get::<Person>(id).is_some());
-        let contact_id = id.unwrap_or_else(|| ids::new_v7(now as u64, &mut OsRng));
+        let contact_id = id.unwrap_or_else(|| ids::new_v7(now as u64, &mut PhoneRng));
         let contact = draft.validate(contact_id, now, exists);
         // A planned follow-up per person met, assigned to whoever logs the contact.
         let due = follow_up_due.get_untracked();
@@ -116,7 +116,7 @@ pub fn ContactForm(id: Option<Uuid>) -> impl IntoView {
                     assigned: ctx.username().unwrap_or_default(),
                     link: Some(contact_id),
                 };
-                match plan.validate(ids::new_v7(now as u64, &mut OsRng), today(), exists) {
+                match plan.validate(ids::new_v7(now as u64, &mut PhoneRng), today(), exists) {
                     Ok(f) => follow_ups.push(f),
                     Err(e) => {
                         errors.extend(e.into_iter().map(|e| FieldError {

@@ -1,11 +1,11 @@
 //! Groups: the list, a group's page (members and their recent contacts) and its form.
 
+use crate::rng::PhoneRng;
 use faltlogg_core::ids;
 use faltlogg_core::record::group::{Group, GroupDraft};
 use faltlogg_core::record::order_by_text;
 use faltlogg_core::record::text::fold_case;
 use leptos::prelude::*;
-use rand_core::OsRng;
 use uuid::Uuid;
 
 use super::Screen;
@@ -63,7 +63,7 @@ pub fn GroupForm(id: Option<Uuid>) -> impl IntoView {
     let alias = RwSignal::new(draft.alias);
     let area = RwSignal::new(draft.area);
     let note = RwSignal::new(draft.note);
-    let new_id = id.unwrap_or_else(|| ids::new_v7(crate::time::now_ms() as u64, &mut OsRng));
+    let new_id = id.unwrap_or_else(|| ids::new_v7(crate::time::now_ms() as u64, &mut PhoneRng));
     let submit = move || {
         let draft = GroupDraft {
             alias: alias.get_untracked(),

@@ -1,6 +1,7 @@
 //! One person: the page (facts, conflicts, follow-ups, offers, contacts, history) and the form
 //! that makes or edits a person.
 
+use crate::rng::PhoneRng;
 use faltlogg_core::crypto::person::ErasureReason;
 use faltlogg_core::fold::RecordState;
 use faltlogg_core::ids;
@@ -10,7 +11,6 @@ use faltlogg_core::record::group::Group;
 use faltlogg_core::record::person::{self, field, Person, PersonDraft};
 use faltlogg_core::record::{Agency, Coded, FieldId, Kind, Value, ARCHIVED};
 use leptos::prelude::*;
-use rand_core::OsRng;
 use uuid::Uuid;
 
 use super::offers::offer_card;
@@ -398,7 +398,7 @@ pub fn PersonForm(id: Option<Uuid>) -> impl IntoView {
         .collect();
     // Set once the worker has seen the likely-duplicate warning: the next save goes ahead.
     let warned = RwSignal::new(false);
-    let new_id = id.unwrap_or_else(|| ids::new_v7(crate::time::now_ms() as u64, &mut OsRng));
+    let new_id = id.unwrap_or_else(|| ids::new_v7(crate::time::now_ms() as u64, &mut PhoneRng));
     let chosen = scope.clone();
     let member_of = groups.clone();
     let submit = move || {

@@ -2,8 +2,8 @@
 //! IndexedDB (`drafts`), so a reload, a crash or the auto-lock loses nothing typed. Never in
 //! plaintext: the key is derived from the device's secrets, which only the vault holds.
 
+use crate::rng::PhoneRng;
 use faltlogg_core::local::{open_draft, seal_draft};
-use rand_core::OsRng;
 
 use super::AppCtx;
 use crate::idb::{self, DRAFTS};
@@ -21,7 +21,7 @@ pub async fn save(ctx: AppCtx, form: &str, fields: &[(String, String)]) {
     let Some(key) = ctx.storage_key() else {
         return;
     };
-    let sealed = seal_draft(&key, form, fields, &mut OsRng);
+    let sealed = seal_draft(&key, form, fields, &mut PhoneRng);
     if let Ok(tx) = idb::transaction(&[DRAFTS], true).await {
         if idb::put_bytes(&tx, DRAFTS, form, &sealed).is_ok() {
             let _ = idb::committed(&tx).await;

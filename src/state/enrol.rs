@@ -9,6 +9,7 @@
 //! then on a device takes a key only with a grant that identity signed for it, never makes a
 //! team key on the server's word, and refuses another identity.
 
+use crate::rng::PhoneRng;
 use faltlogg_core::api::{
     Admission, ApproveRequest, DeviceGrant, DeviceInfo, DeviceList, DeviceStatus, EnrolRequest,
     ErrorCode, MyDevice, Revocation, RevokeRequest, Role, SealedTeamKey, TeamIdentityRequest,
@@ -16,7 +17,6 @@ use faltlogg_core::api::{
 use faltlogg_core::crypto::identity::{TeamIdentity, TeamIdentityKey};
 use faltlogg_core::crypto::{SymmetricKey, TeamKey};
 use leptos::prelude::*;
-use rand_core::OsRng;
 
 use super::errors::api_msg;
 use super::{syncing, AppCtx};
@@ -124,12 +124,12 @@ fn learn(contents: &VaultContents, me: &MyDevice) -> Result<Learned, Msg> {
         && contents.team_keys.is_empty()
         && contents.user.role == Role::Coordinator
     {
-        let identity = TeamIdentity::generate(&mut OsRng);
+        let identity = TeamIdentity::generate(&mut PhoneRng);
         learned.pin = Some(identity.public());
         learned.identity_secret = Some(identity);
         learned.keys.push(TeamKey {
             epoch: 1,
-            key: SymmetricKey::generate(&mut OsRng),
+            key: SymmetricKey::generate(&mut PhoneRng),
         });
         return Ok(learned);
     }
@@ -180,7 +180,7 @@ async fn found_or_adopt_identity(ctx: AppCtx, me: &MyDevice) -> Result<(), Msg> 
     let identity = match &contents.identity_secret {
         Some(identity) => identity.clone(),
         None if contents.team_identity.is_none() => {
-            let identity = TeamIdentity::generate(&mut OsRng);
+            let identity = TeamIdentity::generate(&mut PhoneRng);
             let made = identity.clone();
             ctx.update_vault(|v| {
                 v.team_identity = Some(made.public());
@@ -267,7 +267,7 @@ fn grant(
         &device.keys,
         key,
         current && device.role == Role::Coordinator,
-        &mut OsRng,
+        &mut PhoneRng,
     )
 }
 
@@ -312,7 +312,7 @@ pub async fn revoke_device(ctx: AppCtx, device: DeviceInfo) -> Result<(), Msg> {
     let grants = if device.status == DeviceStatus::Approved {
         let next = TeamKey {
             epoch: current.epoch + 1,
-            key: SymmetricKey::generate(&mut OsRng),
+            key: SymmetricKey::generate(&mut PhoneRng),
         };
         // A fresh list: the grants must cover exactly the approved devices.
         team_devices(ctx)

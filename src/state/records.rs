@@ -1,5 +1,6 @@
 //! Saving changes to records, and what screens read of them.
 
+use crate::rng::PhoneRng;
 use faltlogg_core::change::Change;
 use faltlogg_core::crypto::person::PersonKey;
 use faltlogg_core::fold::Fold;
@@ -7,7 +8,6 @@ use faltlogg_core::record::date::Date;
 use faltlogg_core::record::person::Person;
 use faltlogg_core::record::{FieldError, Kind, Record};
 use leptos::prelude::*;
-use rand_core::OsRng;
 use uuid::Uuid;
 
 use super::errors::storage_msg;
@@ -23,7 +23,7 @@ pub async fn save(ctx: AppCtx, change: Change) -> Result<(), Msg> {
     let new_key = match change.record() {
         Some((Kind::Person, id)) => ctx.records.with_untracked(|f| {
             (f.state(Kind::Person, id).is_none() && f.keyring().of_person(id).is_none())
-                .then(|| Change::PersonKey(PersonKey::generate(id, &mut OsRng)))
+                .then(|| Change::PersonKey(PersonKey::generate(id, &mut PhoneRng)))
         }),
         _ => None,
     };
@@ -96,7 +96,7 @@ pub fn new_of_person<T: Record>(
     person: Uuid,
     validate: impl FnOnce(Uuid, Date, &dyn Fn(Uuid) -> bool) -> Result<T, Vec<FieldError>>,
 ) -> Option<crate::ui::Saving> {
-    let id = faltlogg_core::ids::new_v7(crate::time::now_ms() as u64, &mut rand_core::OsRng);
+    let id = faltlogg_core::ids::new_v7(crate::time::now_ms() as u64, &mut PhoneRng);
     let exists = |p| ctx.records.with_untracked(|f| f.get::<Person>(p).is_some());
     match validate(id, crate::time::today(), &exists) {
         Err(errors) => {

@@ -1,9 +1,9 @@
 //! Sign in, choose a passphrase, unlock, lock and erase.
 
+use crate::rng::PhoneRng;
 use faltlogg_core::api::{SignInRequest, SignInResponse};
 use faltlogg_core::crypto::device::DeviceSecrets;
 use faltlogg_core::fold::Fold;
-use rand_core::OsRng;
 
 use leptos::prelude::*;
 
@@ -45,7 +45,7 @@ pub async fn choose_passphrase(ctx: AppCtx, passphrase: String) -> Result<(), Ms
         user: signed_in.user,
         token: signed_in.token,
         device: None,
-        secrets: DeviceSecrets::generate(&mut OsRng),
+        secrets: DeviceSecrets::generate(&mut PhoneRng),
         team_keys: Vec::new(),
         team_identity: None,
         identity_secret: None,

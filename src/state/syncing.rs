@@ -4,7 +4,7 @@ use faltlogg_core::api::{CheckInList, ErrorCode, Revocation};
 use faltlogg_core::local::Snapshot;
 use faltlogg_core::sync::Backoff;
 use leptos::prelude::*;
-use rand_core::{OsRng, RngCore};
+use rand_core::RngCore;
 use wasm_bindgen::JsValue;
 
 use super::errors::{storage_msg, sync_msg};
@@ -13,6 +13,7 @@ use crate::api::{self, CallError};
 use crate::i18n::Msg;
 use crate::idb::{self, META, OUTBOX, QUARANTINE};
 use crate::journal;
+use crate::rng::PhoneRng;
 use crate::sync::{self, SyncError};
 use crate::time::now_ms;
 
@@ -56,7 +57,7 @@ fn retry_later(ctx: AppCtx) {
     let wait = ctx
         .journal
         .try_update_value(|j| {
-            let wait = j.backoff.failed(OsRng.next_u64(), None);
+            let wait = j.backoff.failed(PhoneRng.next_u64(), None);
             j.retry_at_ms = now_ms() + wait as i64;
             wait
         })
@@ -127,7 +128,7 @@ pub(super) async fn snapshot_if_due(ctx: AppCtx) {
     };
     let (head, chunks, since) = ctx.journal.with_value(|j| {
         let (head, chunks) = ctx.records.with_untracked(|fold| {
-            Snapshot::seal_parts(fold, &j.covered, &storage, generation, &mut OsRng)
+            Snapshot::seal_parts(fold, &j.covered, &storage, generation, &mut PhoneRng)
         });
         (head, chunks, j.since_snapshot)
     });
