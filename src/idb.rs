@@ -112,23 +112,39 @@ async fn request(req: IdbRequest) -> Result<JsValue, StorageError> {
 
 /// Waits until a transaction has committed. A write is durable only after this.
 pub async fn committed(tx: &IdbTransaction) -> Result<(), StorageError> {
-    let t = tx.clone();
-    settle(
-        |f| {
-            tx.set_oncomplete(Some(f));
-            tx.set_onerror(Some(f));
-            tx.set_onabort(Some(f));
-        },
-        // Only "complete" means committed: "abort" may carry no error at all.
-        move |event| match (event.type_().as_str(), t.error()) {
-            ("complete", _) => Ok(JsValue::UNDEFINED),
-            (_, Some(e)) => Err(e.into()),
-            (_, None) => Err(JsValue::from_str("transaction aborted")),
-        },
-    )
-    .await
-    .map(|_| ())
-    .map_err(|e| StorageError::from_js(&e))
+    Landing::watch(tx).landed().await
+}
+
+/// A transaction's commit, watched from the moment it is made: waiting for it can come later,
+/// while other work goes on (the sync's next page is checked meanwhile).
+pub struct Landing(JsFuture);
+
+impl Landing {
+    /// Watches `tx` from now; its requests must all be issued, or it may commit before them.
+    pub fn watch(tx: &IdbTransaction) -> Landing {
+        let t = tx.clone();
+        Landing(settle(
+            |f| {
+                tx.set_oncomplete(Some(f));
+                tx.set_onerror(Some(f));
+                tx.set_onabort(Some(f));
+            },
+            // Only "complete" means committed: "abort" may carry no error at all.
+            move |event| match (event.type_().as_str(), t.error()) {
+                ("complete", _) => Ok(JsValue::UNDEFINED),
+                (_, Some(e)) => Err(e.into()),
+                (_, None) => Err(JsValue::from_str("transaction aborted")),
+            },
+        ))
+    }
+
+    /// Waits until it has committed, or says why not.
+    pub async fn landed(self) -> Result<(), StorageError> {
+        self.0
+            .await
+            .map(|_| ())
+            .map_err(|e| StorageError::from_js(&e))
+    }
 }
 
 async fn open_db() -> Result<IdbDatabase, StorageError> {

@@ -220,6 +220,92 @@ async fn each_trouble_on_the_phone_gets_its_message_and_loses_nothing() {
 
 const SYNCS: &str = "return Number(document.getElementById('sync-state').dataset.syncs)";
 
+/// The phone's storage fills up while a week's changes come in, three pages of them: the sync
+/// stops with the storage-full message and keeps nothing it could not store whole. The phone
+/// stores a page while it checks the next, so this is where a page that did not land must
+/// stop the pull before the cursor passes it. With space again, the next sync brings in every
+/// change, none twice, none lost.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pull_that_fills_the_phone_stops_and_the_next_one_loses_nothing() {
+    use faltlogg_core::record::date::Date;
+    let work = tempfile::tempdir().unwrap();
+    let chromedriver = support::Chromedriver::start().await;
+    let server = Server::start(work.path(), None, PASSWORD).await;
+    let url = format!("http://127.0.0.1:{}/", server.port);
+    let origin = url.trim_end_matches('/').to_string();
+    let mut first = support::Device::enrol(&url, "admin", PASSWORD).await;
+    assert!(first.hold_team_key().await, "a fresh team");
+    let phone = support::approved_phone(
+        &chromedriver,
+        &work.path().join("phone"),
+        &url,
+        ("admin", PASSWORD, "sv"),
+        PASSPHRASE,
+        &first,
+    )
+    .await;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    // Full before the changes come: the phone syncs by itself too (every 30 s while open).
+    set_quota(&phone, &origin, Some(1000)).await;
+    let counts = support::seed::Counts::about(1_000);
+    first
+        .push_changes(support::seed::synthetic(
+            counts,
+            now,
+            Date::from_unix_ms(now, 60),
+            14,
+        ))
+        .await;
+    let mut db = support::open_db(&server.db_path()).await;
+    let sent: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM envelopes")
+        .fetch_one(&mut db)
+        .await
+        .unwrap();
+    assert!(sent > 1_000, "three pages of 500: {sent}");
+
+    phone.goto_in_app("/more").await;
+    phone.click("sync-now").await;
+    phone
+        .wait(
+            "document.body.innerText.includes('Telefonens lagring är full. Inget du redan sparat går förlorat.')",
+            "the storage-full message of a sync, in Swedish",
+        )
+        .await;
+    assert_eq!(stored_envelopes(&phone).await, 0, "a page kept in part");
+    phone.assert_accessible("More, storage full").await;
+
+    set_quota(&phone, &origin, None).await;
+    phone.sync_now().await;
+    phone
+        .wait(
+            "!document.body.innerText.includes('Telefonens lagring är full')",
+            "the storage-full message gone",
+        )
+        .await;
+    assert_eq!(stored_envelopes(&phone).await, sent, "every change, once");
+    phone.quit().await;
+}
+
+/// How many envelopes the phone's IndexedDB holds.
+async fn stored_envelopes(phone: &Browser) -> i64 {
+    const COUNT: &str = r#"
+        const done = arguments[arguments.length - 1];
+        const open = indexedDB.open('faltlogg');
+        open.onerror = () => done(-1);
+        open.onsuccess = () => {
+            const db = open.result;
+            const count = db.transaction('envelopes').objectStore('envelopes').count();
+            count.onsuccess = () => { db.close(); done(count.result); };
+            count.onerror = () => { db.close(); done(-1); };
+        };
+    "#;
+    let count = phone.driver().execute_async(COUNT, vec![]).await.unwrap();
+    count.json().as_i64().unwrap()
+}
+
 /// A server that lies (its database in an attacker's hands): it lists a team device with keys
 /// the team never admitted and relays a change signed with them, then grants the phone a key
 /// of a new epoch under an identity of its own. The phone refuses both and says so, and keeps

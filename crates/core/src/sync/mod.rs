@@ -51,7 +51,10 @@ pub struct Taken<'a> {
     pub opened: Option<uuid::Uuid>,
 }
 
-/// The device's storage, as the engine uses it. Each method is one transaction.
+/// The device's storage, as the engine uses it. Each method is one transaction. A write
+/// (`settle`, `take_in`) may return before its transaction commits, so that the engine goes
+/// on meanwhile, if every later call waits for it first and fails if it failed; [`Local::landed`]
+/// then waits for the last one.
 #[allow(async_fn_in_trait)]
 pub trait Local {
     /// How the outbox names an envelope.
@@ -65,6 +68,10 @@ pub trait Local {
     async fn cursor(&mut self) -> Result<i64, Self::Error>;
     /// Keeps a page's envelopes (skipped ones are not listed) and the cursor past it.
     async fn take_in(&mut self, taken: &[Taken<'_>], cursor: i64) -> Result<(), Self::Error>;
+    /// Waits until every write has committed: a push or pull is done only then.
+    async fn landed(&mut self) -> Result<(), Self::Error> {
+        Ok(())
+    }
 }
 
 /// Either side's failure.
@@ -113,7 +120,8 @@ pub async fn sync<T: Transport, L: Local>(
 /// Sends the outbox, oldest first, in batches under the server's limits. A batch's outcome is
 /// stored before the next batch is sent; a `Local` may let its commit run on meanwhile, as the
 /// PWA's does (a device that stops in between sends those again, and the server answers an
-/// envelope it holds with the number it has).
+/// envelope it holds with the number it has). So may a page's on a pull: the next page is
+/// checked while it commits, and stored only once it has.
 pub async fn push_all<T: Transport, L: Local>(
     transport: &mut T,
     local: &mut L,
@@ -132,7 +140,7 @@ pub async fn push_all<T: Transport, L: Local>(
         report.held_by_clock |= settled.held_by_clock;
         report.revoked |= settled.revoked;
     }
-    Ok(())
+    local.landed().await.map_err(SyncError::Storage)
 }
 
 /// Pulls the team's envelopes after the stored cursor, page by page, each page stored with
@@ -203,7 +211,7 @@ pub async fn pull_all<T: Transport, L: Local>(
             .map_err(SyncError::Storage)?;
         after = last;
         if report.needs_key || !page.more {
-            return Ok(());
+            return local.landed().await.map_err(SyncError::Storage);
         }
     }
 }
