@@ -220,10 +220,10 @@ async fn each_trouble_on_the_phone_gets_its_message_and_loses_nothing() {
 
 const SYNCS: &str = "return Number(document.getElementById('sync-state').dataset.syncs)";
 
-/// The phone's storage fills up while a week's changes come in, three pages of them: the sync
-/// stops with the storage-full message and keeps nothing it could not store whole. The phone
-/// stores a page while it checks the next, so this is where a page that did not land must
-/// stop the pull before the cursor passes it. With space again, the next sync brings in every
+/// The phone's storage is full when a week's changes come in, three pages of them: the sync
+/// stops with the storage-full message and keeps nothing it could not store whole, though
+/// the phone checks the next page while the last one commits (a commit that fails is found
+/// by the next page's write, or at the end). With space again, the next sync brings in every
 /// change, none twice, none lost.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pull_that_fills_the_phone_stops_and_the_next_one_loses_nothing() {

@@ -53,8 +53,8 @@ pub struct Taken<'a> {
 
 /// The device's storage, as the engine uses it. Each method is one transaction. A write
 /// (`settle`, `take_in`) may return before its transaction commits, so that the engine goes
-/// on meanwhile, if every later call waits for it first and fails if it failed; [`Local::landed`]
-/// then waits for the last one.
+/// on meanwhile, if the next write waits for it first and fails if it failed, and reads see
+/// only what has committed; [`Local::landed`] then waits for the last one.
 #[allow(async_fn_in_trait)]
 pub trait Local {
     /// How the outbox names an envelope.
