@@ -13,8 +13,7 @@ if [ ! -x tools/bench/node_modules/.bin/lighthouse ]; then
   (cd tools/bench && npm install --silent --no-audit --no-fund)
 fi
 cargo fetch --locked --quiet
-trunk_log=$(mktemp)
-trunk build --locked >"$trunk_log" 2>&1 || { cat "$trunk_log" >&2; exit 1; }
+build_pwa
 cargo build --locked --release -p faltlogg-server -p faltlogg-client --quiet
 # shellcheck source=scripts/postgres.sh
 source scripts/postgres.sh

@@ -11,8 +11,7 @@ source scripts/setup.sh
 ensure_base
 log "building the PWA (trunk, release)"
 cargo fetch --locked --quiet
-trunk_log=$(mktemp)
-trunk build --locked >"$trunk_log" 2>&1 || { cat "$trunk_log" >&2; exit 1; }
+build_pwa
 log "building the server (release)"
 cargo build --locked --release -p faltlogg-server --quiet
 exec target/release/faltlogg-server --port "${PORT:-8080}" --data-dir "${DATA_DIR:-data}" --dist-dir dist "$@"

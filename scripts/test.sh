@@ -25,9 +25,8 @@ step "clippy (native)"
 cargo clippy --locked --workspace --all-targets --quiet -- -D warnings
 step "clippy (wasm32)"
 cargo clippy --locked -p faltlogg -p faltlogg-core --target wasm32-unknown-unknown --all-targets --quiet -- -D warnings
-step "build the PWA (trunk, release)"
-trunk_log=$(mktemp)
-trunk build --locked >"$trunk_log" 2>&1 || { cat "$trunk_log" >&2; exit 1; }
+step "build the PWA (trunk, release, the pinned nightly: scripts/setup.sh build_pwa)"
+build_pwa
 step "build the server"
 cargo build --locked -p faltlogg-server --quiet
 step "native tests: core, server, size budget, end to end in Chromium"

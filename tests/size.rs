@@ -7,7 +7,10 @@
 //! KB with the team identity, revocation, the phone's guard and erasure (issue 12); 246.1 KB
 //! (2026-12-02, fc13410) once More and the waiting screen were drawn from blocks, within
 //! issue 12's own 250 KB; 257.9 KB with the partnership report (issue 13: its figures and
-//! suppression 14 KB of wasm code, its screen and table 12 KB, before compression).
+//! suppression 14 KB of wasm code, its screen and table 12 KB, before compression); 259.6 KB
+//! with issue 14's sync engine, 235.9 KB once the release build went to the pinned nightly
+//! with the standard library rebuilt and panics trapping at once (scripts/setup.sh
+//! `build_pwa`, 2026-12-03).
 
 #![cfg(not(target_arch = "wasm32"))]
 
