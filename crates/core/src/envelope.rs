@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::change::Change;
-use crate::crypto::device::{DevicePublicKeys, DeviceSecrets, Verifier};
+use crate::crypto::device::{verify_many, DevicePublicKeys, DeviceSecrets, Verifier};
 use crate::crypto::person::PersonKey;
 use crate::crypto::{aead_open, aead_seal, random_nonce, SymmetricKey, TeamKey, NONCE_LEN};
 use crate::hlc::Hlc;
@@ -287,20 +287,40 @@ impl Envelope {
         self.verify_by(&device.verifier().map_err(|_| EnvelopeError::Signature)?)
     }
 
-    /// The bytes the sender signed: the header and the ciphertext, in context.
-    pub fn signed_bytes(&self) -> Vec<u8> {
-        signing_bytes(&self.header, &self.ciphertext)
+    /// [`Envelope::verify`] with the sender's key made ready once for many envelopes.
+    pub fn verify_by(&self, verifier: &Verifier) -> Result<(), EnvelopeError> {
+        Envelope::verify_all(&[(self, verifier)])
+            .pop()
+            .unwrap_or(Err(EnvelopeError::Signature))
     }
 
-    /// [`Envelope::verify`] with the sender's key made ready once for a batch.
-    pub fn verify_by(&self, verifier: &Verifier) -> Result<(), EnvelopeError> {
-        self.check_shape()?;
-        verifier
-            .verify(
-                &signing_bytes(&self.header, &self.ciphertext),
-                &self.signature,
-            )
-            .map_err(|_| EnvelopeError::Signature)
+    /// [`Envelope::verify_by`] for many envelopes, each with its sender's key: one result per
+    /// envelope, in order. Their signatures are checked together ([`verify_many`]), about
+    /// three times as fast in the wasm as one by one: most of a pull's work and a push's.
+    ///
+    /// [`verify_many`]: crate::crypto::device::verify_many
+    pub fn verify_all(envelopes: &[(&Envelope, &Verifier)]) -> Vec<Result<(), EnvelopeError>> {
+        let mut results: Vec<Result<(), EnvelopeError>> =
+            envelopes.iter().map(|(e, _)| e.check_shape()).collect();
+        let signed: Vec<(usize, Vec<u8>)> = envelopes
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| results[*i].is_ok())
+            .map(|(i, (e, _))| (i, signing_bytes(&e.header, &e.ciphertext)))
+            .collect();
+        let checks: Vec<(&Verifier, &[u8], &[u8; 64])> = signed
+            .iter()
+            .map(|(i, message)| {
+                let (envelope, verifier) = envelopes[*i];
+                (verifier, message.as_slice(), &envelope.signature)
+            })
+            .collect();
+        for ((i, _), good) in signed.iter().zip(verify_many(&checks)) {
+            if !good {
+                results[*i] = Err(EnvelopeError::Signature);
+            }
+        }
+        results
     }
 
     /// Decrypts with the team key of the envelope's epoch and, for a person's record, the
@@ -511,6 +531,40 @@ mod tests {
             Err(EnvelopeError::Signature)
         );
         assert_eq!(env.open(&[], None), Err(EnvelopeError::UnknownEpoch));
+    }
+
+    #[test]
+    fn many_envelopes_verify_together_each_with_its_own_answer() {
+        let (good, _, device) = fixture("hej");
+        let (other, _, stranger) = fixture("då");
+        let (mine, theirs) = (
+            device.public().verifier().unwrap(),
+            stranger.public().verifier().unwrap(),
+        );
+        let mut resigned = good.clone();
+        resigned.signature[9] ^= 4;
+        let mut cut = good.clone();
+        cut.ciphertext.truncate(10);
+        let pairs = [
+            (&good, &mine),
+            (&resigned, &mine),
+            (&other, &theirs),
+            (&cut, &mine),
+            (&other, &mine),
+            (&good, &mine),
+        ];
+        assert_eq!(
+            Envelope::verify_all(&pairs),
+            [
+                Ok(()),
+                Err(EnvelopeError::Signature),
+                Ok(()),
+                Err(EnvelopeError::BadSize),
+                Err(EnvelopeError::Signature),
+                Ok(()),
+            ]
+        );
+        assert!(Envelope::verify_all(&[]).is_empty());
     }
 
     #[test]

@@ -17,7 +17,7 @@ mod pull;
 mod push;
 
 pub use backoff::Backoff;
-pub use pull::{receive, Received, Senders, Trust};
+pub use pull::{check_senders, receive, Received, Senders, Trust};
 pub use push::{refuses_for_good, Batch, PushQueue, Queued, Settled};
 
 use crate::api::{DeviceInfo, ErrorBody, PullResponse, PushRequest, PushResponse};
@@ -169,13 +169,14 @@ pub async fn pull_all<T: Transport, L: Local>(
             let devices = transport.devices().await.map_err(SyncError::Server)?;
             *senders = Senders::new(devices, trust);
         }
+        let authentic = check_senders(trust, senders, &envelopes);
         let mut taken = Vec::with_capacity(envelopes.len());
         // Where this page leaves the cursor: past everything it covers, own envelopes left
         // out by the server included, unless it stops for a key.
         let mut last = page.last.max(after);
-        for (pulled, envelope) in page.envelopes.iter().zip(envelopes) {
+        for ((pulled, envelope), authentic) in page.envelopes.iter().zip(envelopes).zip(authentic) {
             let bytes = &pulled.envelope.0[..];
-            match receive(trust, senders, keyring, envelope) {
+            match receive(trust, keyring, envelope, authentic) {
                 Received::NeedsKey => {
                     report.needs_key = true;
                     last = pulled.seq - 1;

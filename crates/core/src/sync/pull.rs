@@ -1,5 +1,5 @@
-//! Taking in one pulled envelope: from a device the team admitted, not from this one, of a
-//! key held here, verified, opened.
+//! Taking in pulled envelopes: from a device the team admitted, not from this one, of a key
+//! held here, verified (a page's signatures together), opened.
 
 use uuid::Uuid;
 
@@ -95,6 +95,39 @@ impl Senders {
     }
 }
 
+/// Checks the signatures of a page's envelopes (`None`: did not decode) together, one answer
+/// per envelope: `true` where it comes from a device that counts for its stamp (admitted, not
+/// revoked before it), names this team, is not stamped far ahead of this device's clock, and
+/// its signature verifies. This device's own envelopes and those of a key epoch not held yet
+/// are not checked (`false`): [`receive`] passes them over before it asks.
+pub fn check_senders(
+    trust: &Trust<'_>,
+    senders: &Senders,
+    envelopes: &[Option<Envelope>],
+) -> Vec<bool> {
+    let newest_held = trust.team_keys.iter().map(|k| k.epoch).max().unwrap_or(0);
+    let keys: Vec<Option<(&Envelope, &Verifier)>> = envelopes
+        .iter()
+        .map(|envelope| {
+            let envelope = envelope.as_ref()?;
+            let header = &envelope.header;
+            // A stamp from far ahead would order after every later edit: the server refuses
+            // such pushes, so one here came past it.
+            let counts = header.team == trust.team
+                && Some(header.device) != trust.me
+                && header.epoch <= newest_held
+                && !header.hlc.is_ahead_of(trust.now_ms, DEVICE_MAX_SKEW_MS);
+            let key = senders.key_for(header.device, header.hlc.wall_ms);
+            Some((envelope, key.filter(|_| counts)?))
+        })
+        .collect();
+    let checked: Vec<(&Envelope, &Verifier)> = keys.iter().flatten().copied().collect();
+    let mut verified = Envelope::verify_all(&checked).into_iter();
+    keys.iter()
+        .map(|key| key.is_some() && verified.next().is_some_and(|r| r.is_ok()))
+        .collect()
+}
+
 /// What became of a pulled envelope.
 #[derive(Debug)]
 pub enum Received {
@@ -111,13 +144,14 @@ pub enum Received {
     SetAside,
 }
 
-/// Takes in one envelope (`None`: it did not decode), bringing `keyring` up to date with the
-/// person keys and erasures it carries.
+/// Takes in one envelope (`None`: it did not decode; `authentic`: its answer from
+/// [`check_senders`]), bringing `keyring` up to date with the person keys and erasures it
+/// carries.
 pub fn receive(
     trust: &Trust<'_>,
-    senders: &Senders,
     keyring: &mut Keyring,
     envelope: Option<Envelope>,
+    authentic: bool,
 ) -> Received {
     let Some(envelope) = envelope else {
         return Received::SetAside;
@@ -137,19 +171,13 @@ pub fn receive(
     {
         return Received::Erased;
     }
-    // A stamp from far ahead would order after every later edit: the server refuses such
-    // pushes, so one here came past it.
-    let counts =
-        header.team == trust.team && !header.hlc.is_ahead_of(trust.now_ms, DEVICE_MAX_SKEW_MS);
-    let opened = senders
-        .key_for(header.device, header.hlc.wall_ms)
-        .filter(|_| counts)
-        .and_then(|key| envelope.verify_by(key).ok())
-        .and_then(|()| {
+    let opened = authentic
+        .then(|| {
             envelope
                 .open(trust.team_keys, keyring.for_envelope(&envelope.header))
                 .ok()
-        });
+        })
+        .flatten();
     match opened {
         Some(change) => {
             match &change {

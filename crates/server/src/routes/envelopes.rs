@@ -173,44 +173,30 @@ impl Gate {
         })
     }
 
-    /// Checks a share of a batch: each envelope's shape and header, then the signatures of
-    /// those that pass all at once (a batch verification, about twice as fast as one by one);
-    /// only if that fails, one by one, strictly, to name the bad ones. Then the clock.
-    ///
-    /// A batch verification is not the strict one the devices use (it takes a signature
-    /// whose `R` is of small order, which only the key's holder can make): the server
-    /// checks origin, that only this device could have signed; devices check strictly and
-    /// set aside what fails.
+    /// Checks a share of a batch: each envelope's header, then the signatures of those that
+    /// pass together ([`Envelope::verify_all`]: about twice as fast here as one by one, the
+    /// same check every device makes on a pull). Then the clock.
     fn check_part(&self, part: &[WireEnvelope]) -> Vec<Result<NewEnvelope, HttpError>> {
         let mut checked: Vec<Result<Envelope, HttpError>> =
             part.iter().map(|w| self.check_header(w)).collect();
-        let signed: Vec<(usize, Vec<u8>, ed25519_dalek::Signature)> = checked
+        let headed: Vec<(usize, (&Envelope, &Verifier))> = checked
             .iter()
             .enumerate()
-            .filter_map(|(i, e)| {
-                let e = e.as_ref().ok()?;
-                Some((
-                    i,
-                    e.signed_bytes(),
-                    ed25519_dalek::Signature::from_bytes(&e.signature),
-                ))
-            })
+            .filter_map(|(i, e)| Some((i, (e.as_ref().ok()?, &self.verifier))))
             .collect();
-        let messages: Vec<&[u8]> = signed.iter().map(|(_, m, _)| m.as_slice()).collect();
-        let signatures: Vec<_> = signed.iter().map(|(_, _, s)| *s).collect();
-        let keys = vec![*self.verifier.key(); signed.len()];
-        if ed25519_dalek::verify_batch(&messages, &signatures, &keys).is_err() {
-            for (i, _, _) in &signed {
-                if let Ok(envelope) = &checked[*i] {
-                    if envelope.verify_by(&self.verifier).is_err() {
-                        checked[*i] = Err(HttpError::new(
-                            StatusCode::UNPROCESSABLE_ENTITY,
-                            ErrorCode::BadSignature,
-                            "signature does not verify",
-                        ));
-                    }
-                }
-            }
+        let pairs: Vec<(&Envelope, &Verifier)> = headed.iter().map(|(_, pair)| *pair).collect();
+        let bad: Vec<usize> = headed
+            .iter()
+            .zip(Envelope::verify_all(&pairs))
+            .filter(|(_, verified)| verified.is_err())
+            .map(|((i, _), _)| *i)
+            .collect();
+        for i in bad {
+            checked[i] = Err(HttpError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::BadSignature,
+                "signature does not verify",
+            ));
         }
         checked
             .into_iter()
