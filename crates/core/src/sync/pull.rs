@@ -24,6 +24,13 @@ pub struct Trust<'a> {
     pub now_ms: u64,
 }
 
+impl Trust<'_> {
+    /// The newest team key epoch held here: an envelope of a later one waits for its key.
+    fn newest_epoch(&self) -> u32 {
+        self.team_keys.iter().map(|k| k.epoch).max().unwrap_or(0)
+    }
+}
+
 /// The team's devices as last fetched, kept between pulls, each judged once when the list came:
 /// the identity's signatures on its admission and revocation are checked then, and its signing
 /// key made ready, not again for every envelope it sent (that doubled a pull's cost).
@@ -105,7 +112,7 @@ pub fn check_senders(
     senders: &Senders,
     envelopes: &[Option<Envelope>],
 ) -> Vec<bool> {
-    let newest_held = trust.team_keys.iter().map(|k| k.epoch).max().unwrap_or(0);
+    let newest_held = trust.newest_epoch();
     let keys: Vec<Option<(&Envelope, &Verifier)>> = envelopes
         .iter()
         .map(|envelope| {
@@ -160,8 +167,7 @@ pub fn receive(
     if Some(header.device) == trust.me {
         return Received::Own;
     }
-    let newest_held = trust.team_keys.iter().map(|k| k.epoch).max().unwrap_or(0);
-    if header.epoch > newest_held {
+    if header.epoch > trust.newest_epoch() {
         return Received::NeedsKey;
     }
     if header
