@@ -269,7 +269,7 @@ async fn a_contact_recorded_offline_reaches_a_second_device_and_nothing_leaks() 
     // that no member can open, then a good one. The second phone sets the first aside and
     // still shows the second.
     let mut c = support::Device::enrol(&url, "admin", PASSWORD).await;
-    a.click("reload-devices").await;
+    a.check_devices_again().await;
     a.wait(
         "document.querySelector('#devices .approve') !== null",
         "the third device, pending",
@@ -332,7 +332,7 @@ async fn a_contact_recorded_offline_reaches_a_second_device_and_nothing_leaks() 
     // collects its new key and shows the change, rather than setting it aside.
     let c_code = c.pairing_code().await;
     a.click_css("nav a[href='/more']").await;
-    a.click("reload-devices").await;
+    a.check_devices_again().await;
     a.wait(
         &format!("(document.getElementById('devices')||{{}}).textContent?.includes('{c_code}')"),
         "the third device in the list",

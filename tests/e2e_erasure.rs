@@ -51,17 +51,22 @@ fn body_has(text: &str) -> String {
 
 /// Each person key on the server with how many envelopes it holds, and the keys erased.
 async fn scopes(db: &std::path::Path) -> (Vec<(String, i64)>, Vec<String>) {
+    use sqlx::Connection as _;
     let mut conn = support::open_db(db).await;
+    // One read transaction, so both answers are of one moment: read apart, an erasure that
+    // commits between them shows its key erased and its envelopes still held.
+    let mut snapshot = conn.begin().await.unwrap();
     let held = sqlx::query_as(
         "SELECT scope_key, COUNT(*) FROM envelopes WHERE scope_key IS NOT NULL GROUP BY scope_key",
     )
-    .fetch_all(&mut conn)
+    .fetch_all(&mut *snapshot)
     .await
     .unwrap();
     let erased = sqlx::query_scalar("SELECT key_id FROM erasures")
-        .fetch_all(&mut conn)
+        .fetch_all(&mut *snapshot)
         .await
         .unwrap();
+    snapshot.rollback().await.unwrap();
     (held, erased)
 }
 

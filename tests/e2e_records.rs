@@ -587,8 +587,7 @@ async fn a_conflict_made_on_two_phones_is_shown_and_resolved() {
     // until the list has it, as a coordinator would.
     let asked = std::time::Instant::now();
     loop {
-        a.browser.click("reload-devices").await;
-        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        a.browser.check_devices_again().await;
         let listed = a
             .browser
             .driver()
@@ -605,6 +604,7 @@ async fn a_conflict_made_on_two_phones_is_shown_and_resolved() {
             asked.elapsed().as_secs() < 30,
             "the pending phone never listed"
         );
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     }
     a.browser.click_css("#devices .approve").await;
     b.wait(

@@ -322,7 +322,7 @@ async fn a_server_that_forges_a_device_a_key_or_an_epoch_is_refused() {
     let mut second = support::Device::enrol(&url, "admin", PASSWORD).await;
     let code = second.pairing_code().await;
     phone.click_css("nav a[href='/more']").await;
-    phone.click("reload-devices").await;
+    phone.check_devices_again().await;
     phone
         .wait(
             &format!("(document.getElementById('devices')||{{}}).textContent?.includes('{code}')"),
@@ -431,7 +431,7 @@ async fn a_removed_phone_hands_over_then_erases_itself_and_the_key_moves_on() {
     let code = worker.text("fingerprint").await;
     worker.click("codes-match").await;
     coordinator.click_css("nav a[href='/more']").await;
-    coordinator.click("reload-devices").await;
+    coordinator.check_devices_again().await;
     coordinator
         .wait(
             &format!("(document.getElementById('devices')||{{}}).textContent?.includes('{code}')"),
@@ -453,7 +453,7 @@ async fn a_removed_phone_hands_over_then_erases_itself_and_the_key_moves_on() {
         .wait(&shows_contact("handed-over-note"), "the worker's contact")
         .await;
     assert_waiting(&worker, 1, "the contact waiting on the worker's phone").await;
-    coordinator.click("reload-devices").await;
+    coordinator.check_devices_again().await;
     coordinator
         .wait(
             "document.querySelectorAll('#devices .revoke').length === 1",

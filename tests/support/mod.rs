@@ -1211,6 +1211,18 @@ impl Browser {
         .await;
     }
 
+    /// Taps "Check again" under the team's devices and waits until the list is drawn again.
+    /// While it loads, every button of the list is disabled and a tap on one does nothing: a
+    /// test that taps Approve or Remove straight after would, on a busy machine, tap nothing.
+    pub async fn check_devices_again(&self) {
+        self.click("reload-devices").await;
+        self.wait(
+            "document.getElementById('reload-devices')?.disabled === false",
+            "the devices listed again",
+        )
+        .await;
+    }
+
     /// Ends the session; Chromium exits and flushes its profile to disk.
     pub async fn quit(self) {
         self.driver.quit().await.unwrap();
