@@ -195,6 +195,22 @@ pub async fn transaction(stores: &[&str], write: bool) -> Result<IdbTransaction,
 }
 
 /// Queues a put of bytes under `key`; it lands when the transaction commits.
+/// Issues a transaction's writes, and aborts the transaction if one of them is refused as it
+/// is issued (the browser throws at once for a store outside the transaction, a bad key or a
+/// closed database, rather than failing the request later). Without the abort, the writes
+/// issued before it would still commit: a record stored but not queued, a page of envelopes
+/// without its cursor. With it, the transaction lands whole or not at all.
+pub fn write(
+    tx: &IdbTransaction,
+    writes: impl FnOnce() -> Result<(), StorageError>,
+) -> Result<(), StorageError> {
+    let written = writes();
+    if written.is_err() {
+        let _ = tx.abort();
+    }
+    written
+}
+
 pub fn put_bytes(
     tx: &IdbTransaction,
     store: &str,

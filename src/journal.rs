@@ -89,26 +89,14 @@ pub async fn save(
     let bytes = envelope.to_bytes();
     let write = async {
         let tx = idb::transaction(&[ENVELOPES, OUTBOX, META], true).await?;
-        idb::put_bytes(&tx, ENVELOPES, &id, &bytes)?;
-        idb::put_bytes(&tx, OUTBOX, &id, &bytes)?;
-        idb::put_value(
-            &tx,
-            META,
-            "device_seq",
-            &JsValue::from_f64(next.device_seq as f64),
-        )?;
-        idb::put_value(
-            &tx,
-            META,
-            "hlc_wall",
-            &JsValue::from_f64(next.hlc.wall_ms as f64),
-        )?;
-        idb::put_value(
-            &tx,
-            META,
-            "hlc_counter",
-            &JsValue::from_f64(next.hlc.counter as f64),
-        )?;
+        idb::write(&tx, || {
+            idb::put_bytes(&tx, ENVELOPES, &id, &bytes)?;
+            idb::put_bytes(&tx, OUTBOX, &id, &bytes)?;
+            let number = |n: u64| JsValue::from_f64(n as f64);
+            idb::put_value(&tx, META, "device_seq", &number(next.device_seq))?;
+            idb::put_value(&tx, META, "hlc_wall", &number(next.hlc.wall_ms))?;
+            idb::put_value(&tx, META, "hlc_counter", &number(next.hlc.counter.into()))
+        })?;
         idb::committed(&tx).await
     };
     write.await.map_err(SaveError::Storage)?;
@@ -140,12 +128,15 @@ pub async fn drop_erased(erased: &[Uuid]) -> Result<(), StorageError> {
     }
     let snapshot = idb::keys(SNAPSHOT).await?;
     let tx = idb::transaction(&[ENVELOPES, OUTBOX, SNAPSHOT], true).await?;
-    for (store, id) in doomed {
-        idb::delete(&tx, store, &id)?;
-    }
-    for key in &snapshot {
-        idb::delete(&tx, SNAPSHOT, key)?;
-    }
+    idb::write(&tx, || {
+        for (store, id) in &doomed {
+            idb::delete(&tx, store, id)?;
+        }
+        for key in &snapshot {
+            idb::delete(&tx, SNAPSHOT, key)?;
+        }
+        Ok(())
+    })?;
     idb::committed(&tx).await
 }
 
@@ -211,18 +202,16 @@ pub async fn store_snapshot(
     chunks: Vec<Vec<u8>>,
     old_chunks: u32,
 ) -> Result<(), StorageError> {
+    let head_bytes = postcard::to_allocvec(&head).map_err(|_| StorageError::Failed)?;
     let tx = idb::transaction(&[SNAPSHOT], true).await?;
-    for (i, chunk) in chunks.iter().enumerate() {
-        idb::put_bytes(&tx, SNAPSHOT, &format!("chunk:{i}"), chunk)?;
-    }
-    for stale in head.chunks..old_chunks {
-        idb::delete(&tx, SNAPSHOT, &format!("chunk:{stale}"))?;
-    }
-    idb::put_bytes(
-        &tx,
-        SNAPSHOT,
-        "head",
-        &postcard::to_allocvec(&head).map_err(|_| StorageError::Failed)?,
-    )?;
+    idb::write(&tx, || {
+        for (i, chunk) in chunks.iter().enumerate() {
+            idb::put_bytes(&tx, SNAPSHOT, &format!("chunk:{i}"), chunk)?;
+        }
+        for stale in head.chunks..old_chunks {
+            idb::delete(&tx, SNAPSHOT, &format!("chunk:{stale}"))?;
+        }
+        idb::put_bytes(&tx, SNAPSHOT, "head", &head_bytes)
+    })?;
     idb::committed(&tx).await
 }

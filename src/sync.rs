@@ -120,18 +120,17 @@ impl engine::Local for Phone {
     async fn settle(&mut self, settled: &Settled<String>) -> Result<(), StorageError> {
         self.last_write_landed().await?;
         let tx = idb::transaction(&[OUTBOX, QUARANTINE], true).await?;
-        for (key, _) in &settled.sent {
-            idb::delete(&tx, OUTBOX, key)?;
-        }
-        for (queued, _) in &settled.set_aside {
-            idb::put_bytes(
-                &tx,
-                QUARANTINE,
-                &format!("push:{}", queued.key),
-                &queued.bytes,
-            )?;
-            idb::delete(&tx, OUTBOX, &queued.key)?;
-        }
+        idb::write(&tx, || {
+            for (key, _) in &settled.sent {
+                idb::delete(&tx, OUTBOX, key)?;
+            }
+            for (queued, _) in &settled.set_aside {
+                let key = format!("push:{}", queued.key);
+                idb::put_bytes(&tx, QUARANTINE, &key, &queued.bytes)?;
+                idb::delete(&tx, OUTBOX, &queued.key)?;
+            }
+            Ok(())
+        })?;
         self.landing = Some(Landing::watch(&tx));
         Ok(())
     }
@@ -148,13 +147,15 @@ impl engine::Local for Phone {
     async fn take_in(&mut self, taken: &[Taken<'_>], cursor: i64) -> Result<(), StorageError> {
         self.last_write_landed().await?;
         let tx = idb::transaction(&[ENVELOPES, QUARANTINE, META], true).await?;
-        for t in taken {
-            match t.opened {
-                Some(id) => idb::put_bytes(&tx, ENVELOPES, &id.to_string(), t.bytes)?,
-                None => idb::put_bytes(&tx, QUARANTINE, &format!("pull:{}", t.seq), t.bytes)?,
+        idb::write(&tx, || {
+            for t in taken {
+                match t.opened {
+                    Some(id) => idb::put_bytes(&tx, ENVELOPES, &id.to_string(), t.bytes)?,
+                    None => idb::put_bytes(&tx, QUARANTINE, &format!("pull:{}", t.seq), t.bytes)?,
+                }
             }
-        }
-        idb::put_value(&tx, META, "pull_after", &JsValue::from_f64(cursor as f64))?;
+            idb::put_value(&tx, META, "pull_after", &JsValue::from_f64(cursor as f64))
+        })?;
         self.landing = Some(Landing::watch(&tx));
         Ok(())
     }

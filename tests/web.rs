@@ -65,6 +65,36 @@ async fn a_transaction_lands_whole_or_not_at_all() {
     );
 }
 
+/// A write the browser refuses as it is issued (here: a store outside the transaction) throws
+/// at once. Left alone, the transaction still commits what was issued before it; through
+/// `idb::write` it is aborted, and nothing of it lands.
+#[wasm_bindgen_test]
+async fn a_write_refused_as_it_is_issued_leaves_nothing_of_its_transaction() {
+    idb::erase().await.unwrap();
+    let refused = |tx: &web_sys::IdbTransaction, key: &str| {
+        idb::put_bytes(tx, OUTBOX, key, &[1])?;
+        idb::put_bytes(tx, ENVELOPES, key, &[2])
+    };
+
+    let tx = idb::transaction(&[OUTBOX], true).await.unwrap();
+    assert!(refused(&tx, "alone").is_err());
+    idb::committed(&tx).await.unwrap();
+    assert_eq!(
+        idb::all_bytes(OUTBOX).await.unwrap(),
+        vec![("alone".to_string(), vec![1])],
+        "without the abort, the write before the refused one lands"
+    );
+
+    let tx = idb::transaction(&[OUTBOX], true).await.unwrap();
+    assert!(idb::write(&tx, || refused(&tx, "written")).is_err());
+    assert_eq!(idb::committed(&tx).await, Err(StorageError::Failed));
+    assert_eq!(
+        idb::all_bytes(OUTBOX).await.unwrap(),
+        vec![("alone".to_string(), vec![1])],
+        "through idb::write, nothing of the transaction lands"
+    );
+}
+
 #[wasm_bindgen_test]
 async fn the_vault_opens_only_with_its_passphrase_and_is_ciphertext_at_rest() {
     vault::erase();
