@@ -15,6 +15,9 @@ pub enum CallError {
     Offline,
     /// The server refused the request, and said why.
     Rejected(ErrorBody),
+    /// The server refused the request for now (busy, or its database unreachable: `429`,
+    /// `503`), said why, and when to ask again: its `Retry-After`, in seconds.
+    Busy(ErrorBody, u32),
     /// The server answered with something that is not the API's shape (a proxy error page).
     Unexpected,
     /// The server speaks another version of the API (406 or 415): this app is older than
@@ -24,13 +27,18 @@ pub enum CallError {
 
 /// What a reply that is not 2xx means. The body is an [`ErrorBody`] in postcard, except from
 /// a gateway (its own page) or when the API versions differ (the server then answers in JSON,
-/// the one format every version reads).
-fn refusal(status: u16, body: &[u8]) -> CallError {
+/// the one format every version reads). `retry_after` is the reply's `Retry-After` header; the
+/// server sends it as seconds, and a date (which HTTP allows too) is not read.
+fn refusal(status: u16, body: &[u8], retry_after: Option<String>) -> CallError {
     if matches!(status, 406 | 415) {
         return CallError::Outdated;
     }
+    let retry_after_s = retry_after.and_then(|s| s.trim().parse().ok());
     match postcard::from_bytes::<ErrorBody>(body) {
-        Ok(error) => CallError::Rejected(error),
+        Ok(error) => match retry_after_s {
+            Some(seconds) => CallError::Busy(error, seconds),
+            None => CallError::Rejected(error),
+        },
         // A gateway in front of a stopped server answers 502/503/504 with its own page.
         Err(_) if matches!(status, 502..=504) => CallError::Offline,
         Err(_) => CallError::Unexpected,
@@ -71,7 +79,8 @@ pub async fn send(
     if response.ok() {
         Ok(bytes)
     } else {
-        Err(refusal(response.status(), &bytes))
+        let retry_after = response.headers().get("Retry-After").ok().flatten();
+        Err(refusal(response.status(), &bytes, retry_after))
     }
 }
 
@@ -111,15 +120,41 @@ mod tests {
             index: None,
         };
         let bytes = postcard::to_allocvec(&body).unwrap();
-        assert_eq!(refusal(401, &bytes), CallError::Rejected(body));
+        assert_eq!(refusal(401, &bytes, None), CallError::Rejected(body));
         // The server answers a version mismatch in JSON; the status alone tells.
         let json = br#"{"error":"malformed_request","message":"reload","index":null}"#;
-        assert_eq!(refusal(406, json), CallError::Outdated);
-        assert_eq!(refusal(415, json), CallError::Outdated);
+        assert_eq!(refusal(406, json, None), CallError::Outdated);
+        assert_eq!(refusal(415, json, None), CallError::Outdated);
         assert_eq!(
-            refusal(502, b"<html>Bad gateway</html>"),
+            refusal(502, b"<html>Bad gateway</html>", None),
             CallError::Offline
         );
-        assert_eq!(refusal(500, b"<html>oops</html>"), CallError::Unexpected);
+        assert_eq!(
+            refusal(500, b"<html>oops</html>", None),
+            CallError::Unexpected
+        );
+    }
+
+    #[test]
+    fn a_busy_server_s_retry_after_is_kept_and_a_date_or_nonsense_ignored() {
+        let body = ErrorBody {
+            error: ErrorCode::Unavailable,
+            message: "try again later".into(),
+            index: None,
+        };
+        let bytes = postcard::to_allocvec(&body).unwrap();
+        let with = |header: &str| refusal(503, &bytes, Some(header.into()));
+        assert_eq!(with("30"), CallError::Busy(body.clone(), 30));
+        assert_eq!(with(" 5 "), CallError::Busy(body.clone(), 5));
+        assert_eq!(
+            with("Wed, 21 Oct 2026 07:28:00 GMT"),
+            CallError::Rejected(body.clone())
+        );
+        assert_eq!(with("-1"), CallError::Rejected(body.clone()));
+        assert_eq!(
+            refusal(503, b"<html>down</html>", Some("30".into())),
+            CallError::Offline,
+            "a gateway's page, whatever its header"
+        );
     }
 }

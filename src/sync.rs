@@ -51,6 +51,8 @@ struct Server<'a> {
     token: &'a str,
 }
 
+/// A refusal for the engine, which needs only its body; a busy server's stays whole, as not
+/// reached, so that the sync can wait as long as the server asked.
 fn failure(e: CallError) -> Failure<CallError> {
     match e {
         CallError::Rejected(body) => Failure::Refused(body),

@@ -11,7 +11,7 @@ use crate::vault::VaultError;
 pub fn api_msg(failure: &CallError) -> Msg {
     match failure {
         CallError::Offline => Msg::Offline,
-        CallError::Rejected(e) => match e.error {
+        CallError::Rejected(e) | CallError::Busy(e, _) => match e.error {
             ErrorCode::SessionExpired => Msg::SessionExpired,
             ErrorCode::InvalidCredentials => Msg::WrongCredentials,
             ErrorCode::DeviceRevoked => Msg::DeviceRevoked,

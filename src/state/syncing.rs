@@ -40,7 +40,7 @@ pub fn spawn_sync_when_due(ctx: AppCtx) {
 /// busy or failing. Not a refusal that needs the worker (signed out, revoked, clock ahead).
 fn passes_by_itself(e: &SyncError) -> bool {
     match e {
-        SyncError::Api(CallError::Offline | CallError::Unexpected) => true,
+        SyncError::Api(CallError::Offline | CallError::Unexpected | CallError::Busy(..)) => true,
         SyncError::Api(CallError::Rejected(body)) => matches!(
             body.error,
             ErrorCode::Unavailable | ErrorCode::Internal | ErrorCode::TooManyRequests
@@ -51,13 +51,16 @@ fn passes_by_itself(e: &SyncError) -> bool {
 
 /// After a sync that failed for want of the server: another try after an exponential backoff
 /// with full jitter (`faltlogg_core::sync::Backoff`: a team's phones back after the same outage
-/// do not all call at once). The server's `Retry-After` is not read here: the backoff's waits
-/// are as long or longer after the first two tries.
-fn retry_later(ctx: AppCtx) {
+/// do not all call at once), and never sooner than a busy server asked (`Retry-After`).
+fn retry_later(ctx: AppCtx, e: &SyncError) {
+    let asked_ms = match e {
+        SyncError::Api(CallError::Busy(_, seconds)) => Some(u64::from(*seconds) * 1000),
+        _ => None,
+    };
     let wait = ctx
         .journal
         .try_update_value(|j| {
-            let wait = j.backoff.failed(PhoneRng.next_u64(), None);
+            let wait = j.backoff.failed(PhoneRng.next_u64(), asked_ms);
             j.retry_at_ms = now_ms() + wait as i64;
             wait
         })
@@ -254,7 +257,7 @@ async fn sync_now(ctx: AppCtx) {
         }
         Err(e) => {
             if passes_by_itself(&e) {
-                retry_later(ctx);
+                retry_later(ctx, &e);
             }
             ctx.sync.update(|s| s.problem = Some(sync_msg(&e)))
         }
