@@ -1,7 +1,7 @@
 //! Faults, with the real server binary, the real database and the real sync engine: a
 //! server killed (SIGKILL) at random points while devices push, a reply cut off half-way,
-//! and a database out of reach. Each time the devices sync again later, and every change is
-//! stored exactly once.
+//! a database out of reach, and one turned read-only (PostgreSQL). Each time the devices sync
+//! again later, and every change is stored exactly once.
 //!
 //! The kills are `FALTLOGG_FAULT_KILLS` (default 100, as the issue asks) server lives.
 
@@ -283,8 +283,76 @@ async fn a_database_out_of_reach_answers_503_and_the_device_syncs_once_it_is_bac
     }
     assert_eq!(device.storage.outbox.len(), 1, "kept for later");
     pulled.store(false, std::sync::atomic::Ordering::SeqCst);
-    drop(lock);
+    // Released before the next sync, not when sqlx's worker gets to a dropped connection: on
+    // a busy machine that came after the server's 5 s wait for the lock.
+    if let Some(mut conn) = lock {
+        sqlx::Executor::execute(&mut conn, "ROLLBACK")
+            .await
+            .unwrap();
+        sqlx::Connection::close(conn).await.unwrap();
+    }
     // Later: the server serves again without a restart.
+    let report = device.sync(now()).await.unwrap();
+    assert_eq!(report.pushed, 1);
+    let url = server.url.clone();
+    all_stored_once(&mut devices, &url, &saved, &database).await;
+}
+
+/// PostgreSQL turned read-only under a running server (`default_transaction_read_only`, with
+/// the server's connections ended so that the ones it opens next take it): a push is refused
+/// with `503 unavailable`, nothing of it is stored, and it is taken once the database is
+/// writable again, without a restart. PostgreSQL only: a root process (as CI runs) writes a
+/// SQLite file whatever its permissions, so SQLite's read-only case cannot be made here; its
+/// locked and out-of-reach cases are the test above.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_turned_read_only_answers_503_and_takes_the_push_once_writable() {
+    use sqlx::{Connection as _, Executor as _};
+    let dir = tempfile::tempdir().unwrap();
+    let database = database_for(dir.path()).await;
+    let Database::Postgres(url) = &database else {
+        eprintln!("PostgreSQL only (FALTLOGG_TEST_POSTGRES): see the test's documentation");
+        return;
+    };
+    let name = url.rsplit_once('/').unwrap().1.to_string();
+    let mut admin = sqlx::PgConnection::connect(&std::env::var("FALTLOGG_TEST_POSTGRES").unwrap())
+        .await
+        .unwrap();
+    let mut read_only = async |on: bool| {
+        let set = format!("ALTER DATABASE {name} SET default_transaction_read_only = {on}");
+        admin.execute(set.as_str()).await.unwrap();
+        let end = format!(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
+        );
+        admin.execute(end.as_str()).await.unwrap();
+    };
+
+    let server = ServerProcess::start(dir.path(), &database).await;
+    let mut devices = team(&server.url, 1).await;
+    let device = &mut devices[0];
+    let mut saved = BTreeSet::new();
+    saved.insert(device.save_contact("before", now()));
+    device.sync(now()).await.unwrap();
+
+    read_only(true).await;
+    saved.insert(device.save_contact("while read-only", now()));
+    match device.sync(now()).await {
+        Err(SyncError::Server(Failure::Refused(body))) => {
+            assert_eq!(body.error, ErrorCode::Unavailable)
+        }
+        other => panic!("503, the database read-only: {other:?}"),
+    }
+    assert_eq!(device.storage.outbox.len(), 1, "kept for later");
+    // Read directly: opening the server's store would run its migrations, which a read-only
+    // database refuses.
+    let mut reader = sqlx::PgConnection::connect(url).await.unwrap();
+    let held: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM envelopes")
+        .fetch_one(&mut reader)
+        .await
+        .unwrap();
+    assert_eq!(held, 1, "nothing of the refused push stored");
+    reader.close().await.unwrap();
+
+    read_only(false).await;
     let report = device.sync(now()).await.unwrap();
     assert_eq!(report.pushed, 1);
     let url = server.url.clone();
