@@ -194,7 +194,6 @@ pub async fn transaction(stores: &[&str], write: bool) -> Result<IdbTransaction,
         .map_err(|e| StorageError::from_js(&e))
 }
 
-/// Queues a put of bytes under `key`; it lands when the transaction commits.
 /// Issues a transaction's writes, and aborts the transaction if one of them is refused as it
 /// is issued (the browser throws at once for a store outside the transaction, a bad key or a
 /// closed database, rather than failing the request later). Without the abort, the writes
@@ -211,6 +210,7 @@ pub fn write(
     written
 }
 
+/// Queues a put of bytes under `key`; it lands when the transaction commits.
 pub fn put_bytes(
     tx: &IdbTransaction,
     store: &str,
