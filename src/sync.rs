@@ -118,20 +118,25 @@ impl engine::Local for Phone {
 
     /// The envelopes sent leave the outbox (each was stored here when it was saved, so its
     /// number is not needed: the server leaves this phone's own out of its pulls); the ones
-    /// the server refused for themselves move to quarantine. One transaction.
+    /// the server refused for themselves move to quarantine. One transaction; a batch is the
+    /// oldest of the outbox, so it usually leaves in one range delete (`idb::delete_keys`).
     async fn settle(&mut self, settled: &Settled<String>) -> Result<(), StorageError> {
         self.last_write_landed().await?;
+        let mut leaving: Vec<String> = settled.sent.iter().map(|(key, _)| key.clone()).collect();
+        leaving.extend(
+            settled
+                .set_aside
+                .iter()
+                .map(|(queued, _)| queued.key.clone()),
+        );
+        leaving.sort_unstable();
         let tx = idb::transaction(&[OUTBOX, QUARANTINE], true).await?;
+        idb::delete_keys(&tx, OUTBOX, &leaving).await?;
         idb::write(&tx, || {
-            for (key, _) in &settled.sent {
-                idb::delete(&tx, OUTBOX, key)?;
-            }
-            for (queued, _) in &settled.set_aside {
+            settled.set_aside.iter().try_for_each(|(queued, _)| {
                 let key = format!("push:{}", queued.key);
-                idb::put_bytes(&tx, QUARANTINE, &key, &queued.bytes)?;
-                idb::delete(&tx, OUTBOX, &queued.key)?;
-            }
-            Ok(())
+                idb::put_bytes(&tx, QUARANTINE, &key, &queued.bytes)
+            })
         })?;
         self.landing = Some(Landing::watch(&tx));
         Ok(())

@@ -95,6 +95,45 @@ async fn a_write_refused_as_it_is_issued_leaves_nothing_of_its_transaction() {
     );
 }
 
+/// A push's batch leaves the outbox in one range delete only when that range holds exactly the
+/// batch: a key between them that is not in it (saved meanwhile, or held back) stays.
+#[wasm_bindgen_test]
+async fn deleting_keys_spares_every_key_between_them_that_is_not_named() {
+    idb::erase().await.unwrap();
+    let keys = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+    let tx = idb::transaction(&[OUTBOX], true).await.unwrap();
+    for key in ["a1", "a2", "a3", "b1", "b2", "b3", "c1", "c3", "d1"] {
+        idb::put_bytes(&tx, OUTBOX, key, &[1]).unwrap();
+    }
+    idb::committed(&tx).await.unwrap();
+    let remaining = || async { idb::keys(OUTBOX).await.unwrap() };
+
+    // The whole range, then one with a key between that is not named, then one naming a key
+    // that is not there, each in a transaction that goes on writing after it.
+    for (leaving, left) in [
+        (
+            &["a1", "a2", "a3"][..],
+            &["b1", "b2", "b3", "c1", "c3", "d1"][..],
+        ),
+        (&["b1", "b3"][..], &["b2", "c1", "c3", "d1"][..]),
+        (&["c1", "c2", "c3"][..], &["b2", "d1"][..]),
+    ] {
+        let tx = idb::transaction(&[OUTBOX, META], true).await.unwrap();
+        idb::delete_keys(&tx, OUTBOX, &keys(leaving)).await.unwrap();
+        idb::put_value(&tx, META, "after", &JsValue::from_f64(1.0)).unwrap();
+        idb::committed(&tx).await.unwrap();
+        assert_eq!(remaining().await, keys(left), "after deleting {leaving:?}");
+    }
+
+    // Nothing named, and a store outside the transaction: refused, and nothing lands.
+    let tx = idb::transaction(&[OUTBOX], true).await.unwrap();
+    idb::delete_keys(&tx, OUTBOX, &[]).await.unwrap();
+    idb::put_bytes(&tx, OUTBOX, "e1", &[1]).unwrap();
+    assert!(idb::delete_keys(&tx, META, &keys(&["b2"])).await.is_err());
+    assert_eq!(idb::committed(&tx).await, Err(StorageError::Failed));
+    assert_eq!(remaining().await, keys(&["b2", "d1"]));
+}
+
 #[wasm_bindgen_test]
 async fn the_vault_opens_only_with_its_passphrase_and_is_ciphertext_at_rest() {
     vault::erase();

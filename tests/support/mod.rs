@@ -403,7 +403,9 @@ impl Device {
         changes: Vec<faltlogg_core::change::Change>,
         wall_ms: u64,
     ) {
-        use faltlogg_core::api::{fits_in_push, PushRequest, WireEnvelope, MAX_PUSH_BATCH};
+        use faltlogg_core::api::{
+            fits_in_push, push_size, PushRequest, WireEnvelope, MAX_PUSH_BATCH,
+        };
         use faltlogg_core::change::Change;
         use faltlogg_core::crypto::person::PersonKey;
         use faltlogg_core::envelope::{Envelope, Origin};
@@ -449,14 +451,15 @@ impl Device {
             )
             .unwrap();
             fold.apply_envelope(&envelope.header, change);
-            let len = envelope.ciphertext.len();
+            let wire = WireEnvelope::from(&envelope);
+            let len = wire.0.len();
             if batch.len() == MAX_PUSH_BATCH || !fits_in_push(size, len) {
                 let envelopes = std::mem::take(&mut batch);
                 self.post("envelopes", &PushRequest { envelopes }).await;
                 size = 64;
             }
-            size += len * 4 / 3 + 512;
-            batch.push(WireEnvelope::from(&envelope));
+            size += push_size(len);
+            batch.push(wire);
         }
         if !batch.is_empty() {
             self.post("envelopes", &PushRequest { envelopes: batch })

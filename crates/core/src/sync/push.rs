@@ -3,7 +3,7 @@
 use std::collections::VecDeque;
 
 use crate::api::{
-    fits_in_push, ErrorCode, PushRequest, PushResponse, WireEnvelope, MAX_PUSH_BATCH,
+    fits_in_push, push_size, ErrorCode, PushRequest, PushResponse, WireEnvelope, MAX_PUSH_BATCH,
 };
 
 /// An envelope waiting in the outbox, under the key the device stores it by.
@@ -89,7 +89,7 @@ impl<K> PushQueue<K> {
             {
                 break;
             }
-            size += next.bytes.len() * 4 / 3 + 512;
+            size += push_size(next.bytes.len());
             items.extend(self.queue.pop_front());
         }
         (!items.is_empty()).then_some(Batch { items })
@@ -206,7 +206,11 @@ mod tests {
 
     #[test]
     fn a_clock_ahead_or_a_revocation_stops_the_push_and_keeps_what_is_left() {
-        let mut queue = PushQueue::new((0..300).map(|k| queued(k, 10)).collect());
+        let mut queue = PushQueue::new(
+            (0..MAX_PUSH_BATCH as u32 + 50)
+                .map(|k| queued(k, 10))
+                .collect(),
+        );
         let batch = queue.next_batch().unwrap();
         assert_eq!(batch.len(), MAX_PUSH_BATCH);
         let settled = queue.settle(
