@@ -1,6 +1,6 @@
 //! End to end, when things go wrong on the phone: the sign-in expires, the phone's storage is
-//! full, the passphrase is wrong, the clock is ahead, the server cannot be reached, the server
-//! lies. Each gets a clear message in the worker's language, and nothing already saved is
+//! full, the passphrase is wrong, the clock is ahead, the server refuses a change, the server
+//! cannot be reached or is slow to reach, the server lies. Each gets a clear message in the worker's language, and nothing already saved is
 //! lost. Real Chromium against the real server, as in `e2e.rs` (same prerequisites).
 
 #![cfg(not(target_arch = "wasm32"))]
@@ -138,8 +138,65 @@ async fn each_trouble_on_the_phone_gets_its_message_and_loses_nothing() {
         )
         .await;
 
+    // A change of this phone's that the server refuses for itself (its bytes changed on the
+    // phone after it was saved offline): set aside on the phone, not lost, and the phone
+    // says that it did not reach the team, not that something from the server was unreadable.
+    phone.set_offline(true).await;
+    save_contact(&phone, "Väst", "refused-note").await;
+    phone
+        .wait(&shows_contact("refused-note"), "the contact saved offline")
+        .await;
+    let changed = phone
+        .driver()
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const open = indexedDB.open('faltlogg');
+             open.onsuccess = () => {
+                 const store = open.result.transaction('outbox', 'readwrite').objectStore('outbox');
+                 const keys = store.getAllKeys();
+                 keys.onsuccess = () => {
+                     if (keys.result.length !== 1) { open.result.close(); return done(-1); }
+                     const get = store.get(keys.result[0]);
+                     get.onsuccess = () => {
+                         const bytes = new Uint8Array(get.result);
+                         bytes[bytes.length - 1] ^= 1;
+                         store.put(bytes, keys.result[0]).onsuccess = () => {
+                             open.result.close();
+                             done(1);
+                         };
+                     };
+                 };
+             };",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        changed.json(),
+        1,
+        "one change waiting, its last byte flipped"
+    );
+    phone.set_offline(false).await;
+    phone.click_css("nav a[href='/more']").await;
+    phone
+        .wait(
+            "document.body.innerText.includes('Servern tog inte emot några av telefonens ändringar')",
+            "the refused-change message, in Swedish",
+        )
+        .await;
+    assert_waiting(&phone, 0, "the refused change out of the outbox").await;
+    phone
+        .wait(
+            "document.body.innerText.includes('1 satt åt sidan')",
+            "the refused change counted as set aside",
+        )
+        .await;
+    phone.assert_accessible("More, a change refused").await;
+    phone.click_css("nav a[href='/']").await;
+
     // The phone's clock is an hour ahead: a contact saved now is stamped an hour ahead, the
-    // server refuses it, and the phone says why and keeps it waiting; nothing is set aside.
+    // server refuses it, and the phone says why and keeps it waiting; nothing more is set
+    // aside.
     phone
         .driver()
         .execute(
@@ -168,8 +225,8 @@ async fn each_trouble_on_the_phone_gets_its_message_and_loses_nothing() {
         .await;
     assert_waiting(&phone, 1, "the contact kept waiting").await;
     assert!(
-        !phone.text("main").await.contains("satt åt sidan"),
-        "the change was set aside"
+        phone.text("main").await.contains("1 satt åt sidan"),
+        "the held change set aside as well"
     );
     phone.assert_accessible("More, the clock ahead").await;
 
@@ -215,6 +272,82 @@ async fn each_trouble_on_the_phone_gets_its_message_and_loses_nothing() {
         )
         .await;
 
+    phone.quit().await;
+}
+
+/// On a slow connection, a contact saved while a sync runs is sent by a sync that follows that
+/// one at once, not left waiting for the next periodic sync (every 30 s).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_contact_saved_while_a_sync_runs_is_sent_right_after_it() {
+    let work = tempfile::tempdir().unwrap();
+    let chromedriver = support::Chromedriver::start().await;
+    let server = Server::start(work.path(), None, PASSWORD).await;
+    let url = format!("http://127.0.0.1:{}/", server.port);
+    let phone = first_phone(&chromedriver, work.path(), &url, "sv").await;
+    // Out of signal: the first contact waits; the second is typed but not saved yet.
+    phone.set_offline(true).await;
+    save_contact(&phone, "Norr", "saved-before-the-sync").await;
+    phone
+        .wait(
+            &shows_contact("saved-before-the-sync"),
+            "the first contact saved",
+        )
+        .await;
+    phone.click("new-contact").await;
+    phone.fill("area", "Söder").await;
+    phone.choose("kind", "street").await;
+    phone.fill("note", "saved-while-it-runs").await;
+    // The second is saved as soon as the sync shows; the page's clock notes when each sync
+    // ends.
+    phone
+        .driver()
+        .execute(
+            "const state = document.getElementById('sync-state');
+             const before = Number(state.dataset.syncs);
+             window.syncEnds = [];
+             new MutationObserver(() => {
+                 if (window.savedAt === undefined && state.textContent.includes('Synkar')) {
+                     window.savedAt = performance.now();
+                     document.getElementById('save-contact').click();
+                 }
+                 while (window.syncEnds.length < Number(state.dataset.syncs) - before) {
+                     window.syncEnds.push(performance.now());
+                 }
+             }).observe(state, { attributes: true, childList: true, subtree: true, characterData: true });
+             return true;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    // Back, on a slow connection: the `online` event starts the sync.
+    phone.set_latency(700).await;
+    phone
+        .wait_long("window.syncEnds.length >= 2", "a second sync", 60)
+        .await;
+    assert_waiting(&phone, 0, "both contacts sent").await;
+    let times = phone
+        .driver()
+        .execute(
+            "return [window.savedAt, window.syncEnds[0], window.syncEnds[1]]",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let times: Vec<f64> = serde_json::from_value(times.json().clone()).unwrap();
+    let (first, second) = (times[1] - times[0], times[2] - times[1]);
+    // Both syncs make the same three calls (push, pull, check-ins); without the follow-up the
+    // second would wait for the periodic one, 0 to 30 s later.
+    assert!(
+        second < first + 1_500.0,
+        "the second sync came {second:.0} ms after the first ended, which took {first:.0} ms"
+    );
+    phone.click_css("nav a[href='/']").await;
+    phone
+        .wait(
+            &shows_contact("saved-while-it-runs"),
+            "the second contact listed",
+        )
+        .await;
     phone.quit().await;
 }
 

@@ -26,6 +26,7 @@ macro_rules! device_messages {
         StorageError => "Kunde inte spara på telefonen. Försök igen.", "Could not save on this phone. Try again.";
         VaultUnreadable => "Appens data på telefonen går inte att läsa. Logga ut och radera data på telefonen, och logga sedan in igen.", "The app's data on this phone cannot be read. Sign out and erase the data on this phone, then sign in again.";
         BadEnvelopes => "Några ändringar från servern kunde inte läsas och har satts åt sidan.", "Some changes from the server could not be read and were set aside.";
+        OwnChangesRefused => "Servern tog inte emot några av telefonens ändringar, så teamet har inte fått dem. De har satts åt sidan och finns kvar på telefonen. Berätta för din samordnare.", "The server did not accept some of this phone's changes, so the team has not received them. They were set aside and are kept on this phone. Tell your coordinator.";
         DevicesHeading => "Enheter", "Devices";
         DevicesIntro => "Godkänn en ny telefon först när koden stämmer med den som visas på telefonen.", "Approve a new phone only when the code matches the one shown on that phone.";
         RevokeDevice => "Ta bort från teamet", "Remove from the team";

@@ -113,6 +113,8 @@ struct JournalState {
     /// Syncs failed in a row for want of the server, and when the next try is due.
     backoff: faltlogg_core::sync::Backoff,
     retry_at_ms: i64,
+    /// A sync was asked for while one ran: another follows it.
+    sync_again: bool,
 }
 
 pub fn use_app() -> AppCtx {

@@ -160,10 +160,28 @@ async fn refresh_counts(ctx: AppCtx) {
     });
 }
 
-/// Pushes the outbox and pulls the team's changes. Safe to call at any time: a second call
-/// while one runs does nothing, and a failure leaves everything stored as it was.
+/// Pushes the outbox and pulls the team's changes. Safe to call at any time: a call while one
+/// runs asks for another right after it (a record saved meanwhile is sent then, not at the
+/// next periodic sync, and the counts are read after it), and a failure leaves everything
+/// stored as it was.
 async fn sync_now(ctx: AppCtx) {
-    if ctx.sync.with_untracked(|s| s.running) || !ctx.approved() {
+    if ctx.sync.with_untracked(|s| s.running) {
+        ctx.journal.update_value(|j| j.sync_again = true);
+        return;
+    }
+    sync_once(ctx).await;
+    let again = ctx
+        .journal
+        .try_update_value(|j| std::mem::take(&mut j.sync_again))
+        .unwrap_or(false);
+    if again {
+        // Not while a failed sync waits for its retry: the backoff holds for this one too.
+        spawn_sync_when_due(ctx);
+    }
+}
+
+async fn sync_once(ctx: AppCtx) {
+    if !ctx.approved() {
         return;
     }
     let Some(contents) = ctx.contents() else {
@@ -192,6 +210,8 @@ async fn sync_now(ctx: AppCtx) {
         j.senders = senders;
         if result.is_ok() {
             j.backoff.succeeded();
+            // Nothing failed waits for a retry now.
+            j.retry_at_ms = 0;
         }
     });
     match result {
@@ -233,6 +253,8 @@ async fn sync_now(ctx: AppCtx) {
                     Some(Msg::ClockAhead)
                 } else if let Err(msg) = dropped {
                     Some(msg)
+                } else if report.refused > 0 {
+                    Some(Msg::OwnChangesRefused)
                 } else if report.set_aside > 0 {
                     Some(Msg::BadEnvelopes)
                 } else {

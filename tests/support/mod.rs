@@ -1015,6 +1015,15 @@ impl Browser {
 
     /// Cuts the browser off the network (or lets it back on), as a phone out of signal.
     pub async fn set_offline(&self, offline: bool) {
+        self.emulate_network(offline, 0).await;
+    }
+
+    /// Online, with every request taking `ms` longer, as a phone on a poor connection.
+    pub async fn set_latency(&self, ms: u32) {
+        self.emulate_network(false, ms).await;
+    }
+
+    async fn emulate_network(&self, offline: bool, latency_ms: u32) {
         let cdp = self.driver.cdp();
         cdp.send_raw("Network.enable", serde_json::json!({}))
             .await
@@ -1023,7 +1032,7 @@ impl Browser {
             "Network.emulateNetworkConditions",
             serde_json::json!({
                 "offline": offline,
-                "latency": 0,
+                "latency": latency_ms,
                 "downloadThroughput": -1,
                 "uploadThroughput": -1,
             }),

@@ -88,6 +88,10 @@ pub struct Report {
     pub pushed: usize,
     /// Envelopes set aside (refused by the server, or not opening here).
     pub set_aside: usize,
+    /// Of those, this device's own changes that the server refused for themselves: they did
+    /// not reach the team, which the device's user must hear in other words than for a
+    /// pulled change that did not open.
+    pub refused: usize,
     /// The server refused a change stamped ahead of its clock: this device's clock is ahead.
     /// What is left stays in the outbox.
     pub held_by_clock: bool,
@@ -137,6 +141,7 @@ pub async fn push_all<T: Transport, L: Local>(
         local.settle(&settled).await.map_err(SyncError::Storage)?;
         report.pushed += settled.sent.len();
         report.set_aside += settled.set_aside.len();
+        report.refused += settled.set_aside.len();
         report.held_by_clock |= settled.held_by_clock;
         report.revoked |= settled.revoked;
     }
