@@ -403,17 +403,14 @@ impl Device {
         changes: Vec<faltlogg_core::change::Change>,
         wall_ms: u64,
     ) {
-        use faltlogg_core::api::{
-            fits_in_push, push_size, PushRequest, WireEnvelope, MAX_PUSH_BATCH,
-        };
         use faltlogg_core::change::Change;
         use faltlogg_core::crypto::person::PersonKey;
         use faltlogg_core::envelope::{Envelope, Origin};
         use faltlogg_core::record::Kind;
+        use faltlogg_core::sync::{PushQueue, Queued};
         let key = self.team_key.clone().expect("hold_team_key first");
         let mut hlc = faltlogg_core::hlc::Hlc::default();
-        let mut batch: Vec<WireEnvelope> = Vec::new();
-        let mut size = 64;
+        let mut sealed = Vec::new();
         let mut fold = faltlogg_core::fold::Fold::default();
         let with_keys = changes.into_iter().flat_map(|change| {
             let new_person = match change.record() {
@@ -451,19 +448,15 @@ impl Device {
             )
             .unwrap();
             fold.apply_envelope(&envelope.header, change);
-            let wire = WireEnvelope::from(&envelope);
-            let len = wire.0.len();
-            if batch.len() == MAX_PUSH_BATCH || !fits_in_push(size, len) {
-                let envelopes = std::mem::take(&mut batch);
-                self.post("envelopes", &PushRequest { envelopes }).await;
-                size = 64;
-            }
-            size += push_size(len);
-            batch.push(wire);
+            sealed.push(Queued {
+                key: (),
+                bytes: envelope.to_bytes(),
+            });
         }
-        if !batch.is_empty() {
-            self.post("envelopes", &PushRequest { envelopes: batch })
-                .await;
+        // In batches as the sync engine makes them.
+        let mut queue = PushQueue::new(sealed);
+        while let Some(batch) = queue.next_batch() {
+            self.post("envelopes", &batch.request()).await;
         }
     }
 
